@@ -1,0 +1,1 @@
+"""Question packs: the YAML format, its validation and loading."""

@@ -1,0 +1,170 @@
+"""The question pack format.
+
+A pack is a YAML file in `prompts/`. Example (abridged)::
+
+    id: demo
+    version: 1
+    audience: parent_carer          # child | young_person | parent_carer
+    languages: [en, cy]
+    needs_review: [cy]              # translations a native speaker has not checked yet
+    title: {en: Tell us how we did, cy: Dywedwch wrthym sut aeth hi}
+    keywords: [DEMO, FEEDBACK]
+    symbol: message
+    intro: {en: "...", cy: "..."}
+    consent: {en: "Is it OK to ask you 4 short questions?", cy: "..."}
+    outro: {en: "...", cy: "..."}
+    questions:
+      - id: overall
+        kind: choice                # choice | scale | yesno | text | number
+        text: {en: How was your visit?, cy: ...}
+        symbol: star
+        choices:
+          - {value: good, label: {en: Good, cy: Da}, symbol: happy}
+      - id: why
+        kind: text
+        text: {en: What could we do better?}
+        optional: true
+        when: {question: overall, in: [poor]}
+
+Texts are maps from language code to words. Every language in `languages` must be present in every
+text. Scale questions are choices whose values are whole numbers, in order.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")]
+ChoiceValue = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]{0,39}$")]
+Keyword = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{2,20}$")]
+Text = dict[LangCode, Annotated[str, StringConstraints(min_length=1, max_length=1000)]]
+
+
+class Audience(StrEnum):
+    CHILD = "child"
+    YOUNG_PERSON = "young_person"
+    PARENT_CARER = "parent_carer"
+
+
+class Kind(StrEnum):
+    CHOICE = "choice"
+    SCALE = "scale"
+    YESNO = "yesno"
+    TEXT = "text"
+    NUMBER = "number"
+
+
+class Purpose(StrEnum):
+    """What a yes/no answer consents to; the service keeps contact details only for these."""
+
+    HEAR_BACK = "hear_back"  # tell me what you did about it ("you said, we did")
+    UPDATES = "updates"  # broadcast updates
+    INVOLVEMENT = "involvement"  # help shape the service
+    CHECKINS = "checkins"  # recurring check-ins while waiting
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PackChoice(_Strict):
+    value: ChoiceValue
+    label: Text
+    symbol: Identifier
+
+
+class Condition(_Strict):
+    """Show a question only when an earlier answer's value is one of `in_`."""
+
+    question: Identifier
+    in_: list[str] = Field(alias="in", min_length=1)
+
+
+class Question(_Strict):
+    id: Identifier
+    kind: Kind
+    text: Text
+    symbol: Identifier
+    optional: bool = False
+    when: Condition | None = None
+    choices: list[PackChoice] = Field(default_factory=list)
+    min: int | None = None  # number questions
+    max: int | None = None
+    max_length: int = Field(default=1000, ge=10, le=4000)  # text questions
+    purpose: Purpose | None = None  # only on yes/no questions
+    sensitive: bool = False  # the outro offers support after a pack with such questions
+
+    @model_validator(mode="after")
+    def _check_kind(self) -> Question:
+        if self.kind in (Kind.CHOICE, Kind.SCALE):
+            if not 2 <= len(self.choices) <= 5:
+                raise ValueError(f"a {self.kind} question needs 2 to 5 choices, this one has {len(self.choices)}")
+            values = [c.value for c in self.choices]
+            if len(set(values)) != len(values):
+                raise ValueError("two choices share a value; give each choice its own value")
+        elif self.choices:
+            raise ValueError(f"a {self.kind} question has no choices; remove 'choices' or use kind: choice")
+        if self.kind is Kind.SCALE:
+            for c in self.choices:
+                if not c.value.isdigit():
+                    raise ValueError("scale choice values are whole numbers, for example 1, 2, 3")
+        if self.kind is Kind.NUMBER:
+            if self.min is None or self.max is None or self.min > self.max:
+                raise ValueError("a number question needs min and max, with min no bigger than max")
+        elif self.min is not None or self.max is not None:
+            raise ValueError("only number questions take min and max")
+        if self.purpose is not None and self.kind is not Kind.YESNO:
+            raise ValueError("only yes/no questions can record a purpose")
+        return self
+
+
+class Pack(_Strict):
+    id: Identifier
+    version: int = Field(ge=1)
+    audience: Audience
+    languages: list[LangCode] = Field(min_length=1)
+    needs_review: list[LangCode] = Field(default_factory=list)
+    title: Text
+    keywords: list[Keyword] = Field(min_length=1)
+    symbol: Identifier
+    intro: Text
+    consent: Text
+    outro: Text
+    questions: list[Question] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check_pack(self) -> Pack:
+        seen: set[str] = set()
+        for q in self.questions:
+            if q.id in seen:
+                raise ValueError(f"question id '{q.id}' is used twice; each question needs its own id")
+            if q.when is not None and q.when.question not in seen:
+                raise ValueError(
+                    f"question '{q.id}' depends on '{q.when.question}', which must be an earlier question"
+                )
+            seen.add(q.id)
+        for lang in self.needs_review:
+            if lang not in self.languages:
+                raise ValueError(f"needs_review names '{lang}', which is not in languages")
+        for where, text in self.texts():
+            missing = [lang for lang in self.languages if lang not in text]
+            if missing:
+                raise ValueError(f"{where} has no words for language {', '.join(missing)}")
+        return self
+
+    def texts(self) -> list[tuple[str, dict[str, str]]]:
+        """Every translatable text with a readable place name, for checks."""
+        out: list[tuple[str, dict[str, str]]] = [
+            ("title", self.title), ("intro", self.intro), ("consent", self.consent), ("outro", self.outro)
+        ]
+        for q in self.questions:
+            out.append((f"question '{q.id}'", q.text))
+            out.extend((f"question '{q.id}' choice '{c.value}'", c.label) for c in q.choices)
+        return out
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)
