@@ -1,0 +1,138 @@
+"""The wiring module: the one place that puts storage, engine, channels and scheduler together."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from bot.dispatcher import Dispatcher
+from bot.hours import QuietHours, WeeklyHours
+from bot.prompts_loader import load_prompts
+from bot.security import SecurityHeadersMiddleware
+from bot.service import ConversationService
+from bot.settings import Settings, load_settings
+from bot.scheduler import build_scheduler
+from bot.web_sessions import StoreTranscripts, WebSender
+from channels.base import Sender
+from channels.webchat.routes import webchat_routes
+from storage.db import Database
+from storage.privacy import Keys
+from storage.store import Store
+
+log = logging.getLogger("said.app")
+
+
+@dataclass
+class Parts:
+    """Everything the running service is made of; tests and the CLI reach in here."""
+
+    settings: Settings
+    database: Database
+    store: Store
+    service: ConversationService
+    dispatcher: Dispatcher
+    senders: dict[str, Sender]
+
+
+def derive(secret: str, purpose: str) -> bytes:
+    return hmac.new(secret.encode(), purpose.encode(), hashlib.sha256).digest()
+
+
+def build_parts(settings: Settings) -> Parts:
+    secret = settings.secret()
+    keys = Keys.from_secret(secret)
+    database = Database(settings.database_url)
+    store = Store(database, keys, vault_retention=timedelta(days=settings.vault_retention_days))
+    zone = settings.zone
+    service = ConversationService(
+        store,
+        load_prompts(settings.prompts_dir),
+        office_hours=WeeklyHours.parse(settings.office_hours, zone),
+        zone=zone,
+        expiry=timedelta(days=settings.conversation_expiry_days),
+    )
+    senders: dict[str, Sender] = {"web": WebSender(store)}
+    dispatcher = Dispatcher(store, senders, QuietHours.parse(settings.quiet_hours, zone))
+    return Parts(settings, database, store, service, dispatcher, senders)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or load_settings()
+    parts = build_parts(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await parts.database.migrate()
+        scheduler = None
+        if settings.scheduler:
+            scheduler = build_scheduler(
+                dispatch=parts.dispatcher.tick,
+                purge=_purger(parts),
+                dispatch_seconds=settings.dispatch_interval_seconds,
+            )
+            scheduler.start()
+        log.info("Said & Done is serving on %s", settings.public_url)
+        try:
+            yield
+        finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
+            await parts.database.dispose()
+
+    async def healthz(request: Request) -> Response:
+        if await parts.database.ping():
+            return JSONResponse({"status": "ok"})
+        return JSONResponse({"status": "database unavailable"}, status_code=503)
+
+    async def home(request: Request) -> Response:
+        return RedirectResponse("/chat", status_code=303)
+
+    routes: list[BaseRoute] = [
+        Route("/", home),
+        Route("/healthz", healthz),
+        *webchat_routes(
+            parts.service,
+            StoreTranscripts(parts.store),
+            secure_cookies=settings.secure_cookies,
+            csrf_secret=derive(settings.secret(), "webchat-csrf"),
+        ),
+    ]
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=[Middleware(SecurityHeadersMiddleware)],
+        exception_handlers={404: _not_found, 500: _server_error},
+    )
+    app.state.parts = parts
+    return app
+
+
+def _purger(parts: Parts):  # noqa: ANN202 - a closure for the scheduler
+    from datetime import UTC, datetime
+
+    async def purge() -> None:
+        removed = await parts.store.purge(datetime.now(UTC))
+        if any(removed.values()):
+            log.info("retention purge removed %s", removed)
+
+    return purge
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    return PlainTextResponse("Sorry, there is no page here. Try /chat.", status_code=404)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    # The message is fixed: exceptions may carry details that must never reach a browser.
+    return PlainTextResponse("Sorry, something went wrong on our side. Please try again in a minute.", status_code=500)

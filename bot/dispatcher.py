@@ -1,0 +1,125 @@
+"""The outbox dispatcher: claims due rows and sends them through the channel adapters.
+
+Rows are claimed atomically with a lease, so several processes can tick at once and a process that
+dies mid-batch loses nothing: its rows are claimed again when the lease runs out. At most what was in
+flight at the crash is sent twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import socket
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.hours import QuietHours
+from bot.wire import message_from_dict
+from channels.base import Sender, SendFailed
+from storage.store import StorageUnavailable, Store
+
+log = logging.getLogger("said.dispatcher")
+
+BASE_BACKOFF = timedelta(seconds=30)
+MAX_BACKOFF = timedelta(hours=1)
+
+
+@dataclass
+class DispatchStats:
+    claimed: int = 0
+    sent: int = 0
+    deferred: int = 0
+    failed: int = 0
+    retried: int = 0
+    cancelled: int = 0
+    by_channel: dict[str, int] = field(default_factory=dict)
+
+
+def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
+    """Exponential back-off with jitter; a provider's own retry-after wins when it is longer."""
+    wait = min(BASE_BACKOFF * (2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+    wait = wait * (0.75 + random.random() / 2)  # jitter keeps many workers from retrying in step
+    if retry_after is not None:
+        wait = max(wait, timedelta(seconds=retry_after))
+    return wait
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        store: Store,
+        senders: dict[str, Sender],
+        quiet: QuietHours,
+        *,
+        batch: int = 50,
+        lease: timedelta = timedelta(seconds=60),
+        clock: Any = None,
+        worker: str | None = None,
+    ) -> None:
+        self.store = store
+        self.senders = senders
+        self.quiet = quiet
+        self.batch = batch
+        self.lease = lease
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
+
+    async def tick(self) -> DispatchStats:
+        """Claim one batch of due rows and deal with each. Safe to call from several processes."""
+        stats = DispatchStats()
+        if not self.senders:
+            return stats
+        now = self._clock()
+        try:
+            items = await self.store.claim_outbox(
+                self.worker, now=now, limit=self.batch, lease=self.lease, channels=set(self.senders)
+            )
+        except StorageUnavailable:
+            log.warning("outbox tick skipped: database unavailable")
+            return stats
+        stats.claimed = len(items)
+        for item in items:
+            await self._one(item, now, stats)
+        return stats
+
+    async def _one(self, item: Any, now: datetime, stats: DispatchStats) -> None:
+        if item.stopped and item.kind != "reply":
+            # Stop status is checked at the moment of sending, not only when the message was planned.
+            await self.store.cancel(item.id, "the person asked us to stop")
+            stats.cancelled += 1
+            return
+        if item.address is None:
+            await self.store.mark_failed(item.id, "no contact details: the person was forgotten", retry_at=None)
+            stats.failed += 1
+            return
+        if not item.direct_reply and self.quiet.is_quiet(now):
+            await self.store.defer(item.id, self.quiet.ends_after(now))
+            stats.deferred += 1
+            return
+        sender = self.senders[item.channel]
+        messages = [message_from_dict(m) for m in item.payload.get("messages", [])]
+        try:
+            sent = await sender.send(item.address, messages, outbox_id=item.id)
+        except SendFailed as exc:
+            if exc.stop_contact:
+                await self.store.stop_participant(item.participant_id)
+            retry = exc.retryable and item.attempts < item.max_attempts
+            retry_at = now + backoff(item.attempts, exc.retry_after) if retry else None
+            await self.store.mark_failed(item.id, exc.reason, retry_at=retry_at)
+            if retry:
+                stats.retried += 1
+            else:
+                stats.failed += 1
+            log.info("outbox %d on %s not sent: %s (retry: %s)", item.id, item.channel, exc.reason, retry)
+            return
+        except Exception:  # an adapter bug must not lose the row or stop the batch
+            log.exception("outbox %d on %s: unexpected error while sending", item.id, item.channel)
+            retry_at = now + backoff(item.attempts) if item.attempts < item.max_attempts else None
+            await self.store.mark_failed(item.id, "unexpected error while sending", retry_at=retry_at)
+            stats.retried += 1
+            return
+        await self.store.mark_sent(item.id, sent.provider_id, segments=sent.segments, encoding=sent.encoding)
+        stats.sent += 1
+        stats.by_channel[item.channel] = stats.by_channel.get(item.channel, 0) + 1

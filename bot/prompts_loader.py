@@ -1,0 +1,16 @@
+"""Load everything in the prompts folder once, with readable errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.packs.library import PackLibrary, Symbols, SystemTexts
+from bot.service import Prompts
+
+
+def load_prompts(directory: Path) -> Prompts:
+    return Prompts(
+        library=PackLibrary.load(directory),
+        texts=SystemTexts.load(directory),
+        symbols=Symbols.load(directory),
+    )

@@ -1,0 +1,165 @@
+"""Apply the engine to one inbound message, inside one storage transaction.
+
+This is where the pure engine meets storage: load the person's conversation, run the engine, apply
+its events, save the new state and remember the reply against the provider's message id, all in one
+transaction, so a retried webhook is answered the same way and processed once.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.engine import engine
+from bot.engine.context import Context
+from bot.engine.events import (
+    AnswerGiven,
+    ConsentGiven,
+    Event,
+    FeedbackGiven,
+    ForgetConfirmed,
+    LanguageChosen,
+    Started,
+    Stopped,
+    SubmissionFinished,
+    SubmissionStarted,
+)
+from bot.engine.state import Conversation
+from bot.hours import WeeklyHours
+from bot.messages import Channel, Inbound, Reply, Say
+from bot.packs.library import PackLibrary, Symbols, SystemTexts
+from bot.wire import reply_from_dict, reply_to_dict
+from storage.privacy import AddressError, short
+from storage.store import DuplicateInbound, StorageUnavailable, Store
+
+log = logging.getLogger("said.service")
+
+
+@dataclass(frozen=True)
+class Prompts:
+    """Everything read from `prompts/`, loaded once at start-up."""
+
+    library: PackLibrary
+    texts: SystemTexts
+    symbols: Symbols
+
+
+class ConversationService:
+    def __init__(
+        self,
+        store: Store,
+        prompts: Prompts,
+        *,
+        office_hours: WeeklyHours,
+        zone: ZoneInfo,
+        expiry: timedelta,
+        clock: Any = None,
+    ) -> None:
+        self.store = store
+        self.prompts = prompts
+        self.office_hours = office_hours
+        self.zone = zone
+        self.expiry = expiry
+        self._clock = clock or (lambda: datetime.now(UTC))
+
+    @property
+    def library(self) -> PackLibrary:
+        return self.prompts.library
+
+    def context(self, now: datetime | None = None) -> Context:
+        return Context(
+            now=now or self._clock(),
+            library=self.prompts.library,
+            texts=self.prompts.texts,
+            symbols=self.prompts.symbols,
+            office_hours=self.office_hours,
+            timezone=self.zone,
+            new_id=str(uuid.uuid4()),
+            expiry=self.expiry,
+        )
+
+    async def menu(self, language: str | None = None) -> Reply:
+        return engine.menu(self.context(), language)
+
+    def sorry(self, key: str, language: str | None = None) -> Reply:
+        return Reply(messages=(Say(text=self.prompts.texts.get(key, language or "en")),))
+
+    async def handle(self, channel: Channel, address: str, message: Inbound) -> Reply:
+        """Answer one message. Never raises for bad input or a database blip: the person gets kind words."""
+        try:
+            return await self._handle(channel, address, message)
+        except AddressError:
+            log.warning("message on %s from an address we cannot read; not stored", channel)
+            return self.sorry("error_address")
+        except StorageUnavailable:
+            log.warning("database unavailable while handling a %s message", channel)
+            return self.sorry("error_busy")
+        except DuplicateInbound:
+            # A concurrent copy of this webhook won the race; answer as it did.
+            async with self.store.unit() as uow:
+                cached = await uow.seen_inbound(channel.value, message.provider_id or "")
+            return reply_from_dict(cached) if cached else Reply()
+
+    async def _handle(self, channel: Channel, address: str, message: Inbound) -> Reply:
+        async with self.store.unit() as uow:
+            if message.provider_id:
+                cached = await uow.seen_inbound(channel.value, message.provider_id)
+                if cached is not None:
+                    return reply_from_dict(cached)
+            person = await uow.participant(channel.value, address)
+            assert person is not None  # created when missing
+            conversation = Conversation.from_dict(person.conversation)
+            conversation.stopped = person.stopped
+            if conversation.language is None and person.language:
+                conversation.language = person.language
+            step = engine.handle(conversation, message, self.context(message.received_at))
+            forgotten = await self._apply(uow, person.id, channel, step.conversation, step.events)
+            if not forgotten:
+                await uow.save_conversation(person.id, step.conversation.to_dict(), step.conversation.language)
+            if message.provider_id:
+                await uow.record_inbound(channel.value, message.provider_id, reply_to_dict(step.reply))
+            log.info(
+                "handled %s message for %s: %d events, %d replies",
+                channel, short(person.pseudonym), len(step.events), len(step.reply.messages),
+            )
+            return step.reply
+
+    async def _apply(
+        self, uow: Any, participant_id: int, channel: Channel, conversation: Conversation, events: tuple[Event, ...]
+    ) -> bool:
+        """Write the engine's events. Returns True when the person asked to be forgotten."""
+        language = conversation.language or "en"
+        for event in events:
+            match event:
+                case SubmissionStarted():
+                    await uow.start_submission(
+                        event.submission_id, participant_id, event.pack_id, event.pack_version,
+                        event.language, channel.value,
+                    )
+                case AnswerGiven():
+                    await uow.record_answer(
+                        event.submission_id, event.question_id, value=event.value, number=event.number,
+                        text=event.text, skipped=event.skipped,
+                    )
+                case SubmissionFinished():
+                    await uow.finish_submission(event.submission_id, event.status)
+                case FeedbackGiven():
+                    await uow.add_feedback(
+                        participant_id, channel.value, language, event.text, event.media, event.pack_id
+                    )
+                case ConsentGiven():
+                    await uow.set_consent(participant_id, event.purpose, event.granted)
+                case Stopped():
+                    await uow.set_stopped(participant_id, True)
+                case Started():
+                    await uow.set_stopped(participant_id, False)
+                case LanguageChosen():
+                    pass  # saved with the conversation below
+                case ForgetConfirmed():
+                    await uow.forget(participant_id)
+                    return True
+        return False

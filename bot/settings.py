@@ -1,0 +1,109 @@
+"""Settings from the environment and a `.env` file (names fixed in DESIGN.md)."""
+
+from __future__ import annotations
+
+import secrets
+from functools import cached_property
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+import prompts
+
+SHIPPED_PROMPTS = Path(prompts.__file__).resolve().parent
+
+
+class SettingsError(Exception):
+    """A setting is missing or wrong; the message says which and how to fix it."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SAID_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite+aiosqlite:///./var/said.db"
+    secret_key: SecretStr | None = None
+    public_url: str = "http://127.0.0.1:8000"
+    timezone: str = "Europe/London"
+    quiet_hours: str = "21:00-08:00"
+    office_hours: str = "Mon-Fri 09:00-17:00"
+    prompts_dir: Path = SHIPPED_PROMPTS
+    # Demo mode makes a secret key and a staff account so `make run` works with no set-up.
+    demo: bool = False
+    var_dir: Path = Path("./var")
+    service_name: str = "the team"
+    conversation_expiry_days: int = Field(default=14, ge=1, le=365)
+    vault_retention_days: int = Field(default=30, ge=1, le=3650)
+    small_number_threshold: int = Field(default=5, ge=3)
+    dispatch_interval_seconds: float = Field(default=2.0, gt=0)
+    scheduler: bool = True
+
+    twilio_account_sid: str | None = Field(default=None, validation_alias=AliasChoices("TWILIO_ACCOUNT_SID"))
+    twilio_auth_token: SecretStr | None = Field(default=None, validation_alias=AliasChoices("TWILIO_AUTH_TOKEN"))
+    twilio_phone_number: str | None = Field(default=None, validation_alias=AliasChoices("TWILIO_PHONE_NUMBER"))
+    twilio_messaging_service_sid: str | None = Field(
+        default=None, validation_alias=AliasChoices("TWILIO_MESSAGING_SERVICE_SID")
+    )
+    twilio_api_base_url: str = Field(
+        default="https://api.twilio.com", validation_alias=AliasChoices("TWILIO_API_BASE_URL")
+    )
+    telegram_bot_token: SecretStr | None = Field(default=None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN"))
+    telegram_webhook_secret: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("TELEGRAM_WEBHOOK_SECRET")
+    )
+    telegram_api_base_url: str = Field(
+        default="https://api.telegram.org/bot", validation_alias=AliasChoices("TELEGRAM_API_BASE_URL")
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"SAID_TIMEZONE '{value}' is not a time zone name like Europe/London") from exc
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("SAID_PUBLIC_URL must start with http:// or https://")
+        return value.rstrip("/")
+
+    @cached_property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_url.startswith("https://")
+
+    def secret(self) -> str:
+        """The secret every key derives from. Demo mode keeps a generated one in var/secret.key."""
+        if self.secret_key is not None and self.secret_key.get_secret_value().strip():
+            return self.secret_key.get_secret_value()
+        if not self.demo:
+            raise SettingsError(
+                "SAID_SECRET_KEY is not set. Set it to a long random value (for example the output of "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`) and keep it safe: "
+                "it protects the contact vault. For a local try-out, set SAID_DEMO=1 instead."
+            )
+        path = self.var_dir / "secret.key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning pydantic's errors into one plain message."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = [f"- {'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()]
+        raise SettingsError("Some settings are not right:\n" + "\n".join(lines)) from None
