@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -49,10 +50,11 @@ def derive(secret: str, purpose: str) -> bytes:
     return hmac.new(secret.encode(), purpose.encode(), hashlib.sha256).digest()
 
 
-def build_parts(settings: Settings) -> Parts:
+def build_parts(settings: Settings, *, database: Database | None = None, clock: Any = None) -> Parts:
+    """Build the service. Tests pass an already-migrated database and a clock they control."""
     secret = settings.secret()
     keys = Keys.from_secret(secret)
-    database = Database(settings.database_url)
+    database = database or Database(settings.database_url)
     store = Store(database, keys, vault_retention=timedelta(days=settings.vault_retention_days))
     zone = settings.zone
     service = ConversationService(
@@ -61,9 +63,10 @@ def build_parts(settings: Settings) -> Parts:
         office_hours=WeeklyHours.parse(settings.office_hours, zone),
         zone=zone,
         expiry=timedelta(days=settings.conversation_expiry_days),
+        clock=clock,
     )
     senders: dict[str, Sender] = {"web": WebSender(store)}
-    dispatcher = Dispatcher(store, senders, QuietHours.parse(settings.quiet_hours, zone))
+    dispatcher = Dispatcher(store, senders, QuietHours.parse(settings.quiet_hours, zone), clock=clock)
     return Parts(settings, database, store, service, dispatcher, senders)
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 import random
-import socket
 import os
+import socket
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -104,7 +104,8 @@ class Dispatcher:
             sent = await sender.send(item.address, messages, outbox_id=item.id)
         except SendFailed as exc:
             if exc.stop_contact:
-                await self.store.stop_participant(item.participant_id)
+                async with self.store.unit() as uow:
+                    await uow.set_stopped(item.participant_id, True)
             retry = exc.retryable and item.attempts < item.max_attempts
             retry_at = now + backoff(item.attempts, exc.retry_after) if retry else None
             await self.store.mark_failed(item.id, exc.reason, retry_at=retry_at)

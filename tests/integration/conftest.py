@@ -1,0 +1,35 @@
+"""A whole service (engine + storage + dispatcher) on the test database, with a controllable clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.app import Parts, build_parts
+from bot.settings import load_settings
+
+
+@dataclass
+class Clock:
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += timedelta(**kwargs)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    # A Tuesday at noon in London: inside office hours, outside quiet hours.
+    return Clock(datetime(2026, 11, 24, 12, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+async def parts(database, tmp_path: Path, clock: Clock) -> Parts:
+    settings = load_settings(secret_key="integration-test-secret", var_dir=tmp_path, scheduler=False)
+    return build_parts(settings, database=database, clock=clock)
