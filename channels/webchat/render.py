@@ -1,0 +1,171 @@
+"""Turn transcript turns into HTML with Jinja2, autoescaping everything (person text is never trusted)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader
+
+from channels.webchat.symbols import SymbolImages
+from channels.webchat.turns import current_ask, last_language
+from channels.webchat.words import Words, words_for
+
+STATIC_DIR = Path(__file__).parent / "static"
+STATIC_URL = "/chat/static"
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceView:
+    value: str
+    label: str
+    emoji: str
+    image: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TurnView:
+    """One turn as the template needs it; built defensively because stored turns may be old."""
+
+    index: int
+    who: str  # bot | person
+    kind: str  # say | ask | note | person
+    text: str
+    lang: str | None
+    emoji: str = ""
+    image: str | None = None
+    hint: str = ""
+    progress: str = ""
+    progress_lang: str = "en"
+    choices: tuple[ChoiceView, ...] = ()
+    field: str = "choice"  # the form field the buttons set: "choice", or "start" for the menu
+    current: bool = False  # the question waiting for an answer: its buttons are shown
+    latest: bool = False  # the last bot turn: the #latest anchor
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _progress(turn: dict[str, Any], words: Words) -> str:
+    progress = turn.get("progress")
+    if (
+        isinstance(progress, list | tuple)
+        and len(progress) == 2
+        and all(isinstance(n, int) for n in progress)
+    ):
+        return words["progress"].format(number=progress[0], total=progress[1])
+    return ""
+
+
+def turn_views(
+    turns: Sequence[dict[str, Any]], symbols: SymbolImages, *, start_index: int = 0
+) -> list[TurnView]:
+    """Views for `turns`, numbered from `start_index` (their place in the whole transcript)."""
+    waiting = current_ask(list(turns))
+    last_bot = max((i for i, t in enumerate(turns) if t.get("who") == "bot"), default=-1)
+    views: list[TurnView] = []
+    for i, turn in enumerate(turns):
+        index = start_index + i
+        if turn.get("who") != "bot":
+            views.append(
+                TurnView(
+                    index=index,
+                    who="person",
+                    kind="person",
+                    text=_text(turn.get("text")),
+                    lang=None,
+                    emoji=_text(turn.get("emoji")),
+                )
+            )
+            continue
+        lang = _text(turn.get("lang")) or None
+        words = words_for(lang)
+        choices = tuple(
+            ChoiceView(
+                value=_text(c.get("value")),
+                label=_text(c.get("label")),
+                emoji=_text(c.get("emoji")),
+                image=symbols.url(_text(c.get("symbol")) or None),
+            )
+            for c in turn.get("choices") or ()
+            if isinstance(c, dict) and _text(c.get("value"))
+        )
+        views.append(
+            TurnView(
+                index=index,
+                who="bot",
+                kind=_text(turn.get("kind")) or "say",
+                text=_text(turn.get("text")),
+                lang=lang,
+                emoji=_text(turn.get("emoji")),
+                image=symbols.url(_text(turn.get("symbol")) or None),
+                hint=_text(turn.get("hint")),
+                progress=_progress(turn, words),
+                progress_lang=words.lang_of("progress"),
+                choices=choices,
+                field="start" if turn.get("menu") else "choice",
+                current=turn is waiting,
+                latest=i == last_bot,
+            )
+        )
+    return views
+
+
+def compose_label_key(turns: Sequence[dict[str, Any]]) -> str:
+    """What the text box is called: "Or type your answer" beside buttons, else plainer words."""
+    waiting = current_ask(list(turns))
+    if waiting is None:
+        return "type_message"
+    return "or_type" if waiting.get("choices") else "type_answer"
+
+
+def _fingerprint(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12] if path.exists() else "0"
+
+
+class Renderer:
+    def __init__(self, symbols: SymbolImages | None = None) -> None:
+        self.symbols = symbols or SymbolImages()
+        self.env = Environment(
+            loader=PackageLoader("channels.webchat", "templates"),
+            autoescape=True,  # every template, whatever its name: person text is never trusted
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        # A content hash in static URLs lets browsers cache them for long and still see new versions.
+        versions = {name: _fingerprint(STATIC_DIR / name) for name in ("chat.css", "chat.js")}
+        self.env.globals["static"] = lambda name: f"{STATIC_URL}/{name}?v={versions.get(name, '0')}"
+        self.env.globals["words_for"] = words_for
+
+    def page(self, turns: Sequence[dict[str, Any]], *, csrf: str, turn_no: int) -> str:
+        lang = last_language(list(turns))
+        words = words_for(lang)
+        label_key = compose_label_key(turns)
+        return self.env.get_template("chat.html").render(
+            lang=lang,
+            w=words,
+            csrf=csrf,
+            turn_no=turn_no,
+            turns=turn_views(turns, self.symbols),
+            label=words[label_key],
+            label_lang=words.lang_of(label_key),
+        )
+
+    def fragment(
+        self, new_turns: Sequence[dict[str, Any]], *, start_index: int, csrf: str, turn_no: int
+    ) -> str:
+        """Just the new turns, as list items to append to the page's conversation list."""
+        template = self.env.get_template("turns.html")
+        return template.module.turn_list(  # type: ignore[attr-defined]
+            turn_views(new_turns, self.symbols, start_index=start_index), csrf, turn_no
+        )
+
+    def error(self, message_key: str, language: str | None = None) -> str:
+        words = words_for(language)
+        return self.env.get_template("error.html").render(
+            lang=words.lang_of("error_title"), w=words, message=words[message_key]
+        )

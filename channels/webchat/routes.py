@@ -1,0 +1,310 @@
+"""The web chat's HTTP side: `GET /chat`, `POST /chat`, `POST /chat/new` and `/chat/static`.
+
+Post-redirect-get without JavaScript; with `Accept: application/json` a post answers
+`{"html": <new turns>, "turn": n, "csrf": token, "label": ..., "label_lang": ..., "replace": bool}`
+(`replace`: a new session began, so the new turns replace the old ones).
+
+The session token in the cookie is the person's address on this channel: it goes to the service and
+the transcript store, and never into a log line, an error page or a response body.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from bot.messages import Channel, Inbound, Say
+from channels.webchat.form import MAX_BODY, ChatForm, FormError, parse_form
+from channels.webchat.locks import SessionLocks
+from channels.webchat.ports import ChatService, Transcripts
+from channels.webchat.render import STATIC_DIR, Renderer, compose_label_key
+from channels.webchat.session import COOKIE_NAME, COOKIE_PATH, CsrfSigner, looks_like_token, new_token
+from channels.webchat.symbols import SymbolImages
+from channels.webchat.turns import (
+    current_ask,
+    find_choice,
+    last_language,
+    note_turn,
+    person_turn,
+    reply_turns,
+    say_turn,
+)
+from channels.webchat.words import words_for
+
+log = logging.getLogger("said.webchat")
+
+COOKIE_MAX_AGE = 30 * 24 * 3600  # the store decides when a chat has ended; the cookie just outlives it
+_SECURITY_HEADERS = {
+    # Everything is ours: no CDN, no inline script, no framing by other sites' forms.
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "form-action 'self'; base-uri 'none'; object-src 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    # A chat can be private: a shared computer's back button or cache must not show it to the next person.
+    "Cache-Control": "no-store",
+}
+
+
+class _Refused(Exception):
+    def __init__(self, message_key: str, status: int) -> None:
+        super().__init__(message_key)
+        self.message_key = message_key
+        self.status = status
+
+
+def _wants_json(request: Request) -> bool:
+    return "application/json" in request.headers.get("accept", "")
+
+
+async def _read_form(request: Request) -> ChatForm:
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "application/x-www-form-urlencoded":
+        raise _Refused("error_form", 400)
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        raise _Refused("error_too_big", 413)
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > MAX_BODY:
+            raise _Refused("error_too_big", 413)
+    try:
+        return parse_form(bytes(body))
+    except FormError as exc:
+        raise _Refused("error_form", 400) from exc
+
+
+class WebChat:
+    def __init__(
+        self,
+        service: ChatService,
+        transcripts: Transcripts,
+        *,
+        secure_cookies: bool,
+        csrf_secret: bytes,
+        symbols: SymbolImages | None = None,
+    ) -> None:
+        self.service = service
+        self.transcripts = transcripts
+        self.secure_cookies = secure_cookies
+        self.signer = CsrfSigner(csrf_secret)
+        self.renderer = Renderer(symbols)
+        self.locks = SessionLocks()
+
+    # -- HTTP handlers -------------------------------------------------------------------------
+
+    async def show(self, request: Request) -> Response:
+        old = self._cookie_token(request)
+        turns = await self.transcripts.load(old) if old else None
+        if old is not None and turns is not None:
+            return self._page(old, turns, new_cookie=False)
+        # No chat yet, or a token we issued whose chat the store no longer has (say so), so start one.
+        token = new_token()
+        return self._page(token, await self._begin(token, expired=old is not None), new_cookie=True)
+
+    async def post(self, request: Request) -> Response:
+        try:
+            form = await _read_form(request)
+            token = self._checked_token(request, form)
+        except _Refused as refused:
+            return self._refuse(refused)
+        async with self.locks.hold(token):
+            turns = await self.transcripts.load(token)
+            if turns is None:
+                # The store forgot this chat (expired): nothing from the old one is processed.
+                token = new_token()
+                fresh = await self._begin(token, expired=True)
+                return self._answer(request, token, fresh, before=[], replace=True, new_cookie=True)
+            new_turns = await self._take_turn(token, turns, form)
+        return self._answer(request, token, new_turns, before=turns, replace=False, new_cookie=False)
+
+    async def restart(self, request: Request) -> Response:
+        try:
+            form = await _read_form(request)
+            self._checked_token(request, form)
+        except _Refused as refused:
+            return self._refuse(refused)
+        token = new_token()
+        turns = await self._begin(token, expired=False)
+        return self._answer(request, token, turns, before=[], replace=True, new_cookie=True)
+
+    # -- conversation --------------------------------------------------------------------------
+
+    async def _begin(self, token: str, *, expired: bool) -> list[dict[str, Any]]:
+        await self.transcripts.start(token)
+        words = words_for(None)
+        turns: list[dict[str, Any]] = []
+        if expired:
+            turns.append(note_turn(words["expired"], words.lang_of("expired")))
+        turns.append(say_turn(Say(text=words["welcome"], emoji="👋"), words.lang_of("welcome")))
+        menu = await self.service.menu(None)
+        turns.extend(reply_turns(menu, "en", menu=True))
+        for turn in turns:
+            await self.transcripts.append(token, turn)
+        log.info("web chat: a new session began%s", " after an expired one" if expired else "")
+        return turns
+
+    async def _take_turn(
+        self, token: str, turns: list[dict[str, Any]], form: ChatForm
+    ) -> list[dict[str, Any]]:
+        lang = last_language(turns)
+        words = words_for(lang)
+        if form.turn != len(turns):
+            if self._repeats(turns, form):
+                return []  # a double submit of what was just processed: show where we are
+            new = [note_turn(words["moved_on"], words.lang_of("moved_on"))]
+        elif form.is_empty:
+            new = [note_turn(words["empty"], words.lang_of("empty"))]
+        else:
+            new = await self._converse(token, turns, form, lang)
+        for turn in new:
+            await self.transcripts.append(token, turn)
+        return new
+
+    async def _converse(
+        self, token: str, turns: list[dict[str, Any]], form: ChatForm, lang: str
+    ) -> list[dict[str, Any]]:
+        shown = _person_turn(turns, form)
+        inbound = Inbound(
+            # A tapped choice also carries its words, as if typed; a pack button carries none.
+            text=form.text or (shown["text"] if form.choice else ""),
+            channel=Channel.WEB,
+            received_at=datetime.now(UTC),
+            choice=form.choice if form.start is None else None,
+            start_pack=form.start,
+            provider_id=self.signer.provider_id(token, len(turns)),
+        )
+        words = words_for(lang)
+        new = [shown]
+        if form.truncated:
+            new.append(note_turn(words["too_long"], words.lang_of("too_long")))
+        try:
+            reply = await self.service.handle(Channel.WEB, token, inbound)
+            new.extend(reply_turns(reply, lang))
+            if reply.ended:
+                # The web has no "hang up": offer the menu again so the page never dead-ends.
+                next_lang = last_language(new, lang)
+                new.extend(reply_turns(await self.service.menu(next_lang), next_lang, menu=True))
+        except Exception as exc:  # the person must get a kind answer whatever broke behind us
+            log.error("web chat: the service failed with %s", type(exc).__name__)
+            new.append(note_turn(words["failed"], words.lang_of("failed")))
+        return new
+
+    def _repeats(self, turns: list[dict[str, Any]], form: ChatForm) -> bool:
+        """Is this stale form the very submit that already made the person turn at its place?"""
+        if form.turn is None or form.turn >= len(turns):
+            return False
+        earlier = turns[form.turn]
+        return earlier.get("who") == "person" and earlier.get("text") == _person_turn(
+            turns[: form.turn], form
+        ).get("text")
+
+    # -- responses -----------------------------------------------------------------------------
+
+    def _cookie_token(self, request: Request) -> str | None:
+        value = request.cookies.get(COOKIE_NAME)
+        return value if looks_like_token(value) else None
+
+    def _checked_token(self, request: Request, form: ChatForm) -> str:
+        token = self._cookie_token(request)
+        if token is None or not self.signer.is_valid(token, form.csrf):
+            log.info("web chat: refused a post with a missing or wrong CSRF token")
+            raise _Refused("error_csrf", 400)
+        return token
+
+    def _page(self, token: str, turns: list[dict[str, Any]], *, new_cookie: bool) -> Response:
+        html = self.renderer.page(turns, csrf=self.signer.token_for(token), turn_no=len(turns))
+        return self._finish(HTMLResponse(html), token if new_cookie else None)
+
+    def _refuse(self, refused: _Refused) -> Response:
+        return self._finish(
+            HTMLResponse(self.renderer.error(refused.message_key), status_code=refused.status)
+        )
+
+    def _answer(
+        self,
+        request: Request,
+        token: str,
+        new_turns: list[dict[str, Any]],
+        *,
+        before: list[dict[str, Any]],
+        replace: bool,
+        new_cookie: bool,
+    ) -> Response:
+        if not _wants_json(request):
+            return self._finish(
+                RedirectResponse("/chat#latest", status_code=303), token if new_cookie else None
+            )
+        everything = before + new_turns
+        csrf = self.signer.token_for(token)
+        label_key = compose_label_key(everything)
+        words = words_for(last_language(everything))
+        body = {
+            "html": self.renderer.fragment(
+                new_turns, start_index=len(before), csrf=csrf, turn_no=len(everything)
+            ),
+            "turn": len(everything),
+            "csrf": csrf,
+            "label": words[label_key],
+            "label_lang": words.lang_of(label_key),
+            "replace": replace,
+        }
+        return self._finish(JSONResponse(body), token if new_cookie else None)
+
+    def _finish(self, response: Response, new_cookie_token: str | None) -> Response:
+        response.headers.update(_SECURITY_HEADERS)
+        if new_cookie_token is not None:
+            response.set_cookie(
+                COOKIE_NAME,
+                new_cookie_token,
+                max_age=COOKIE_MAX_AGE,
+                path=COOKIE_PATH,
+                secure=self.secure_cookies,
+                httponly=True,
+                samesite="lax",
+            )
+        return response
+
+
+def _person_turn(turns: list[dict[str, Any]], form: ChatForm) -> dict[str, Any]:
+    """How the person's message shows in the chat: a tapped button shows its words and symbol."""
+    button = form.start or form.choice
+    if button is not None:
+        chosen = find_choice(current_ask(turns), button)
+        if chosen is not None:
+            return person_turn(str(chosen.get("label") or button), str(chosen.get("emoji") or ""))
+        return person_turn(button)
+    return person_turn(form.text)
+
+
+def webchat_routes(
+    service: ChatService,
+    transcripts: Transcripts,
+    *,
+    secure_cookies: bool,
+    csrf_secret: bytes,
+    symbol_dir: Path | None = None,
+) -> list[BaseRoute]:
+    """Routes for the web chat. `symbol_dir` holds NAME.svg/.png pictures shown instead of emoji."""
+    symbols = SymbolImages(symbol_dir)
+    chat = WebChat(
+        service, transcripts, secure_cookies=secure_cookies, csrf_secret=csrf_secret, symbols=symbols
+    )
+    routes: list[BaseRoute] = [
+        Route("/chat", chat.show, methods=["GET"], name="webchat"),
+        Route("/chat", chat.post, methods=["POST"], name="webchat-post"),
+        Route("/chat/new", chat.restart, methods=["POST"], name="webchat-new"),
+        Mount("/chat/static", app=StaticFiles(directory=STATIC_DIR), name="webchat-static"),
+    ]
+    if symbol_dir is not None and symbol_dir.is_dir():
+        routes.append(Mount("/chat/symbols", app=StaticFiles(directory=symbol_dir), name="webchat-symbols"))
+    return routes
