@@ -11,7 +11,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader
 
 from channels.webchat.symbols import SymbolImages
-from channels.webchat.turns import current_ask, last_language
+from channels.webchat.turns import current_ask, expand, last_language, waiting_position
 from channels.webchat.words import Words, words_for
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -30,7 +30,7 @@ class ChoiceView:
 class TurnView:
     """One turn as the template needs it; built defensively because stored turns may be old."""
 
-    index: int
+    ref: str  # unique on the page: "<stored turn index>-<message within it>"
     who: str  # bot | person
     kind: str  # say | ask | note | person
     text: str
@@ -65,15 +65,18 @@ def turn_views(
     turns: Sequence[dict[str, Any]], symbols: SymbolImages, *, start_index: int = 0
 ) -> list[TurnView]:
     """Views for `turns`, numbered from `start_index` (their place in the whole transcript)."""
-    waiting = current_ask(list(turns))
-    last_bot = max((i for i, t in enumerate(turns) if t.get("who") == "bot"), default=-1)
+    expanded = expand(list(turns))
+    waiting = waiting_position(expanded)
+    last_bot = max((i for i, (_, t) in enumerate(expanded) if t.get("who") == "bot"), default=-1)
     views: list[TurnView] = []
-    for i, turn in enumerate(turns):
-        index = start_index + i
+    seen: dict[int, int] = {}
+    for position, (stored, turn) in enumerate(expanded):
+        sub = seen[stored] = seen.get(stored, -1) + 1
+        ref = f"{start_index + stored}-{sub}"
         if turn.get("who") != "bot":
             views.append(
                 TurnView(
-                    index=index,
+                    ref=ref,
                     who="person",
                     kind="person",
                     text=_text(turn.get("text")),
@@ -96,7 +99,7 @@ def turn_views(
         )
         views.append(
             TurnView(
-                index=index,
+                ref=ref,
                 who="bot",
                 kind=_text(turn.get("kind")) or "say",
                 text=_text(turn.get("text")),
@@ -108,8 +111,8 @@ def turn_views(
                 progress_lang=words.lang_of("progress"),
                 choices=choices,
                 field="start" if turn.get("menu") else "choice",
-                current=turn is waiting,
-                latest=i == last_bot,
+                current=position == waiting,
+                latest=position == last_bot,
             )
         )
     return views

@@ -260,7 +260,7 @@ class WebChat:
         }
         return self._finish(JSONResponse(body), token if new_cookie else None)
 
-    def _finish(self, response: Response, new_cookie_token: str | None) -> Response:
+    def _finish(self, response: Response, new_cookie_token: str | None = None) -> Response:
         response.headers.update(_SECURITY_HEADERS)
         if new_cookie_token is not None:
             response.set_cookie(

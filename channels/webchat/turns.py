@@ -9,6 +9,11 @@ Turns are plain JSON-ready dicts (the `Transcripts` port stores them as they are
     {"who": "person", "text": "Good", "emoji": "😀"}
 
 A menu `Ask` (from `ChatService.menu`) is marked `"menu": true`: its buttons start a pack.
+
+Messages sent later, outside a request (a "You said, we did" update, a reminder), may be stored as one
+turn holding several messages in the outbox's wire format, `{"who": "bot", "messages": [{"type":
+"say", ...}, {"type": "ask", "language": "en", "kind": "yesno", ...}]}`; `expand` turns those into the
+turns above, so everything else reads one shape.
 """
 
 from __future__ import annotations
@@ -58,6 +63,43 @@ def person_turn(text: str, emoji: str = "") -> dict[str, Any]:
     return {"who": "person", "text": text, "emoji": emoji}
 
 
+def _from_wire(message: dict[str, Any]) -> dict[str, Any]:
+    if message.get("type") == "ask":
+        turn = {
+            key: message.get(key) for key in ("question_id", "text", "symbol", "emoji", "choices", "hint")
+        }
+        turn.update(
+            who="bot",
+            kind="ask",
+            ask_kind=message.get("kind"),
+            lang=message.get("language"),
+            optional=bool(message.get("optional")),
+            progress=message.get("progress"),
+            menu=False,
+        )
+        return turn
+    return {
+        "who": "bot",
+        "kind": "say",
+        "text": message.get("text"),
+        "symbol": message.get("symbol"),
+        "emoji": message.get("emoji"),
+        "lang": None,
+    }
+
+
+def expand(turns: list[dict[str, Any]]) -> list[tuple[int, dict[str, Any]]]:
+    """Every message as a turn of its own, each with the index of the stored turn it came from."""
+    out: list[tuple[int, dict[str, Any]]] = []
+    for index, turn in enumerate(turns):
+        messages = turn.get("messages") if isinstance(turn, dict) else None
+        if isinstance(messages, list):
+            out.extend((index, _from_wire(m)) for m in messages if isinstance(m, dict))
+        elif isinstance(turn, dict):
+            out.append((index, turn))
+    return out
+
+
 def reply_language(reply: Reply, fallback: str) -> str:
     """Says carry no language; they are in the language of the reply's question, else the last one."""
     return next((m.language for m in reply.messages if isinstance(m, Ask)), fallback)
@@ -70,20 +112,29 @@ def reply_turns(reply: Reply, fallback_language: str, *, menu: bool = False) -> 
 
 def last_language(turns: list[dict[str, Any]], default: str = "en") -> str:
     """The language the bot spoke last, for words around the next message."""
-    for turn in reversed(turns):
+    for _, turn in reversed(expand(turns)):
         if turn.get("who") == "bot" and turn.get("kind") != "note" and isinstance(turn.get("lang"), str):
             return turn["lang"]
     return default
 
 
-def current_ask(turns: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The question still waiting for an answer: the last ask after the person's last turn."""
-    for turn in reversed(turns):
+def waiting_position(expanded: list[tuple[int, dict[str, Any]]]) -> int | None:
+    """Where in `expand(turns)` the question still waiting for an answer is: the last ask after the
+    person's last turn, or None when nothing is waiting."""
+    for position in range(len(expanded) - 1, -1, -1):
+        turn = expanded[position][1]
         if turn.get("who") == "person":
             return None
         if turn.get("who") == "bot" and turn.get("kind") == "ask":
-            return turn
+            return position
     return None
+
+
+def current_ask(turns: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The question still waiting for an answer, if any."""
+    expanded = expand(turns)
+    position = waiting_position(expanded)
+    return None if position is None else expanded[position][1]
 
 
 def find_choice(ask: dict[str, Any] | None, value: str) -> dict[str, Any] | None:

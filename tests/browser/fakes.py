@@ -1,0 +1,141 @@
+"""A small scripted chat service and an in-memory transcript store, shaped like the web chat's ports.
+
+They let the web chat be tested on its own, the way a person would meet it, without the engine or a
+database. The script is a three-question pack in English or Welsh, with a re-ask on an answer it does
+not understand, HELP, and an end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.messages import Ask, Channel, Choice, Inbound, Reply, Say
+
+FEELINGS = {
+    "en": ("How was your visit?", (("good", "Good", "😀"), ("ok", "OK", "😐"), ("poor", "Poor", "🙁"))),
+    "cy": ("Sut oedd eich ymweliad?", (("good", "Da", "😀"), ("ok", "Iawn", "😐"), ("poor", "Gwael", "🙁"))),
+}
+YES_NO = (("yes", "Yes", "👍"), ("no", "No", "👎"))
+
+
+def _choices(rows: tuple[tuple[str, str, str], ...]) -> tuple[Choice, ...]:
+    return tuple(
+        Choice(value=v, label=label, symbol=v, emoji=emoji, key=str(i))
+        for i, (v, label, emoji) in enumerate(rows, 1)
+    )
+
+
+def question(step: int, language: str) -> Ask:
+    if step == 0:
+        text, rows = FEELINGS[language]
+        return Ask("overall", text, "choice", language, "star", "⭐", _choices(rows), progress=(1, 3))
+    if step == 1:
+        return Ask(
+            "better",
+            "What could we do better?",
+            "text",
+            "en",
+            "pencil",
+            "✏️",
+            hint="Type your answer. Or type SKIP.",
+            optional=True,
+            progress=(2, 3),
+        )
+    return Ask(
+        "hear_back",
+        "Can we tell you what we did?",
+        "yesno",
+        "en",
+        "message",
+        "💬",
+        _choices(YES_NO),
+        progress=(3, 3),
+    )
+
+
+@dataclass
+class _Person:
+    step: int | None = None
+    language: str = "en"
+
+
+@dataclass
+class FakeChatService:
+    """Answers like a tiny engine and records every inbound message it was given."""
+
+    received: list[tuple[Channel, str, Inbound]] = field(default_factory=list)
+    people: dict[str, _Person] = field(default_factory=dict)
+    fail_with: Exception | None = None
+    delay: float = 0.0  # seconds each answer takes, to let double submits overlap
+
+    async def menu(self, language: str | None) -> Reply:
+        return Reply(
+            (
+                Say("What would you like to tell us about?"),
+                Ask(
+                    "menu",
+                    "Pick one to start.",
+                    "choice",
+                    "en",
+                    "list",
+                    "📋",
+                    (
+                        Choice("visit", "Your visit", "hospital", "🏥", "1"),
+                        Choice("visit_cy", "Cymraeg", "wales", "🏴", "2"),
+                    ),
+                ),
+            )
+        )
+
+    async def handle(self, channel: Channel, address: str, message: Inbound) -> Reply:
+        self.received.append((channel, address, message))
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if self.fail_with is not None:
+            raise self.fail_with
+        person = self.people.setdefault(address, _Person())
+        if message.start_pack in ("visit", "visit_cy"):
+            person.step, person.language = 0, "cy" if message.start_pack == "visit_cy" else "en"
+            return Reply((Say("Thank you for helping us."), question(0, person.language)))
+        if person.step is None:
+            return Reply((Say("Tap a button to start."),))
+        current = question(person.step, person.language)
+        typed = message.text.strip()
+        if typed.upper() == "HELP":
+            return Reply((Say("Tap a button, or type your answer."), current))
+        if not self._understood(current, message):
+            return Reply((Say("Sorry, I did not understand that. Tap a button, or type a number."), current))
+        person.step += 1
+        if person.step == 3:
+            person.step = None
+            return Reply((Say("Thank you. We read every answer.", emoji="🙏"),), ended=True)
+        return Reply((question(person.step, person.language),))
+
+    @staticmethod
+    def _understood(current: Ask, message: Inbound) -> bool:
+        if not current.choices:
+            return bool(message.text.strip())
+        typed = message.text.strip().lower()
+        return any(message.choice == c.value or typed in (c.key, c.label.lower()) for c in current.choices)
+
+
+@dataclass
+class FakeTranscripts:
+    """Transcripts in a dict; `expire` forgets one, as the real store does after its time is up."""
+
+    chats: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    async def load(self, token: str) -> list[dict] | None:
+        turns = self.chats.get(token)
+        return None if turns is None else [dict(t) for t in turns]
+
+    async def start(self, token: str) -> None:
+        self.chats[token] = []
+
+    async def append(self, token: str, turn: dict) -> None:
+        self.chats[token].append(dict(turn))
+
+    def expire(self, token: str) -> None:
+        del self.chats[token]
