@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy models, queries, privacy and migrations. Imports nothing from bot/ or channels/."""

@@ -1,0 +1,121 @@
+"""The database connection: one async engine per process, tuned for SQLite or PostgreSQL, and migrations."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from storage.errors import translated
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+# Execution option marking a transaction that only reads: on SQLite it may start as a plain (deferred)
+# BEGIN and so does not queue behind writers.
+READ_ONLY = "said_read_only"
+
+# Any fixed number shared by every process; PostgreSQL holds this lock while one process migrates.
+_MIGRATION_LOCK = 0x5A1D_D0E
+
+
+class Database:
+    """Owns the engine. Construct once per process; call `dispose()` on shutdown."""
+
+    def __init__(self, url: str, *, sqlite_busy_timeout: float = 5.0, echo: bool = False) -> None:
+        self.url = make_url(url)
+        backend = self.url.get_backend_name()
+        self.is_postgres: bool = backend == "postgresql"
+        self.is_sqlite: bool = backend == "sqlite"
+        options: dict[str, Any] = {"hide_parameters": True, "echo": echo}
+        if self.is_postgres:
+            options["pool_pre_ping"] = True  # a restarted server leaves dead pooled connections behind
+        self.engine: AsyncEngine = create_async_engine(self.url, **options)
+        self.reader: AsyncEngine = self.engine.execution_options(**{READ_ONLY: True})
+        if self.is_sqlite:
+            _tune_sqlite(self.engine, busy_timeout_ms=int(sqlite_busy_timeout * 1000))
+
+    def __repr__(self) -> str:
+        return f"Database({self.url.render_as_string(hide_password=True)!r})"
+
+    async def migrate(self) -> None:
+        """Apply every Alembic migration up to head. Safe to run from several processes at once."""
+        if self.is_sqlite:
+            self._create_sqlite_folder()
+        with translated():
+            async with self.engine.connect() as conn:
+                if self.is_sqlite:
+                    # Batch migrations copy tables; with foreign keys on, dropping the old copy would
+                    # cascade-delete rows. The pragma only works outside a transaction.
+                    await conn.run_sync(_sqlite_foreign_keys, False)
+                try:
+                    async with conn.begin():
+                        if self.is_postgres:
+                            await conn.execute(
+                                text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
+                            )
+                        await conn.run_sync(_upgrade_to_head)
+                        if self.is_sqlite:
+                            broken = (await conn.exec_driver_sql("PRAGMA foreign_key_check")).all()
+                            if broken:
+                                raise RuntimeError(f"the migration left {len(broken)} broken references")
+                finally:
+                    if self.is_sqlite:
+                        await conn.run_sync(_sqlite_foreign_keys, True)
+
+    async def ping(self, timeout: float = 5.0) -> bool:
+        """True when the database answers a trivial query within `timeout` seconds."""
+        try:
+            async with asyncio.timeout(timeout):
+                async with self.reader.connect() as conn:
+                    await conn.execute(text("SELECT 1"))
+        except Exception:  # a health check reports, it never raises
+            return False
+        return True
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+    def _create_sqlite_folder(self) -> None:
+        database = self.url.database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+
+
+def _upgrade_to_head(connection: Connection) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")
+
+
+def _sqlite_foreign_keys(connection: Connection, enabled: bool) -> None:
+    # Through the DB-API cursor: a SQLAlchemy execute would first open a transaction.
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    cursor.execute(f"PRAGMA foreign_keys={'ON' if enabled else 'OFF'}")
+    cursor.close()
+
+
+def _tune_sqlite(engine: AsyncEngine, *, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy emit BEGIN itself (below) instead of the driver's lazy, deferred one.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
+        cursor.execute("PRAGMA synchronous=NORMAL")  # durable enough with WAL, much faster
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # BEGIN IMMEDIATE takes the write lock up front. With a deferred BEGIN, two transactions that
+        # read and then write can deadlock on lock upgrade, which busy_timeout cannot resolve.
+        read_only = conn.get_execution_options().get(READ_ONLY, False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

@@ -1,0 +1,289 @@
+"""The durable outbox: every proactive message is a row first, then claimed, sent and tracked.
+
+Claiming is atomic with a lease. PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED, so several processes share the
+work without waiting on each other. SQLite: every writing transaction starts with BEGIN IMMEDIATE (see
+`storage.db`), so the select-then-update below runs under the single writer lock.
+A worker that dies leaves rows in `sending`; when their lease runs out they are claimed again.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Collection
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, func, insert, literal, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.models import OUTBOX_KINDS, OUTBOX_STATUSES, OutboxMessage, Participant, VaultEntry
+from storage.privacy import Vault, VaultError
+from storage.records import OutboxItem
+from storage.scrub import scrub
+from storage.sql import fit_provider_id, is_postgres
+from storage.types import UTCDateTime
+
+log = logging.getLogger("said.storage.outbox")
+
+MAX_ERROR = 500
+_O = OutboxMessage
+
+# What a provider's delivery report means for us. "sending"-like reports change nothing: the row is
+# already past that point, and a row put back to `sending` without a lease would never be reclaimed.
+PROVIDER_STATUSES: dict[str, str | None] = {
+    "accepted": None,
+    "queued": None,
+    "scheduled": None,
+    "sending": None,
+    "sent": "sent",
+    "delivered": "delivered",
+    "read": "delivered",
+    "receiving": None,
+    "received": "delivered",
+    "undelivered": "failed",
+    "failed": "failed",
+    "canceled": "cancelled",
+    "cancelled": "cancelled",
+}
+# A report may move a row only forwards: sending < sent < delivered; failed and cancelled are final.
+_MAY_BECOME: dict[str, tuple[str, ...]] = {
+    "sent": ("pending", "sending"),
+    "delivered": ("pending", "sending", "sent"),
+    "failed": ("pending", "sending", "sent"),
+    "cancelled": ("pending", "sending"),
+}
+_OURS = ("pending", "sending")  # rows a worker may still act on
+
+
+def _at(moment: datetime) -> Any:
+    # Inside CASE or COALESCE a bare datetime would bind as a plain DateTime and skip the UTC conversion.
+    return literal(moment, UTCDateTime())
+
+
+async def enqueue(
+    conn: AsyncConnection,
+    participant_id: int,
+    channel: str,
+    kind: str,
+    payload: dict[str, Any],
+    *,
+    direct_reply: bool,
+    not_before: datetime | None,
+    max_attempts: int,
+    now: datetime,
+) -> int:
+    if kind not in OUTBOX_KINDS:
+        raise ValueError(f"unknown outbox kind {kind!r}; expected one of {', '.join(OUTBOX_KINDS)}")
+    if max_attempts < 1:
+        raise ValueError("max_attempts must be at least 1")
+    json.dumps(payload)  # fail here, in the caller's code, rather than later inside the driver
+    added = await conn.execute(
+        insert(_O)
+        .values(
+            participant_id=participant_id,
+            channel=channel,
+            kind=kind,
+            payload=payload,
+            direct_reply=direct_reply,
+            status="pending",
+            attempts=0,
+            max_attempts=max_attempts,
+            next_attempt_at=not_before or now,
+            created_at=now,
+            status_changed_at=now,
+        )
+        .returning(_O.id)
+    )
+    return int(added.scalar_one())
+
+
+async def claim(
+    conn: AsyncConnection,
+    vault: Vault,
+    worker: str,
+    *,
+    now: datetime,
+    limit: int,
+    lease: timedelta,
+    channels: Collection[str] | None,
+) -> list[OutboxItem]:
+    if channels is not None and not channels:
+        return []
+    lease_expired = and_(_O.status == "sending", _O.lease_until < now)
+    in_channels = _O.channel.in_(list(channels)) if channels is not None else True
+    # A row whose lease ran out again and again is probably what kills the worker: stop retrying it.
+    await conn.execute(
+        update(_O)
+        .where(lease_expired, _O.attempts >= _O.max_attempts, in_channels)
+        .values(
+            status="failed",
+            last_error="sending was interrupted too many times",
+            lease_until=None,
+            status_changed_at=now,
+        )
+    )
+    due = (
+        select(_O.id)
+        .where(or_(and_(_O.status == "pending", _O.next_attempt_at <= now), lease_expired), in_channels)
+        .order_by(_O.next_attempt_at, _O.id)
+        .limit(limit)
+    )
+    if is_postgres(conn):
+        due = due.with_for_update(skip_locked=True)
+    ids = list((await conn.scalars(due)).all())
+    if not ids:
+        return []
+    await conn.execute(
+        update(_O)
+        .where(_O.id.in_(ids))
+        .values(
+            status="sending",
+            attempts=_O.attempts + 1,
+            claimed_by=worker[:128],
+            lease_until=now + lease,
+            status_changed_at=now,
+        )
+    )
+    rows = await conn.execute(
+        select(
+            _O.id,
+            _O.participant_id,
+            _O.channel,
+            _O.kind,
+            _O.payload,
+            _O.direct_reply,
+            _O.attempts,
+            _O.max_attempts,
+            _O.created_at,
+            Participant.stopped,
+            Participant.language,
+            VaultEntry.sealed,
+        )
+        .join(Participant, Participant.id == _O.participant_id)
+        .outerjoin(VaultEntry, VaultEntry.participant_id == _O.participant_id)
+        .where(_O.id.in_(ids))
+        .order_by(_O.next_attempt_at, _O.id)
+    )
+    return [
+        OutboxItem(
+            id=row.id,
+            participant_id=row.participant_id,
+            channel=row.channel,
+            kind=row.kind,
+            payload=row.payload,
+            direct_reply=row.direct_reply,
+            attempts=row.attempts,
+            max_attempts=row.max_attempts,
+            created_at=row.created_at,
+            address=_open(vault, row.sealed, row.id),
+            stopped=row.stopped,
+            language=row.language,
+        )
+        for row in rows
+    ]
+
+
+def _open(vault: Vault, sealed: bytes | None, outbox_id: int) -> str | None:
+    if sealed is None:
+        return None
+    try:
+        return vault.open(sealed)
+    except VaultError:
+        log.warning("outbox %d: the address cannot be opened (was the secret key changed?)", outbox_id)
+        return None
+
+
+async def mark_sent(
+    conn: AsyncConnection,
+    outbox_id: int,
+    provider_id: str | None,
+    *,
+    segments: int | None,
+    encoding: str | None,
+    now: datetime,
+) -> None:
+    moves_on = _O.status.in_(_OURS)  # a delivery report may have arrived first; keep what it said
+    await conn.execute(
+        update(_O)
+        .where(_O.id == outbox_id)
+        .values(
+            provider_id=None if provider_id is None else fit_provider_id(provider_id),
+            segments=segments,
+            encoding=encoding,
+            sent_at=now,
+            lease_until=None,
+            status=case((moves_on, "sent"), else_=_O.status),
+            status_changed_at=case((moves_on, _at(now)), else_=_O.status_changed_at),
+        )
+    )
+
+
+async def mark_failed(
+    conn: AsyncConnection, outbox_id: int, error: str, *, retry_at: datetime | None, now: datetime
+) -> str | None:
+    """Record a failed attempt: back to `pending` at `retry_at`, or `failed` for good.
+
+    Returns the new status, or None when the row was no longer ours (sent, delivered, cancelled).
+    """
+    reason = scrub(error, MAX_ERROR)  # provider errors often quote the number they could not reach
+    values: dict[str, Any] = {"last_error": reason, "lease_until": None, "status_changed_at": now}
+    if retry_at is None:
+        values["status"] = "failed"
+    else:
+        retry = _O.attempts < _O.max_attempts
+        values["status"] = case((retry, "pending"), else_="failed")
+        values["next_attempt_at"] = case((retry, _at(retry_at)), else_=_O.next_attempt_at)
+    changed = await conn.execute(
+        update(_O).where(_O.id == outbox_id, _O.status.in_(_OURS)).values(**values).returning(_O.status)
+    )
+    return changed.scalar_one_or_none()
+
+
+async def defer(conn: AsyncConnection, outbox_id: int, until: datetime, now: datetime) -> None:
+    """Put a claimed row back for later without counting the attempt (quiet hours, rate limits)."""
+    await conn.execute(
+        update(_O)
+        .where(_O.id == outbox_id, _O.status.in_(_OURS))
+        .values(
+            status="pending",
+            next_attempt_at=until,
+            attempts=case(
+                (and_(_O.status == "sending", _O.attempts > 0), _O.attempts - 1), else_=_O.attempts
+            ),
+            lease_until=None,
+            status_changed_at=now,
+        )
+    )
+
+
+async def cancel(conn: AsyncConnection, outbox_id: int, reason: str, now: datetime) -> None:
+    await conn.execute(
+        update(_O)
+        .where(_O.id == outbox_id, _O.status.in_(_OURS))
+        .values(
+            status="cancelled", last_error=scrub(reason, MAX_ERROR), lease_until=None, status_changed_at=now
+        )
+    )
+
+
+async def record_status(conn: AsyncConnection, key: str | int, status: str, now: datetime) -> bool:
+    """Apply a delivery report, found by provider id (str) or outbox id (int). True when the row changed."""
+    if isinstance(key, bool):
+        raise TypeError("an outbox id is an int or a provider id a str, not a bool")
+    target = PROVIDER_STATUSES.get(status.strip().lower())
+    if target is None:
+        return False
+    which = _O.id == key if isinstance(key, int) else _O.provider_id == fit_provider_id(key)
+    values: dict[str, Any] = {"status": target, "status_changed_at": now, "lease_until": None}
+    if target in ("sent", "delivered"):
+        values["sent_at"] = func.coalesce(_O.sent_at, _at(now))
+    if target == "failed":
+        values["last_error"] = f"the provider reported the message as {status.strip().lower()}"
+    changed = await conn.execute(update(_O).where(which, _O.status.in_(_MAY_BECOME[target])).values(**values))
+    return bool(changed.rowcount)
+
+
+async def counts(conn: AsyncConnection) -> dict[str, int]:
+    found = dict((await conn.execute(select(_O.status, func.count()).group_by(_O.status))).tuples().all())
+    return {status: int(found.get(status, 0)) for status in OUTBOX_STATUSES}
