@@ -1,0 +1,380 @@
+"""The easy-read checker: free text, one pack, or every pack under some paths.
+
+    check_text("Your appointment is on Monday.", language="en", audience="parent_carer")
+    -> [<text>: hard-word: "appointment" is a hard word (say "visit")]
+
+Rules live one to a module in `bot/easyread/rules/`; what they look for is data in
+`prompts/wordlists/`. English-only rules (contractions, passive voice, readability grade, the
+easy-word list) skip other languages unless the word lists give them data; the rest (sentence length,
+one question, punctuation, capitals, channel budgets, symbols, choice order, consent phrases) apply
+to every language.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from bot.easyread.findings import ERROR, WARNING, Finding, Located, Location, Problem
+from bot.easyread.piece import Piece, Role
+from bot.easyread.rules import TEXT_RULES, budgets, choice_order, consent, readability, standards, symbols
+from bot.easyread.wordlists import SHIPPED_WORDLISTS, WordlistError, Wordlists, load_wordlists
+from bot.messages import Ask, Choice, Outbound, Say
+from bot.packs.loader import LoadedPack, PackError, load_pack
+from bot.packs.model import Kind, Pack, Question
+from bot.packs.symbols import Symbols
+from bot.packs.yamlfile import SHIPPED_PROMPTS
+
+PACK_SUFFIXES = (".yaml", ".yml")
+# Label words for yes/no questions, which the engine adds itself; used to price them on each channel.
+YES_NO_LABELS = {"en": ("Yes", "No"), "cy": ("Ie", "Na")}
+
+EmojiFor = Callable[[str | None], str]
+
+
+@dataclass
+class PackReport:
+    """What one pack file gave: its findings and, when it loaded, the pack and its reading grades."""
+
+    path: Path
+    findings: list[Finding] = field(default_factory=list)
+    pack: Pack | None = None
+    grades: dict[str, float | None] = field(default_factory=dict)
+    max_grade: float | None = None  # for the pack's audience
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == WARNING)
+
+
+@dataclass
+class Scan:
+    reports: list[PackReport] = field(default_factory=list)
+    other: list[Finding] = field(default_factory=list)  # paths that hold no pack, clashes between packs
+
+    def findings(self) -> list[Finding]:
+        return [*self.other, *(f for report in self.reports for f in report.findings)]
+
+
+def check_text(
+    text: str,
+    *,
+    language: str,
+    audience: str,
+    channel_budgets: bool = True,
+    allowed_caps: Iterable[str] = (),
+    lists: Wordlists | None = None,
+) -> list[Finding]:
+    """Findings for free text such as a staff broadcast; `allowed_caps` are keywords it may name."""
+    lists = lists or load_wordlists()
+    piece = Piece(text, language, audience, "free", frozenset(allowed_caps))
+    problems = [problem for rule in TEXT_RULES for problem in rule(piece, lists)]
+    if channel_budgets:
+        over = budgets.sms_text(text, lists.channels.sms_segments)
+        if over is not None:
+            problems.append(over)
+    return [problem.at(None, None) for problem in problems]
+
+
+def check_pack(loaded: LoadedPack) -> list[Finding]:
+    return _check_pack(loaded).findings
+
+
+def check_paths(paths: list[Path]) -> list[Finding]:
+    """Findings for every pack file in `paths` (files, or folders searched for packs)."""
+    return scan_paths(paths).findings()
+
+
+def scan_paths(paths: list[Path]) -> Scan:
+    scan = Scan()
+    files: list[Path] = []
+    for path in (Path(p) for p in paths):
+        found = _pack_files(path)
+        if not found:
+            what = "does not exist" if not path.exists() else "holds no question pack (.yaml)"
+            scan.other.append(
+                Finding(
+                    shown_path(path),
+                    None,
+                    "no-pack",
+                    ERROR,
+                    what,
+                    "give a pack file, or a folder with a packs/ folder inside",
+                )
+            )
+        files.extend(f for f in found if f not in files)
+    for file in files:
+        try:
+            loaded = load_pack(file)
+        except PackError as error:
+            scan.reports.append(
+                PackReport(
+                    file,
+                    [
+                        Finding(
+                            shown_path(p.file), p.line, "pack-invalid", ERROR, f"{p.where}: {p.what}", p.fix
+                        )
+                        for p in error.problems
+                    ],
+                )
+            )
+            continue
+        scan.reports.append(_check_pack(loaded))
+    scan.other.extend(_clashes([r for r in scan.reports if r.pack is not None]))
+    return scan
+
+
+def _check_pack(loaded: LoadedPack) -> PackReport:
+    report = PackReport(loaded.path, pack=loaded.pack)
+    shown = shown_path(loaded.path)
+    prompts_dir = _prompts_dir(loaded.path)
+    try:
+        lists = load_wordlists(prompts_dir)
+    except WordlistError as error:
+        report.findings.append(
+            Finding(
+                str(prompts_dir / "wordlists"),
+                None,
+                "wordlists",
+                ERROR,
+                str(error),
+                f"compare with the shipped files in {SHIPPED_WORDLISTS}",
+            )
+        )
+        return report
+    try:
+        pack_symbols: Symbols | None = Symbols.load(prompts_dir)
+    except (ValueError, OSError) as error:
+        pack_symbols = None
+        report.findings.append(
+            Finding(
+                shown,
+                None,
+                "symbol",
+                ERROR,
+                f"the symbols cannot be read: {error}",
+                "fix prompts/symbols/symbols.yaml",
+            )
+        )
+    located = [*_text_problems(loaded.pack, lists), *_budget_problems(loaded.pack, lists, pack_symbols)]
+    located += choice_order.check(loaded.pack)
+    located += consent.check(loaded.pack, lists)
+    located += readability.check(loaded.pack, lists)
+    located += standards.check(loaded.pack, lists)
+    if pack_symbols is not None:
+        located += symbols.check(loaded.pack, pack_symbols)
+    located = _apply_standards(loaded.pack, lists, located)
+    report.findings.extend(
+        item.problem.at(shown, loaded.line(item.location), item.place)
+        for item in sorted(located, key=lambda item: loaded.line(item.location))
+    )
+    report.grades = readability.grades(loaded.pack)
+    report.max_grade = lists.audience(loaded.pack.audience).max_grade
+    return report
+
+
+def _texts(pack: Pack) -> Iterator[tuple[Location, str, Role, str, str]]:
+    """(location, place, role, language, words) for every text in the pack."""
+    for key in ("title", "intro", "consent", "outro"):
+        role: Role = key  # type: ignore[assignment]
+        for language, text in getattr(pack, key).items():
+            yield (key, language), f"{key} ({language})", role, language, text
+    for q_index, question in enumerate(pack.questions):
+        for language, text in question.text.items():
+            yield (
+                ("questions", q_index, "text", language),
+                f"question '{question.id}' ({language})",
+                "question",
+                language,
+                text,
+            )
+        for c_index, choice in enumerate(question.choices):
+            for language, text in choice.label.items():
+                yield (
+                    ("questions", q_index, "choices", c_index, "label", language),
+                    f"question '{question.id}' choice '{choice.value}' ({language})",
+                    "choice",
+                    language,
+                    text,
+                )
+
+
+def _text_problems(pack: Pack, lists: Wordlists) -> list[Located]:
+    keywords = frozenset(pack.keywords)
+    located: list[Located] = []
+    for location, place, role, language, text in _texts(pack):
+        piece = Piece(text, language, pack.audience, role, keywords)
+        located.extend(
+            Located(location, place, problem) for rule in TEXT_RULES for problem in rule(piece, lists)
+        )
+    return located
+
+
+def _budget_problems(pack: Pack, lists: Wordlists, pack_symbols: Symbols | None) -> list[Located]:
+    limits = lists.channels
+    emoji: EmojiFor = pack_symbols.emoji if pack_symbols is not None else (lambda _name: "")
+    located: list[Located] = []
+    for language in pack.languages:
+        messages: list[tuple[Location, str, Outbound, bool]] = [
+            (
+                ("intro", language),
+                f"intro ({language})",
+                Say(pack.intro[language], pack.symbol, emoji(pack.symbol)),
+                False,
+            ),
+            (("consent", language), f"consent ({language})", _consent_ask(pack, language, emoji), True),
+            (("outro", language), f"outro ({language})", Say(pack.outro[language]), False),
+        ]
+        for q_index, question in enumerate(pack.questions):
+            messages.append(
+                (
+                    ("questions", q_index, "text", language),
+                    f"question '{question.id}' ({language})",
+                    _ask(question, language, emoji),
+                    True,
+                )
+            )
+        for location, place, message, asking in messages:
+            severity = budgets.severity_for(asking)
+            for problem in (
+                budgets.sms(message, limits.sms_segments, severity),
+                budgets.ivr(message, limits.ivr_words, severity),
+            ):
+                if problem is not None:
+                    located.append(Located(location, place, problem))
+        for q_index, question in enumerate(pack.questions):
+            for c_index, choice in enumerate(question.choices):
+                over = budgets.telegram_button(
+                    choice.label[language], emoji(choice.symbol), limits.telegram_label
+                )
+                if over is not None:
+                    located.append(
+                        Located(
+                            ("questions", q_index, "choices", c_index, "label", language),
+                            f"question '{question.id}' choice '{choice.value}' ({language})",
+                            over,
+                        )
+                    )
+    return located
+
+
+def _ask(question: Question, language: str, emoji: EmojiFor) -> Ask:
+    if question.kind is Kind.YESNO:
+        choices = _yes_no(language, emoji)
+    else:
+        choices = tuple(
+            Choice(c.value, c.label[language], c.symbol, emoji(c.symbol), str(n))
+            for n, c in enumerate(question.choices, start=1)
+        )
+    return Ask(
+        question.id,
+        question.text[language],
+        question.kind.value,
+        language,
+        question.symbol,
+        emoji(question.symbol),
+        choices,
+    )
+
+
+def _consent_ask(pack: Pack, language: str, emoji: EmojiFor) -> Ask:
+    return Ask(
+        "consent", pack.consent[language], Kind.YESNO.value, language, None, "", _yes_no(language, emoji)
+    )
+
+
+def _yes_no(language: str, emoji: EmojiFor) -> tuple[Choice, ...]:
+    yes, no = YES_NO_LABELS.get(language.split("-")[0], YES_NO_LABELS["en"])
+    return (Choice("yes", yes, "yes", emoji("yes"), "1"), Choice("no", no, "no", emoji("no"), "2"))
+
+
+def _apply_standards(pack: Pack, lists: Wordlists, located: list[Located]) -> list[Located]:
+    """A standard question's exempt rules become warnings that say why they are allowed."""
+    exempt: dict[int, tuple[frozenset[str], str]] = {}
+    for index, question in enumerate(pack.questions):
+        standard = standards.standard_of(question, lists)
+        if standard is not None:
+            exempt[index] = (standard.exempt, standard.name)
+    out: list[Located] = []
+    for item in located:
+        location = item.location
+        if len(location) >= 2 and location[0] == "questions" and isinstance(location[1], int):
+            rules, name = exempt.get(location[1], (frozenset(), ""))
+            if item.problem.rule in rules:
+                problem: Problem = replace(
+                    item.problem,
+                    severity=WARNING,
+                    message=f"{item.problem.message} (allowed: {name} wording)",
+                )
+                item = Located(location, item.place, problem)
+        out.append(item)
+    return out
+
+
+def _clashes(reports: list[PackReport]) -> list[Finding]:
+    """Two packs sharing an id, or a start keyword, cannot both work."""
+    found: list[Finding] = []
+    ids: dict[str, Path] = {}
+    keywords: dict[str, Path] = {}
+    for report in reports:
+        assert report.pack is not None
+        first = ids.setdefault(report.pack.id, report.path)
+        if first != report.path:
+            found.append(
+                Finding(
+                    shown_path(report.path),
+                    None,
+                    "pack-clash",
+                    ERROR,
+                    f"id '{report.pack.id}' is also used by {shown_path(first)}",
+                    "give each pack its own id",
+                )
+            )
+        for keyword in report.pack.keywords:
+            owner = keywords.setdefault(keyword.casefold(), report.path)
+            if owner != report.path:
+                found.append(
+                    Finding(
+                        shown_path(report.path),
+                        None,
+                        "pack-clash",
+                        ERROR,
+                        f"keyword {keyword} also starts {shown_path(owner)}",
+                        "choose a keyword no other pack uses",
+                    )
+                )
+    return found
+
+
+def _pack_files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        return []
+    folder = path / "packs" if (path / "packs").is_dir() else path
+    return sorted(p for p in folder.rglob("*") if p.suffix in PACK_SUFFIXES and p.is_file())
+
+
+def _prompts_dir(pack_path: Path) -> Path:
+    """The prompts folder a pack belongs to (the parent of its packs/ folder), for its word lists
+    and symbols; a pack kept anywhere else uses the shipped ones."""
+    for parent in pack_path.resolve().parents:
+        if parent.name == "packs":
+            return parent.parent
+    return SHIPPED_PROMPTS
+
+
+def shown_path(path: Path) -> str:
+    """A path as short as it can be: relative to where the command runs when it is below it."""
+    try:
+        return (
+            os.path.relpath(path) if Path(path).resolve().is_relative_to(Path.cwd().resolve()) else str(path)
+        )
+    except ValueError:
+        return str(path)

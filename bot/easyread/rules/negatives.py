@@ -1,0 +1,32 @@
+"""`negative` (warning; English and Welsh lists in negatives.yaml, any language can add one).
+
+    Tell us what did not help.   -> uses "not": say it the positive way if you can
+
+A negative makes the reader turn the sentence round ("Tell us what would help" is easier). It is a
+warning: sometimes "not" is the plainest word. Choice labels ("No", "Not good") are not checked.
+"""
+
+from __future__ import annotations
+
+from bot.easyread.findings import WARNING, Problem
+from bot.easyread.piece import Piece, for_language
+from bot.easyread.wordlists import Wordlists
+from bot.easyread.words import words
+
+
+def check(piece: Piece, lists: Wordlists) -> list[Problem]:
+    entry = for_language(lists.negatives, piece.language)
+    if entry is None or piece.role == "choice":
+        return []
+    negative_words, endings = entry
+    found = list(
+        dict.fromkeys(
+            word.text
+            for word in words(piece.text)
+            if word.lower in negative_words or any(word.lower.endswith(end) for end in endings)
+        )
+    )
+    if not found:
+        return []
+    listed = ", ".join(f'"{w}"' for w in found)
+    return [Problem("negative", WARNING, f"uses {listed}", "say it the positive way if you can")]
