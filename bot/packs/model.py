@@ -68,7 +68,8 @@ class Purpose(StrEnum):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # YAML reads `value: 1` as a number; a choice value or label is still words to us.
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
 
 
 class PackChoice(_Strict):
@@ -102,7 +103,9 @@ class Question(_Strict):
     def _check_kind(self) -> Question:
         if self.kind in (Kind.CHOICE, Kind.SCALE):
             if not 2 <= len(self.choices) <= 5:
-                raise ValueError(f"a {self.kind} question needs 2 to 5 choices, this one has {len(self.choices)}")
+                raise ValueError(
+                    f"a {self.kind} question needs 2 to 5 choices, this one has {len(self.choices)}"
+                )
             values = [c.value for c in self.choices]
             if len(set(values)) != len(values):
                 raise ValueError("two choices share a value; give each choice its own value")
@@ -112,6 +115,9 @@ class Question(_Strict):
             for c in self.choices:
                 if not c.value.isdigit():
                     raise ValueError("scale choice values are whole numbers, for example 1, 2, 3")
+            numbers = [int(c.value) for c in self.choices]
+            if numbers != sorted(set(numbers)):
+                raise ValueError("scale choice values go up in order, for example 1, 2, 3")
         if self.kind is Kind.NUMBER:
             if self.min is None or self.max is None or self.min > self.max:
                 raise ValueError("a number question needs min and max, with min no bigger than max")
@@ -142,10 +148,8 @@ class Pack(_Strict):
         for q in self.questions:
             if q.id in seen:
                 raise ValueError(f"question id '{q.id}' is used twice; each question needs its own id")
-            if q.when is not None and q.when.question not in seen:
-                raise ValueError(
-                    f"question '{q.id}' depends on '{q.when.question}', which must be an earlier question"
-                )
+            if q.when is not None:
+                self._check_condition(q, q.when, seen)
             seen.add(q.id)
         for lang in self.needs_review:
             if lang not in self.languages:
@@ -155,6 +159,28 @@ class Pack(_Strict):
             if missing:
                 raise ValueError(f"{where} has no words for language {', '.join(missing)}")
         return self
+
+    def _check_condition(self, q: Question, when: Condition, seen: set[str]) -> None:
+        if when.question not in seen:
+            raise ValueError(
+                f"question '{q.id}' depends on '{when.question}', which must be an earlier question"
+            )
+        earlier = self.question(when.question)
+        assert earlier is not None
+        # Only answers with a fixed set of values are remembered for conditions; a typo in `in` would
+        # otherwise silently hide the question for ever.
+        if earlier.kind in (Kind.TEXT, Kind.NUMBER):
+            raise ValueError(
+                f"question '{q.id}' depends on '{when.question}', a {earlier.kind} question;"
+                " conditions can only use choice, scale or yes/no answers"
+            )
+        allowed = ["yes", "no"] if earlier.kind is Kind.YESNO else [c.value for c in earlier.choices]
+        unknown = [value for value in when.in_ if value not in allowed]
+        if unknown:
+            raise ValueError(
+                f"question '{q.id}' waits for '{', '.join(unknown)}', which question '{when.question}'"
+                f" cannot answer; use {', '.join(allowed)}"
+            )
 
     def texts(self) -> list[tuple[str, dict[str, str]]]:
         """Every translatable text with a readable place name, for checks."""

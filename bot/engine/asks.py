@@ -1,0 +1,190 @@
+"""Building the questions we send: pack questions, the consent question, the menu, the language list.
+
+Every `Ask` carries its symbol, numbered choices with symbols, and a plain hint on how to answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.engine.answers import Option
+from bot.engine.context import Context
+from bot.engine.flow import progress
+from bot.messages import Ask, Choice
+from bot.packs.folding import fold
+from bot.packs.model import Kind, Pack, Question
+
+CONSENT = "consent"
+MENU = "menu"
+LANGUAGE = "language"
+FORGET = "forget"
+
+
+def pack_language(pack: Pack, language: str) -> str:
+    """The person's language if the pack speaks it, otherwise the pack's first language."""
+    return language if language in pack.languages else pack.languages[0]
+
+
+def in_language(text: dict[str, str], language: str, pack: Pack) -> str:
+    return text.get(language) or text.get(pack.languages[0]) or next(iter(text.values()), "")
+
+
+def yes_no_choices(ctx: Context, language: str) -> tuple[Choice, ...]:
+    texts, symbols = ctx.texts, ctx.symbols
+    return (
+        Choice("yes", texts.get("label_yes", language), "yes", symbols.emoji("yes"), "1"),
+        Choice("no", texts.get("label_no", language), "no", symbols.emoji("no"), "2"),
+    )
+
+
+def choices_for(question: Question, pack: Pack, ctx: Context, language: str) -> tuple[Choice, ...]:
+    if question.kind is Kind.YESNO:
+        return yes_no_choices(ctx, language)
+    return tuple(
+        Choice(c.value, in_language(c.label, language, pack), c.symbol, ctx.symbols.emoji(c.symbol), str(n))
+        for n, c in enumerate(question.choices, start=1)
+    )
+
+
+def hint_for(question: Question, ctx: Context, language: str, offer_skip: bool) -> str:
+    texts = ctx.texts
+    match question.kind:
+        case Kind.CHOICE | Kind.SCALE:
+            hint = texts.get("hint_choice", language, count=len(question.choices))
+        case Kind.YESNO:
+            hint = texts.get("hint_yesno", language)
+        case Kind.NUMBER:
+            hint = texts.get("hint_number", language, min=question.min, max=question.max)
+        case _:
+            hint = texts.get("hint_text", language)
+    if question.optional or offer_skip:
+        hint = f"{hint} {texts.get('hint_skip', language)}"
+    return hint
+
+
+def question_ask(
+    pack: Pack, question: Question, ctx: Context, language: str, answered_before: int,
+    answers: dict[str, str], offer_skip: bool = False,
+) -> Ask:
+    lang = pack_language(pack, language)
+    return Ask(
+        question_id=question.id,
+        text=in_language(question.text, lang, pack),
+        kind=question.kind.value,
+        language=lang,
+        symbol=question.symbol,
+        emoji=ctx.symbols.emoji(question.symbol),
+        choices=choices_for(question, pack, ctx, lang),
+        hint=hint_for(question, ctx, language, offer_skip),
+        optional=question.optional,
+        progress=progress(pack, question, answered_before, answers),
+    )
+
+
+def consent_ask(pack: Pack, ctx: Context, language: str) -> Ask:
+    lang = pack_language(pack, language)
+    return Ask(
+        question_id=CONSENT,
+        text=in_language(pack.consent, lang, pack),
+        kind=Kind.YESNO.value,
+        language=lang,
+        symbol="question",
+        emoji=ctx.symbols.emoji("question"),
+        choices=yes_no_choices(ctx, language),
+        hint=ctx.texts.get("hint_yesno", language),
+    )
+
+
+def forget_ask(ctx: Context, language: str) -> Ask:
+    return Ask(
+        question_id=FORGET,
+        text=ctx.texts.get("forget_ask", language),
+        kind=Kind.YESNO.value,
+        language=language,
+        symbol="delete",
+        emoji=ctx.symbols.emoji("delete"),
+        choices=yes_no_choices(ctx, language),
+        hint=ctx.texts.get("hint_yesno", language),
+    )
+
+
+def menu_ask(ctx: Context, language: str) -> Ask | None:
+    """The packs to choose from, or None when there are none."""
+    packs = ctx.library.all()
+    if not packs:
+        return None
+    choices = tuple(
+        Choice(p.id, _title(p, language), p.symbol, ctx.symbols.emoji(p.symbol), str(n))
+        for n, p in enumerate(packs, start=1)
+    )
+    return Ask(
+        question_id=MENU,
+        text=ctx.texts.get("menu_question", language),
+        kind=Kind.CHOICE.value,
+        language=language,
+        symbol="menu",
+        emoji=ctx.symbols.emoji("menu"),
+        choices=choices,
+        hint=_pick_hint(ctx, language, len(choices)),
+    )
+
+
+def _pick_hint(ctx: Context, language: str, count: int) -> str:
+    return ctx.texts.get("hint_one", language) if count == 1 else ctx.texts.get("hint_pick", language, count=count)
+
+
+def _title(pack: Pack, language: str) -> str:
+    return in_language(pack.title, pack_language(pack, language), pack)
+
+
+def language_ask(ctx: Context, languages: Sequence[str], language: str) -> Ask:
+    choices = tuple(
+        Choice(code, ctx.texts.language_name(code), "language", ctx.symbols.emoji("language"), str(n))
+        for n, code in enumerate(languages, start=1)
+    )
+    return Ask(
+        question_id=LANGUAGE,
+        text=ctx.texts.get("language_question", language),
+        kind=Kind.CHOICE.value,
+        language=language,
+        symbol="language",
+        emoji=ctx.symbols.emoji("language"),
+        choices=choices,
+        hint=_pick_hint(ctx, language, len(choices)),
+    )
+
+
+def options_for(question: Question, pack: Pack, ctx: Context) -> list[Option]:
+    """Every way to say each answer, in every language the pack (or the bot, for yes/no) speaks."""
+    if question.kind is Kind.YESNO:
+        return yes_no_options(ctx)
+    return [
+        Option(c.value, str(n), tuple(map(fold, c.label.values())), fold(ctx.symbols.emoji(c.symbol)))
+        for n, c in enumerate(question.choices, start=1)
+    ]
+
+
+def yes_no_options(ctx: Context) -> list[Option]:
+    texts = ctx.texts
+    labels = {
+        answer: tuple(fold(texts.get(f"label_{answer}", lang)) for lang in texts.languages)
+        for answer in ("yes", "no")
+    }
+    return [
+        Option("yes", "1", labels["yes"], fold(ctx.symbols.emoji("yes"))),
+        Option("no", "2", labels["no"], fold(ctx.symbols.emoji("no"))),
+    ]
+
+
+def menu_options(ctx: Context) -> list[Option]:
+    return [
+        Option(p.id, str(n), tuple(fold(t) for t in p.title.values()), fold(ctx.symbols.emoji(p.symbol)))
+        for n, p in enumerate(ctx.library.all(), start=1)
+    ]
+
+
+def language_options(ctx: Context, languages: Sequence[str]) -> list[Option]:
+    return [
+        Option(code, str(n), (fold(ctx.texts.language_name(code)), fold(code)))
+        for n, code in enumerate(languages, start=1)
+    ]

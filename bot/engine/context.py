@@ -1,0 +1,26 @@
+"""Everything the engine needs from outside, passed in so that the engine itself does no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.hours import WeeklyHours
+from bot.packs.library import PackLibrary
+from bot.packs.symbols import Symbols
+from bot.packs.texts import SystemTexts
+
+
+@dataclass(frozen=True)
+class Context:
+    now: datetime  # aware; the host's clock, so tests can be at any time
+    library: PackLibrary
+    texts: SystemTexts
+    symbols: Symbols
+    office_hours: WeeklyHours
+    timezone: ZoneInfo
+    new_id: str  # a fresh uuid, used if this step starts a submission
+    expiry: timedelta = timedelta(days=14)  # an open submission untouched this long is abandoned
+    default_language: str = "en"
+    resume_after: timedelta = timedelta(hours=6)  # after this long away a person is welcomed back

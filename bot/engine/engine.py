@@ -1,0 +1,218 @@
+"""The engine's front door: one inbound message in, one `Step` out.
+
+The order of checks is the order of importance:
+1. a submission untouched for `ctx.expiry` is closed, and one whose pack was removed too;
+2. STOP always works; while stopped only START (and FORGET ME) do anything;
+3. an answer to a side question (the menu, the language list, "delete your details?");
+4. other commands, a language switch, a start keyword or a pack picked from the menu;
+5. otherwise an answer to the consent question or the current question, or, outside a pack,
+   a general message kept as feedback.
+
+Never raises on any input; the hypothesis tests in tests/engine hold it to that.
+"""
+
+from __future__ import annotations
+
+from bot.engine import commands
+from bot.engine.answers import pick, yes_or_no
+from bot.engine.asks import language_options, menu_ask, menu_options, yes_no_options
+from bot.engine.context import Context
+from bot.engine.events import FeedbackGiven, ForgetConfirmed
+from bot.engine.feedback import LONGEST_FEEDBACK, keep_feedback, media_names
+from bot.engine.state import Awaiting, Conversation, Stage
+from bot.engine.turn import Step, Turn
+from bot.engine.walk import abandon, answer_consent, answer_question, show_current, start_pack
+from bot.messages import Inbound, Reply, Say
+from bot.packs.folding import clean, fold
+from bot.packs.model import Kind, Pack
+
+LONGEST_COMMAND = 40  # characters; a longer message is never a command or keyword
+SHORT_REPLY_WORDS = 3  # after expiry, a reply this short was meant for the closed question
+
+__all__ = ["Step", "handle", "menu"]
+
+
+def menu(ctx: Context, language: str | None) -> Reply:
+    """The packs a person can start, as one question with a choice per pack."""
+    lang = language or ctx.default_language
+    ask = menu_ask(ctx, lang)
+    if ask is None:
+        return Reply((Say(ctx.texts.get("menu_empty", lang), "message", ctx.symbols.emoji("message")),))
+    return Reply((ask,))
+
+
+def handle(conversation: Conversation, message: Inbound, ctx: Context) -> Step:
+    turn = Turn(conversation, message, ctx)
+    text = clean(message.text or "")
+    expired = _close_stale(turn)
+    command = _command(turn, text)
+    if command == "stop":
+        commands.stop(turn)
+    elif turn.conversation.awaiting is Awaiting.FORGET and _forget_answer(turn, text, command):
+        pass
+    elif turn.conversation.stopped:
+        _while_stopped(turn, text, command)
+    elif turn.conversation.awaiting is not None and _side_answer(turn, text):
+        pass
+    elif command is not None:
+        commands.run(turn, command)
+    else:
+        _converse(turn, text, expired)
+    return turn.step()
+
+
+def _close_stale(turn: Turn) -> bool:
+    """Abandon a submission left too long, or whose pack or question no longer exists."""
+    conversation, ctx = turn.conversation, turn.ctx
+    if not conversation.in_pack:
+        return False
+    pack = turn.pack
+    last_seen = conversation.last_seen
+    if last_seen is not None and ctx.now - last_seen > ctx.expiry:
+        abandon(turn)
+        if not conversation.stopped:
+            keyword = pack.keywords[0] if pack else ctx.texts.get("menu_word", turn.language)
+            turn.say("expired", "clock", keyword=keyword)
+        return True
+    if pack is None or (conversation.stage is Stage.QUESTION and turn.question is None):
+        abandon(turn)
+        if not conversation.stopped:
+            turn.say("pack_gone", "message")
+        return True
+    return False
+
+
+def _command(turn: Turn, text: str) -> str | None:
+    said = text or turn.message.choice or ""
+    if len(said) > LONGEST_COMMAND:
+        return None
+    command = turn.ctx.texts.command(said)
+    if command == "start_if_not_asked" and not turn.conversation.stopped and commands.inside_yes_no(turn):
+        return None  # YES answers the question being asked
+    return command
+
+
+def _forget_answer(turn: Turn, text: str, command: str | None) -> bool:
+    """After "Do you want us to delete your details?": YES deletes; anything else keeps them."""
+    conversation = turn.conversation
+    if command == "forget":
+        commands.forget(turn)  # asked twice: ask once more, a deletion needs a clear YES
+        return True
+    said_yes = turn.message.choice == "yes" or command == "start_if_not_asked" or (
+        yes_or_no(text, yes_no_options(turn.ctx), turn.vocabulary) == "yes"
+    )
+    if said_yes:
+        language = turn.language
+        if conversation.in_pack:
+            abandon(turn)
+        turn.emit(ForgetConfirmed())
+        # A fresh start, but an opt-out outlives the forgetting: it is about messages, not data.
+        turn.conversation = Conversation(stopped=conversation.stopped)
+        turn.add(Say(turn.words("forget_done", language), "delete", turn.ctx.symbols.emoji("delete")))
+        return True
+    conversation.awaiting = None
+    turn.say("forget_kept", "lock")
+    said_no = turn.message.choice == "no" or (
+        yes_or_no(text, yes_no_options(turn.ctx), turn.vocabulary) == "no"
+    )
+    if command is None and (said_no or not text):
+        if not conversation.stopped:
+            show_current(turn)
+        return True
+    return False  # something else: carry on with it
+
+
+def _while_stopped(turn: Turn, text: str, command: str | None) -> None:
+    """Only START and FORGET ME act; anything else is kept and answered with how to start again."""
+    if command in ("start", "start_if_not_asked"):
+        commands.start(turn)
+        return
+    if command == "forget":
+        commands.forget(turn)
+        return
+    media = media_names(turn)
+    if text or media:
+        turn.emit(FeedbackGiven(text[:LONGEST_FEEDBACK], media, turn.conversation.pack_id))
+    turn.say("stopped_hint", "stop")
+
+
+def _side_answer(turn: Turn, text: str) -> bool:
+    """An answer to the menu or the language list. False (and the side question dropped) otherwise."""
+    conversation, ctx = turn.conversation, turn.ctx
+    choice = turn.message.choice
+    if conversation.awaiting is Awaiting.LANGUAGE:
+        offered = commands.offered_languages(turn)
+        code = choice if choice in offered else (
+            pick(text, language_options(ctx, offered), turn.vocabulary) or ctx.texts.language_switch(text)
+        )
+        if code:
+            commands.switch_language(turn, code)
+            return True
+    elif conversation.awaiting is Awaiting.MENU:
+        pack = ctx.library.get(choice) or ctx.library.get(pick(text, menu_options(ctx), turn.vocabulary))
+        if pack is not None:
+            conversation.awaiting = None
+            _open(turn, pack, returning=False)
+            return True
+    conversation.awaiting = None
+    return False
+
+
+def _open(turn: Turn, pack: Pack, returning: bool) -> None:
+    """Start `pack`, or, if the person is already in it, show them where they left off."""
+    if turn.conversation.in_pack and turn.conversation.pack_id == pack.id:
+        turn.say("welcome_back" if returning else "left_off", "wave")
+        show_current(turn)
+    else:
+        start_pack(turn, pack)
+
+
+def _converse(turn: Turn, text: str, expired: bool) -> None:
+    conversation, ctx = turn.conversation, turn.ctx
+    last_seen = conversation.last_seen
+    returning = last_seen is not None and ctx.now - last_seen >= ctx.resume_after
+    short = len(text) <= LONGEST_COMMAND
+    language = ctx.texts.language_switch(text) if short else None
+    if language is not None:
+        commands.switch_language(turn, language)
+        return
+    pack = _pack_asked_for(turn, text if short else "")
+    if pack is not None:
+        _open(turn, pack, returning)
+        return
+    if not text and turn.message.media:
+        turn.emit(FeedbackGiven("", media_names(turn), conversation.pack_id))
+        if conversation.in_pack:
+            turn.say("words_only", "picture")
+            show_current(turn)
+        else:
+            turn.say("media_only", "picture")
+        return
+    if conversation.stage is Stage.CONSENT:
+        answer_consent(turn, text, returning)
+    elif conversation.stage is Stage.QUESTION:
+        answer_question(turn, text, returning)
+    elif expired and len(fold(text).split()) <= SHORT_REPLY_WORDS:
+        pass  # a reply to the question that just closed; the expiry note already says how to start again
+    elif not text and turn.message.choice:
+        show_current(turn)  # a button from an old message: show what can be done now
+    else:
+        keep_feedback(turn, text)
+
+
+def _pack_asked_for(turn: Turn, text: str) -> Pack | None:
+    """A pack started by a deep link, its keyword, or its button from the menu."""
+    library, message = turn.ctx.library, turn.message
+    pack = library.get(message.start_pack) or (library.by_keyword(text) if text else None)
+    if pack is not None:
+        return pack
+    choice = message.choice
+    if choice is None or library.get(choice) is None:
+        return None
+    question = turn.question
+    current = {"yes", "no"} if turn.conversation.stage is Stage.CONSENT else set()
+    if turn.conversation.stage is Stage.QUESTION and question is not None:
+        current = {c.value for c in question.choices}
+        if question.kind is Kind.YESNO:
+            current = {"yes", "no"}
+    return None if choice in current else library.get(choice)

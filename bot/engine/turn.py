@@ -1,0 +1,67 @@
+"""One step in the making: the state being changed, and the messages and events collected so far."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.engine.answers import Vocabulary
+from bot.engine.context import Context
+from bot.engine.events import Event
+from bot.engine.state import Conversation
+from bot.messages import Inbound, Outbound, Reply, Say
+from bot.packs.model import Pack, Question
+
+
+@dataclass(frozen=True)
+class Step:
+    """What `handle` returns: the new state, the reply to send now, and the events to store."""
+
+    conversation: Conversation
+    reply: Reply
+    events: tuple[Event, ...]
+
+
+class Turn:
+    def __init__(self, conversation: Conversation, message: Inbound, ctx: Context) -> None:
+        self.conversation = conversation.copy()  # the caller's state is never changed
+        self.message = message
+        self.ctx = ctx
+        self.messages: list[Outbound] = []
+        self.events: list[Event] = []
+        self.ended = False
+
+    @property
+    def language(self) -> str:
+        """The person's language for the bot's own words."""
+        return self.conversation.language or self.ctx.default_language
+
+    @property
+    def pack(self) -> Pack | None:
+        return self.ctx.library.get(self.conversation.pack_id)
+
+    @property
+    def question(self) -> Question | None:
+        pack = self.pack
+        return pack.question(self.conversation.question_id or "") if pack else None
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        texts = self.ctx.texts
+        return Vocabulary(texts.numbers, texts.negations, texts.yes_words, texts.no_words)
+
+    def words(self, key: str, language: str | None = None, **values: Any) -> str:
+        return self.ctx.texts.get(key, language or self.language, **values)
+
+    def say(self, key: str, symbol: str | None = None, **values: Any) -> None:
+        self.add(Say(self.words(key, **values), symbol, self.ctx.symbols.emoji(symbol)))
+
+    def add(self, message: Outbound) -> None:
+        self.messages.append(message)
+
+    def emit(self, event: Event) -> None:
+        self.events.append(event)
+
+    def step(self) -> Step:
+        self.conversation.last_seen = self.ctx.now
+        return Step(self.conversation, Reply(tuple(self.messages), self.ended), tuple(self.events))
