@@ -7,12 +7,18 @@
     Reply with a number.
 
 `plain=True` gives the GSM-7 variant a service can choose to keep most questions to one segment:
-no emoji, straight quotes.
+no emoji, straight quotes. Twilio takes at most 1,600 characters a message, so a longer text is split
+between paragraphs (`split_for_twilio`) and sent as several messages.
 """
 
 from __future__ import annotations
 
+from twilio.twiml.messaging_response import MessagingResponse
+
 from bot.messages import Ask, Reply, Say
+from channels.segments import to_gsm7
+
+TWILIO_BODY_LIMIT = 1600
 
 
 def render_sms(reply: Reply, *, plain: bool = False) -> str:
@@ -29,11 +35,46 @@ def render_sms(reply: Reply, *, plain: bool = False) -> str:
                 lines.append(message.hint)
             parts.append("\n".join(lines))
     text = "\n\n".join(p for p in parts if p)
-    if plain:
-        from channels.segments import to_gsm7
+    return to_gsm7(text) if plain else text
 
-        text = to_gsm7(text)
-    return text
+
+def split_for_twilio(text: str, limit: int = TWILIO_BODY_LIMIT) -> list[str]:
+    """Pieces of at most `limit` characters, broken between paragraphs, then lines, then words."""
+    text = text.strip()
+    if not text:
+        return []
+    if len(text) <= limit:
+        return [text]
+    for separator in ("\n\n", "\n", " "):
+        pieces = _pack(text.split(separator), separator, limit)
+        if pieces is not None:
+            return pieces
+    return [text[i : i + limit] for i in range(0, len(text), limit)]  # one word longer than a message
+
+
+def _pack(chunks: list[str], separator: str, limit: int) -> list[str] | None:
+    if any(len(chunk) > limit for chunk in chunks):
+        return None
+    pieces: list[str] = []
+    current = ""
+    for chunk in chunks:
+        candidate = f"{current}{separator}{chunk}" if current else chunk
+        if len(candidate) <= limit:
+            current = candidate
+        else:
+            pieces.append(current)
+            current = chunk
+    if current:
+        pieces.append(current)
+    return [p.strip() for p in pieces if p.strip()]
+
+
+def twiml(texts: list[str]) -> str:
+    """A TwiML answer sending each text as one message; no texts gives an empty `<Response/>`."""
+    response = MessagingResponse()
+    for text in texts:
+        response.message(text)
+    return str(response)
 
 
 def _with_emoji(text: str, emoji: str, plain: bool) -> str:
