@@ -85,6 +85,10 @@ class Condition(_Strict):
     in_: list[str] = Field(alias="in", min_length=1)
 
 
+MAX_CHOICES = 5
+MAX_STANDARD_CHOICES = 6  # the NHS Friends and Family Test has 6 answers
+
+
 class Question(_Strict):
     id: Identifier
     kind: Kind
@@ -98,13 +102,18 @@ class Question(_Strict):
     max_length: int = Field(default=1000, ge=10, le=4000)  # text questions
     purpose: Purpose | None = None  # only on yes/no questions
     sensitive: bool = False  # the outro offers support after a pack with such questions
+    # A nationally set question kept word for word, such as nhs_fft (the NHS Friends and Family Test).
+    # `said prompts check` holds its English wording to prompts/wordlists/standards.yaml and reports the
+    # easy-read rules that standard is exempt from as warnings; it may have up to 6 choices.
+    standard: Identifier | None = None
 
     @model_validator(mode="after")
     def _check_kind(self) -> Question:
         if self.kind in (Kind.CHOICE, Kind.SCALE):
-            if not 2 <= len(self.choices) <= 5:
+            most = MAX_CHOICES if self.standard is None else MAX_STANDARD_CHOICES
+            if not 2 <= len(self.choices) <= most:
                 raise ValueError(
-                    f"a {self.kind} question needs 2 to 5 choices, this one has {len(self.choices)}"
+                    f"a {self.kind} question needs 2 to {most} choices, this one has {len(self.choices)}"
                 )
             values = [c.value for c in self.choices]
             if len(set(values)) != len(values):
