@@ -20,6 +20,7 @@ from channels.twilio_sms.client import TwilioApi
 from channels.twilio_sms.routes import SmsWebhookConfig, twilio_sms_routes
 from channels.twilio_sms.sender import TwilioSender
 from channels.twilio_sms.signature import WebhookSigner
+from storage.store import Store
 
 RecordStatus = Callable[[int | None, str | None, str], Awaitable[bool]]
 
@@ -89,6 +90,23 @@ def twilio_wiring(
         clock=clock or (lambda: datetime.now(UTC)),
     )
     return twilio_sms_routes(config, service.handle, record_status), senders
+
+
+def store_status_recorder(store: Store) -> RecordStatus:
+    """`record_status` over `Store.record_status`: by our outbox id first, else by Twilio's message sid.
+
+    The outbox id comes from the callback URL we signed into the send, so it finds the row even when the
+    report beats `mark_sent` to the database; the sid covers reports for messages sent before that.
+    """
+
+    async def record(outbox_id: int | None, provider_id: str | None, status: str) -> bool:
+        if outbox_id is not None:
+            return await store.record_status(outbox_id, status)
+        if provider_id:
+            return await store.record_status(provider_id, status)
+        return False
+
+    return record
 
 
 def _digits_only(number: str) -> str:

@@ -13,6 +13,8 @@ between paragraphs (`split_for_twilio`) and sent as several messages.
 
 from __future__ import annotations
 
+import re
+
 from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.messages import Ask, Reply, Say
@@ -73,8 +75,12 @@ def twiml(texts: list[str]) -> str:
     """A TwiML answer sending each text as one message; no texts gives an empty `<Response/>`."""
     response = MessagingResponse()
     for text in texts:
-        response.message(text)
+        response.message(_XML_UNSAFE.sub("", text))
     return str(response)
+
+
+# Characters XML 1.0 cannot carry at all: Twilio would refuse the whole answer over one of them.
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _with_emoji(text: str, emoji: str, plain: bool) -> str:
