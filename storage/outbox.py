@@ -285,5 +285,5 @@ async def record_status(conn: AsyncConnection, key: str | int, status: str, now:
 
 
 async def counts(conn: AsyncConnection) -> dict[str, int]:
-    found = dict((await conn.execute(select(_O.status, func.count()).group_by(_O.status))).tuples().all())
+    found = dict((await conn.execute(select(_O.status, func.count()).group_by(_O.status))).all())
     return {status: int(found.get(status, 0)) for status in OUTBOX_STATUSES}

@@ -109,8 +109,10 @@ def _normalise_phone(address: str) -> str:
     except phonenumbers.NumberParseException:
         raise AddressError("this is not a phone number we can read") from None
     # "Possible" (right length for the country) rather than "valid": test and drama ranges are not valid
-    # but are real enough for a provider to send from, and we only need a stable canonical form.
-    if not phonenumbers.is_possible_number(number):
+    # but are real enough for a provider to send from, and we only need a stable canonical form. A
+    # local-only number (no area code) is refused: it cannot be written in E.164.
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
         raise AddressError("this is not a phone number we can read")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

@@ -31,6 +31,7 @@ _NHS = re.compile(r"(?<!\d)(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?!\d)")
 # A backstop for phone numbers the matcher turns down (a number glued to letters, odd grouping): a + or
 # a leading 0, then at least nine more digits with light punctuation between them. ZWJ/ZWNJ stay in
 # text (some scripts need them) so they count as punctuation here.
+_COUNTRY_CODE_BEFORE = re.compile(r"(?:\+|00)\d{1,3}[ \-.]?(?:\(0\)[ \-.]?)?$")
 _PHONE_SHAPE = re.compile(r"(?:\+|0)\d(?:[ \t\u00a0\u202f\-.()\u200c\u200d]{0,3}\d){8,}")
 _POSTCODE = re.compile(r"\b(?:GIR ?0AA|[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2})\b", re.IGNORECASE | re.ASCII)
 _LONG_RUN = re.compile(r"\d{9,}")
@@ -79,7 +80,9 @@ def _replace_all(text: str) -> str:
 
 def _nhs_label(match: re.Match[str]) -> str:
     digits = "".join(match.groups())
-    return NHS_NUMBER if is_nhs_number(digits) else match.group(0)
+    if not is_nhs_number(digits) or _COUNTRY_CODE_BEFORE.search(match.string, 0, match.start()):
+        return match.group(0)  # "+44 161 664 5091" is a phone number whose last ten digits pass the check
+    return NHS_NUMBER
 
 
 def is_nhs_number(digits: str) -> bool:
