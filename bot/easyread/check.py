@@ -13,25 +13,30 @@ to every language.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot.easyread.findings import ERROR, WARNING, Finding, Located, Location, Problem
 from bot.easyread.piece import Piece, Role
-from bot.easyread.rules import TEXT_RULES, budgets, choice_order, consent, readability, standards, symbols
+from bot.easyread.rules import (
+    TEXT_RULES,
+    budgets,
+    choice_order,
+    consent,
+    pack_budgets,
+    readability,
+    standards,
+    symbols,
+)
+from bot.easyread.sent import PackMessages
 from bot.easyread.wordlists import SHIPPED_WORDLISTS, WordlistError, Wordlists, load_wordlists
-from bot.messages import Ask, Choice, Outbound, Say
 from bot.packs.loader import LoadedPack, PackError, load_pack
-from bot.packs.model import Kind, Pack, Question
+from bot.packs.model import Pack
 from bot.packs.symbols import Symbols
 from bot.packs.yamlfile import SHIPPED_PROMPTS
 
 PACK_SUFFIXES = (".yaml", ".yml")
-# Label words for yes/no questions, which the engine adds itself; used to price them on each channel.
-YES_NO_LABELS = {"en": ("Yes", "No"), "cy": ("Ie", "Na")}
-
-EmojiFor = Callable[[str | None], str]
 
 
 @dataclass
@@ -131,51 +136,36 @@ def scan_paths(paths: list[Path]) -> Scan:
 
 
 def _check_pack(loaded: LoadedPack) -> PackReport:
-    report = PackReport(loaded.path, pack=loaded.pack)
+    pack = loaded.pack
+    report = PackReport(loaded.path, pack=pack)
     shown = shown_path(loaded.path)
     prompts_dir = _prompts_dir(loaded.path)
     try:
         lists = load_wordlists(prompts_dir)
     except WordlistError as error:
-        report.findings.append(
-            Finding(
-                str(prompts_dir / "wordlists"),
-                None,
-                "wordlists",
-                ERROR,
-                str(error),
-                f"compare with the shipped files in {SHIPPED_WORDLISTS}",
-            )
-        )
+        advice = f"compare with the shipped files in {SHIPPED_WORDLISTS}"
+        report.findings.append(Finding(shown, None, "wordlists", ERROR, str(error), advice))
         return report
+    located = [*_text_problems(pack, lists), *choice_order.check(pack), *consent.check(pack, lists)]
+    located += [*readability.check(pack, lists), *standards.check(pack, lists)]
     try:
-        pack_symbols: Symbols | None = Symbols.load(prompts_dir)
-    except (ValueError, OSError) as error:
-        pack_symbols = None
+        pack_symbols = Symbols.load(prompts_dir)
+        sent = PackMessages(pack, prompts_dir, pack_symbols)
+    except (ValueError, OSError, KeyError) as error:
+        # Without symbols and system texts the messages cannot be priced; say so rather than guess.
+        advice = "fix prompts/symbols/symbols.yaml and prompts/system.yaml"
         report.findings.append(
-            Finding(
-                shown,
-                None,
-                "symbol",
-                ERROR,
-                f"the symbols cannot be read: {error}",
-                "fix prompts/symbols/symbols.yaml",
-            )
+            Finding(shown, None, "symbol", ERROR, f"cannot read symbols or texts: {error}", advice)
         )
-    located = [*_text_problems(loaded.pack, lists), *_budget_problems(loaded.pack, lists, pack_symbols)]
-    located += choice_order.check(loaded.pack)
-    located += consent.check(loaded.pack, lists)
-    located += readability.check(loaded.pack, lists)
-    located += standards.check(loaded.pack, lists)
-    if pack_symbols is not None:
-        located += symbols.check(loaded.pack, pack_symbols)
-    located = _apply_standards(loaded.pack, lists, located)
+    else:
+        located += [*symbols.check(pack, pack_symbols), *pack_budgets.check(pack, lists, sent)]
+    located = _apply_standards(pack, lists, located)
     report.findings.extend(
         item.problem.at(shown, loaded.line(item.location), item.place)
         for item in sorted(located, key=lambda item: loaded.line(item.location))
     )
-    report.grades = readability.grades(loaded.pack)
-    report.max_grade = lists.audience(loaded.pack.audience).max_grade
+    report.grades = readability.grades(pack)
+    report.max_grade = lists.audience(pack.audience).max_grade
     return report
 
 
@@ -216,84 +206,6 @@ def _text_problems(pack: Pack, lists: Wordlists) -> list[Located]:
     return located
 
 
-def _budget_problems(pack: Pack, lists: Wordlists, pack_symbols: Symbols | None) -> list[Located]:
-    limits = lists.channels
-    emoji: EmojiFor = pack_symbols.emoji if pack_symbols is not None else (lambda _name: "")
-    located: list[Located] = []
-    for language in pack.languages:
-        messages: list[tuple[Location, str, Outbound, bool]] = [
-            (
-                ("intro", language),
-                f"intro ({language})",
-                Say(pack.intro[language], pack.symbol, emoji(pack.symbol)),
-                False,
-            ),
-            (("consent", language), f"consent ({language})", _consent_ask(pack, language, emoji), True),
-            (("outro", language), f"outro ({language})", Say(pack.outro[language]), False),
-        ]
-        for q_index, question in enumerate(pack.questions):
-            messages.append(
-                (
-                    ("questions", q_index, "text", language),
-                    f"question '{question.id}' ({language})",
-                    _ask(question, language, emoji),
-                    True,
-                )
-            )
-        for location, place, message, asking in messages:
-            severity = budgets.severity_for(asking)
-            for problem in (
-                budgets.sms(message, limits.sms_segments, severity),
-                budgets.ivr(message, limits.ivr_words, severity),
-            ):
-                if problem is not None:
-                    located.append(Located(location, place, problem))
-        for q_index, question in enumerate(pack.questions):
-            for c_index, choice in enumerate(question.choices):
-                over = budgets.telegram_button(
-                    choice.label[language], emoji(choice.symbol), limits.telegram_label
-                )
-                if over is not None:
-                    located.append(
-                        Located(
-                            ("questions", q_index, "choices", c_index, "label", language),
-                            f"question '{question.id}' choice '{choice.value}' ({language})",
-                            over,
-                        )
-                    )
-    return located
-
-
-def _ask(question: Question, language: str, emoji: EmojiFor) -> Ask:
-    if question.kind is Kind.YESNO:
-        choices = _yes_no(language, emoji)
-    else:
-        choices = tuple(
-            Choice(c.value, c.label[language], c.symbol, emoji(c.symbol), str(n))
-            for n, c in enumerate(question.choices, start=1)
-        )
-    return Ask(
-        question.id,
-        question.text[language],
-        question.kind.value,
-        language,
-        question.symbol,
-        emoji(question.symbol),
-        choices,
-    )
-
-
-def _consent_ask(pack: Pack, language: str, emoji: EmojiFor) -> Ask:
-    return Ask(
-        "consent", pack.consent[language], Kind.YESNO.value, language, None, "", _yes_no(language, emoji)
-    )
-
-
-def _yes_no(language: str, emoji: EmojiFor) -> tuple[Choice, ...]:
-    yes, no = YES_NO_LABELS.get(language.split("-")[0], YES_NO_LABELS["en"])
-    return (Choice("yes", yes, "yes", emoji("yes"), "1"), Choice("no", no, "no", emoji("no"), "2"))
-
-
 def _apply_standards(pack: Pack, lists: Wordlists, located: list[Located]) -> list[Located]:
     """A standard question's exempt rules become warnings that say why they are allowed."""
     exempt: dict[int, tuple[frozenset[str], str]] = {}
@@ -310,7 +222,7 @@ def _apply_standards(pack: Pack, lists: Wordlists, located: list[Located]) -> li
                 problem: Problem = replace(
                     item.problem,
                     severity=WARNING,
-                    message=f"{item.problem.message} (allowed: {name} wording)",
+                    message=f"{item.problem.message}; allowed as {name} wording",
                 )
                 item = Located(location, item.place, problem)
         out.append(item)

@@ -26,8 +26,9 @@ from channels.twilio_sms.render import render_sms
 SHOWN_CHARACTERS = 6
 
 
-def sms(message: Outbound, most: int, severity: Severity = ERROR) -> Problem | None:
-    reply = Reply(messages=(message,))
+def sms(messages: tuple[Outbound, ...], most: int, severity: Severity = ERROR) -> Problem | None:
+    """The cost of one reply's messages sent together as one SMS, as the SMS channel renders them."""
+    reply = Reply(messages=messages)
     cost = sms_cost(render_sms(reply))
     if cost.segments <= most:
         return None
@@ -47,20 +48,19 @@ def sms(message: Outbound, most: int, severity: Severity = ERROR) -> Problem | N
 
 def sms_text(text: str, most: int) -> Problem | None:
     """The budget for free text sent as it is, such as a staff broadcast."""
-    return sms(Say(text=text), most)
+    return sms((Say(text=text),), most)
 
 
 def ivr(message: Outbound, most: int, severity: Severity = ERROR) -> Problem | None:
-    count = word_count(message.text)
-    if isinstance(message, Ask):
-        count += sum(word_count(choice.label) for choice in message.choices)
+    choices = message.choices if isinstance(message, Ask) else ()
+    count = word_count(message.text) + sum(word_count(choice.label) for choice in choices)
     if count <= most:
         return None
     return Problem(
         "ivr-budget",
         severity,
-        f"spoken, it is {count} words with its choices, the most is about {most}",
-        "use fewer words or fewer choices; on the phone people must remember it all before they press a key",
+        f"spoken, it is {count} words{' with its choices' if choices else ''}, the most is about {most}",
+        "use fewer words; on the phone people must remember it all before they press a key",
     )
 
 

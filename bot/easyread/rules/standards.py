@@ -19,7 +19,7 @@ WORDING_LANGUAGE = "en"
 
 def standard_of(question: Question, lists: Wordlists) -> Standard | None:
     """The standard a question claims, when it exists and the question keeps its wording."""
-    key = getattr(question, "standard", None)
+    key = question.standard
     standard = lists.standards.get(key) if key else None
     if standard is None or _differences(question, standard):
         return None
@@ -29,7 +29,7 @@ def standard_of(question: Question, lists: Wordlists) -> Standard | None:
 def check(pack: Pack, lists: Wordlists) -> list[Located]:
     found: list[Located] = []
     for index, question in enumerate(pack.questions):
-        key = getattr(question, "standard", None)
+        key = question.standard
         if not key:
             continue
         place = f"question '{question.id}'"
