@@ -134,7 +134,10 @@ class WeeklyHours:
         return any(s.weekday == local.weekday() and s.start <= now < s.end for s in self.spans)
 
     def next_open(self, when: datetime) -> datetime:
-        """`when` itself if open now, otherwise the next moment a person is there."""
+        """`when` itself if open now, otherwise the next moment a person is there, in `when`'s time zone.
+
+        (In the caller's zone because adding to a datetime in a DST zone is wall-clock arithmetic.)
+        """
         if self.is_open(when):
             return when
         local_day = when.astimezone(self.zone).date()
@@ -146,7 +149,7 @@ class WeeklyHours:
                     continue
                 moment = first_moment_at(day, span.start, self.zone)
                 if moment >= when and self.is_open(moment):
-                    return moment
+                    return moment.astimezone(when.tzinfo)
         raise ValueError(f"office hours '{self.source}' never open")
 
     def describe(self, language: str) -> str:
@@ -230,7 +233,7 @@ class QuietHours:
         return now >= self.start or now < self.end  # the window crosses midnight
 
     def ends_after(self, when: datetime) -> datetime:
-        """`when` if sending is allowed now, otherwise the first moment it is."""
+        """`when` if sending is allowed now, otherwise the first moment it is, in `when`'s time zone."""
         if not self.is_quiet(when) or self.end is None:
             return when
         local = when.astimezone(self.zone)
@@ -244,4 +247,4 @@ class QuietHours:
             if not self.is_quiet(moment):
                 break
             moment = first_moment_at(moment.date() + timedelta(days=1), self.end, self.zone)
-        return moment
+        return moment.astimezone(when.tzinfo)

@@ -89,19 +89,28 @@ def pick(text: str, options: Sequence[Option], vocabulary: Vocabulary) -> str | 
         # "not good" must not count as good; a negation inside a matched label ("not sure") is fine.
         negated = any(token in vocabulary.negations for token in leftover.split())
         return evidence.pop() if len(evidence) == 1 and not negated else None
-    return _guess(folded, options)
+    return _guess(folded, options, vocabulary)
 
 
-def _guess(folded: str, options: Sequence[Option]) -> str | None:
-    """Forgive a small typo, but only when one option is clearly meant."""
-    if len(folded) < FUZZY_MIN_LENGTH:
+def _guess(folded: str, options: Sequence[Option], vocabulary: Vocabulary) -> str | None:
+    """Forgive a small typo ("goood", "it was gud"), but only when one option is clearly meant.
+
+    Each phrase is compared with the whole message and with every run of as many words in it.
+    """
+    tokens = folded.split()
+    if any(token in vocabulary.negations for token in tokens):
         return None
     scores: list[tuple[float, str]] = []
     for option in options:
-        best = max(
-            (fuzz.ratio(folded, phrase) for phrase in option.phrases if len(phrase) >= FUZZY_MIN_LENGTH),
-            default=0.0,
-        )
+        best = 0.0
+        for phrase in option.phrases:
+            if len(phrase) < FUZZY_MIN_LENGTH:
+                continue
+            size = len(phrase.split())
+            windows = {folded} | {" ".join(tokens[i:i + size]) for i in range(len(tokens) - size + 1)}
+            for window in windows:
+                if len(window) >= FUZZY_MIN_LENGTH:
+                    best = max(best, fuzz.ratio(window, phrase))
         scores.append((best, option.value))
     scores.sort(reverse=True)
     if not scores or scores[0][0] < FUZZY_RATIO:

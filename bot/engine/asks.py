@@ -75,7 +75,7 @@ def question_ask(
         symbol=question.symbol,
         emoji=ctx.symbols.emoji(question.symbol),
         choices=choices_for(question, pack, ctx, lang),
-        hint=hint_for(question, ctx, language, offer_skip),
+        hint=hint_for(question, ctx, lang, offer_skip),
         optional=question.optional,
         progress=progress(pack, question, answered_before, answers),
     )
@@ -90,8 +90,8 @@ def consent_ask(pack: Pack, ctx: Context, language: str) -> Ask:
         language=lang,
         symbol="question",
         emoji=ctx.symbols.emoji("question"),
-        choices=yes_no_choices(ctx, language),
-        hint=ctx.texts.get("hint_yesno", language),
+        choices=yes_no_choices(ctx, lang),
+        hint=ctx.texts.get("hint_yesno", lang),
     )
 
 
@@ -130,7 +130,9 @@ def menu_ask(ctx: Context, language: str) -> Ask | None:
 
 
 def _pick_hint(ctx: Context, language: str, count: int) -> str:
-    return ctx.texts.get("hint_one", language) if count == 1 else ctx.texts.get("hint_pick", language, count=count)
+    if count == 1:
+        return ctx.texts.get("hint_one", language)
+    return ctx.texts.get("hint_pick", language, count=count)
 
 
 def _title(pack: Pack, language: str) -> str:

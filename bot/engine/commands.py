@@ -117,7 +117,7 @@ def switch_language(turn: Turn, language: str) -> None:
     pack = turn.pack
     if pack is not None and turn.conversation.in_pack and language not in pack.languages:
         shown = pack_language(pack, language)
-        turn.say("language_missing", "language", language=turn.ctx.texts.language_name(shown))
+        turn.say("language_missing", "language", name=turn.ctx.texts.language_name(shown))
     show_current(turn)
 
 

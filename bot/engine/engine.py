@@ -45,7 +45,7 @@ def handle(conversation: Conversation, message: Inbound, ctx: Context) -> Step:
     turn = Turn(conversation, message, ctx)
     text = clean(message.text or "")
     expired = _close_stale(turn)
-    command = _command(turn, text)
+    command = _command(turn, text, expired)
     if command == "stop":
         commands.stop(turn)
     elif turn.conversation.awaiting is Awaiting.FORGET and _forget_answer(turn, text, command):
@@ -82,13 +82,15 @@ def _close_stale(turn: Turn) -> bool:
     return False
 
 
-def _command(turn: Turn, text: str) -> str | None:
+def _command(turn: Turn, text: str, expired: bool) -> str | None:
     said = text or turn.message.choice or ""
     if len(said) > LONGEST_COMMAND:
         return None
     command = turn.ctx.texts.command(said)
-    if command == "start_if_not_asked" and not turn.conversation.stopped and commands.inside_yes_no(turn):
-        return None  # YES answers the question being asked
+    if command == "start_if_not_asked" and not turn.conversation.stopped and (
+        expired or commands.inside_yes_no(turn)
+    ):
+        return None  # YES answers the question being asked, or the one that just closed
     return command
 
 
