@@ -155,8 +155,9 @@ def _plain_letter(cluster: str) -> str:
     first = cluster[0]
     if unicodedata.category(first)[0] in "LN":
         decomposed = unicodedata.normalize("NFKD", cluster)
-        # Marks go: accents, and the variation selector and keycap frame that dress "1️⃣".
-        stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) not in ("Mn", "Me", "Cf"))
+        # Only letters and digits stay: accents go, and so do the variation selector, keycap frame and
+        # skin tone that can dress a digit ("1️⃣").
+        stripped = "".join(ch for ch in decomposed if unicodedata.category(ch)[0] in "LN" or ch in GSM7_BASIC)
         if stripped and all(ch in GSM7_BASIC for ch in stripped):
             return stripped
         # Keep the letter when a GSM-7 form would lose it ("é" is in the table, "ł" has no twin).

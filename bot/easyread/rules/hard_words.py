@@ -36,8 +36,8 @@ def check(piece: Piece, lists: Wordlists) -> list[Problem]:
     covered = _phrase_swaps(tokens, swaps, problems, reported)
     for index, word in enumerate(tokens):
         lower = word.lower
-        if index in covered or lower in reported:
-            continue
+        if index in covered or lower in reported or is_all_caps(word.text):
+            continue  # capitals (a keyword, an acronym) have their own rule
         swap = _swap(lower, swaps)
         if swap is not None:
             reported.add(lower)
@@ -92,12 +92,15 @@ def _phrase_swaps(
 
 
 def _swap(lower: str, swaps: Mapping[str, str]) -> str | None:
+    """The plain words for `lower`; for a plural of a one-word swap, the plural of the swap."""
     for form in (lower, lower.removesuffix("'s")):
         if form in swaps:
             return swaps[form]
         for plural in ("es", "s"):
-            if form.endswith(plural) and form.removesuffix(plural) in swaps:
-                return swaps[form.removesuffix(plural)]
+            singular = form.removesuffix(plural)
+            if form.endswith(plural) and singular in swaps:
+                plain = swaps[singular]
+                return f"{plain}s" if " " not in plain else plain
     return None
 
 

@@ -23,15 +23,17 @@ def check(piece: Piece, lists: Wordlists) -> list[Problem]:
     for index, token in enumerate(tokens):
         if token not in table.be:
             continue
+        phrase = [token]
         following = tokens[index + 1 : index + 3]
         if following and following[0] in table.between:
+            phrase.append(following[0])
             following = following[1:]
         if following and _is_participle(following[0], table):
             problems.append(
                 Problem(
                     "passive",
                     WARNING,
-                    f'"{token} {following[0]}" is passive',
+                    f'"{" ".join([*phrase, following[0]])}" is passive',
                     'say who did it, like "we helped you" instead of "you were helped"',
                 )
             )
