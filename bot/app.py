@@ -20,10 +20,10 @@ from starlette.routing import BaseRoute, Route
 from bot.dispatcher import Dispatcher
 from bot.hours import QuietHours, WeeklyHours
 from bot.prompts_loader import load_prompts
+from bot.scheduler import build_scheduler
 from bot.security import SecurityHeadersMiddleware
 from bot.service import ConversationService
 from bot.settings import Settings, load_settings
-from bot.scheduler import build_scheduler
 from bot.web_sessions import StoreTranscripts, WebSender
 from channels.base import Sender
 from channels.webchat.routes import webchat_routes
@@ -55,7 +55,10 @@ def build_parts(settings: Settings, *, database: Database | None = None, clock: 
     secret = settings.secret()
     keys = Keys.from_secret(secret)
     database = database or Database(settings.database_url)
-    store = Store(database, keys, vault_retention=timedelta(days=settings.vault_retention_days))
+    store = Store(
+        database, keys, vault_retention=timedelta(days=settings.vault_retention_days),
+        **({"clock": clock} if clock else {}),
+    )
     zone = settings.zone
     service = ConversationService(
         store,

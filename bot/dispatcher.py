@@ -8,8 +8,8 @@ flight at the crash is sent twice.
 from __future__ import annotations
 
 import logging
-import random
 import os
+import random
 import socket
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.messages import Outbound
 from bot.wire import message_to_dict
-from channels.base import Sent, SendFailed
+from channels.base import SendFailed, Sent
 from storage.store import Store
 
 SESSION_TTL = timedelta(days=14)

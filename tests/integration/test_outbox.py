@@ -9,7 +9,7 @@ import pytest
 from bot.dispatcher import Dispatcher
 from bot.messages import Say
 from bot.wire import message_to_dict
-from channels.base import Sent, SendFailed
+from channels.base import SendFailed, Sent
 
 
 class Killed(BaseException):

@@ -1,0 +1,71 @@
+"""Run the benchmarks: `python -m bench [NAME …]`. PostgreSQL runs too when SAID_BENCH_POSTGRES_URL
+(or SAID_TEST_POSTGRES_URL) is set. Results are printed as JSON lines and saved to bench/results/latest.json."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+RESULTS = Path(__file__).parent / "results"
+
+
+def _databases() -> list[tuple[str, str]]:
+    sqlite = f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/bench.db"
+    out = [("sqlite", sqlite)]
+    pg = os.environ.get("SAID_BENCH_POSTGRES_URL") or os.environ.get("SAID_TEST_POSTGRES_URL")
+    if pg:
+        out.append(("postgres", pg))
+    return out
+
+
+async def _reset_postgres(url: str) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    engine = create_async_engine(url)
+    async with engine.begin() as conn:
+        await conn.execute(text("DROP SCHEMA public CASCADE"))
+        await conn.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
+
+
+def benches() -> dict[str, Callable[[str], Awaitable[dict[str, float]]]]:
+    from bench import engine_storage, webchat_latency
+
+    found: dict[str, Callable[[str], Awaitable[dict[str, float]]]] = {
+        "engine_storage": engine_storage.run,
+        "webchat_latency": webchat_latency.run,
+    }
+    try:
+        from bench import sms
+
+        found["sms_webhooks"] = sms.run_webhooks
+        found["sms_dispatch"] = sms.run_dispatch
+    except ImportError:
+        pass
+    return found
+
+
+async def main(names: list[str]) -> None:
+    RESULTS.mkdir(exist_ok=True)
+    results = []
+    for name, bench in benches().items():
+        if names and name not in names:
+            continue
+        for db_name, url in _databases():
+            if db_name == "postgres":
+                await _reset_postgres(url)
+            figures = await bench(url)
+            row = {"bench": name, "database": db_name, **figures}
+            print(json.dumps(row), flush=True)
+            results.append(row)
+    (RESULTS / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1:]))
