@@ -25,6 +25,7 @@ from bot.security import SecurityHeadersMiddleware
 from bot.service import ConversationService
 from bot.settings import Settings, load_settings
 from bot.web_sessions import StoreTranscripts, WebSender
+from bot.wiring_twilio import twilio_wiring
 from channels.base import Sender
 from channels.webchat.routes import webchat_routes
 from storage.db import Database
@@ -44,6 +45,7 @@ class Parts:
     service: ConversationService
     dispatcher: Dispatcher
     senders: dict[str, Sender]
+    channel_routes: list[BaseRoute]
 
 
 def derive(secret: str, purpose: str) -> bytes:
@@ -69,8 +71,10 @@ def build_parts(settings: Settings, *, database: Database | None = None, clock: 
         clock=clock,
     )
     senders: dict[str, Sender] = {"web": WebSender(store)}
+    twilio_routes, twilio_senders = twilio_wiring(settings, service, store.record_status, clock=clock)
+    senders.update(twilio_senders)
     dispatcher = Dispatcher(store, senders, QuietHours.parse(settings.quiet_hours, zone), clock=clock)
-    return Parts(settings, database, store, service, dispatcher, senders)
+    return Parts(settings, database, store, service, dispatcher, senders, [*twilio_routes])
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -107,6 +111,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes: list[BaseRoute] = [
         Route("/", home),
         Route("/healthz", healthz),
+        *parts.channel_routes,
         *webchat_routes(
             parts.service,
             StoreTranscripts(parts.store),

@@ -38,12 +38,19 @@ class Settings(BaseSettings):
     small_number_threshold: int = Field(default=5, ge=3)
     dispatch_interval_seconds: float = Field(default=2.0, gt=0)
     scheduler: bool = True
+    # A UK long code sends about 1 message a second; a short code or toll-free number manages more.
+    sms_rate_per_second: float = Field(default=1.0, gt=0, le=1000)
+    # Plain GSM-7 rendering (no emoji, straight quotes) keeps most questions to one SMS segment.
+    sms_plain: bool = False
 
     twilio_account_sid: str | None = Field(default=None, validation_alias=AliasChoices("TWILIO_ACCOUNT_SID"))
     twilio_auth_token: SecretStr | None = Field(default=None, validation_alias=AliasChoices("TWILIO_AUTH_TOKEN"))
     twilio_phone_number: str | None = Field(default=None, validation_alias=AliasChoices("TWILIO_PHONE_NUMBER"))
     twilio_messaging_service_sid: str | None = Field(
         default=None, validation_alias=AliasChoices("TWILIO_MESSAGING_SERVICE_SID")
+    )
+    twilio_whatsapp_number: str | None = Field(
+        default=None, validation_alias=AliasChoices("TWILIO_WHATSAPP_NUMBER")
     )
     twilio_api_base_url: str = Field(
         default="https://api.twilio.com", validation_alias=AliasChoices("TWILIO_API_BASE_URL")
