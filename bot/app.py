@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import logging
@@ -92,10 +93,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 dispatch_seconds=settings.dispatch_interval_seconds,
             )
             scheduler.start()
+        parts.service.on_reply_queued = parts.dispatcher.kick
+        kicker = asyncio.create_task(parts.dispatcher.run_on_kick())
         log.info("Said & Done is serving on %s", settings.public_url)
         try:
             yield
         finally:
+            kicker.cancel()
             if scheduler is not None:
                 scheduler.shutdown(wait=False)
             await parts.database.dispose()

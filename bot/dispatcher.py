@@ -7,6 +7,7 @@ flight at the crash is sent twice.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import random
@@ -65,6 +66,22 @@ class Dispatcher:
         self.lease = lease
         self._clock = clock or (lambda: datetime.now(UTC))
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
+        self._wake = asyncio.Event()
+
+    def kick(self) -> None:
+        """Ask for a tick now (a reply was just queued) instead of at the next interval."""
+        self._wake.set()
+
+    async def run_on_kick(self) -> None:
+        """Background loop: tick whenever kicked. Ticks claim atomically, so overlap with the
+        scheduler's interval tick is safe."""
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            try:
+                await self.tick()
+            except Exception:
+                log.exception("kicked outbox tick failed; the interval tick will retry")
 
     async def tick(self) -> DispatchStats:
         """Claim one batch of due rows and deal with each. Safe to call from several processes."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -65,6 +66,7 @@ class ConversationService:
         self.zone = zone
         self.expiry = expiry
         self._clock = clock or (lambda: datetime.now(UTC))
+        self.on_reply_queued: Callable[[], None] | None = None
 
     @property
     def library(self) -> PackLibrary:
@@ -90,26 +92,47 @@ class ConversationService:
 
     async def handle(self, channel: Channel, address: str, message: Inbound) -> Reply:
         """Answer one message. Never raises for bad input or a database blip: the person gets kind words."""
+        reply, _ = await self.handle_queued(channel, address, message, reply_by_outbox=False)
+        return reply
+
+    async def handle_queued(
+        self, channel: Channel, address: str, message: Inbound, *, reply_by_outbox: bool = True
+    ) -> tuple[Reply, bool]:
+        """Like `handle`, for channels whose webhook cannot carry the reply (Telegram).
+
+        The reply is written to the outbox as a direct reply in the same transaction as the state change,
+        so it is sent even if this process dies right after, and `on_reply_queued` is called to send it at
+        once. Returns the reply and whether it was queued: a reply that could not be queued (a database
+        blip, or the person was just forgotten and has no address left) is for the adapter to send itself.
+        """
         try:
-            return await self._handle(channel, address, message)
+            reply, queued = await self._handle(channel, address, message, reply_by_outbox)
         except AddressError:
             log.warning("message on %s from an address we cannot read; not stored", channel)
-            return self.sorry("error_address")
+            return self.sorry("error_address"), False
         except StorageUnavailable:
             log.warning("database unavailable while handling a %s message", channel)
-            return self.sorry("error_busy")
+            return self.sorry("error_busy"), False
         except DuplicateInbound:
-            # A concurrent copy of this webhook won the race; answer as it did.
+            # A concurrent copy of this webhook won the race. Answer as it did; an outbox reply is its job.
+            if reply_by_outbox:
+                return Reply(), True
             async with self.store.unit() as uow:
                 cached = await uow.seen_inbound(channel.value, message.provider_id or "")
-            return reply_from_dict(cached) if cached else Reply()
+            return (reply_from_dict(cached) if cached else Reply()), False
+        if queued and self.on_reply_queued is not None:
+            self.on_reply_queued()
+        return reply, queued
 
-    async def _handle(self, channel: Channel, address: str, message: Inbound) -> Reply:
+    async def _handle(
+        self, channel: Channel, address: str, message: Inbound, reply_by_outbox: bool
+    ) -> tuple[Reply, bool]:
         async with self.store.unit() as uow:
             if message.provider_id:
                 cached = await uow.seen_inbound(channel.value, message.provider_id)
                 if cached is not None:
-                    return reply_from_dict(cached)
+                    # A retried webhook: answered the same way; an outbox reply was already queued.
+                    return reply_from_dict(cached), reply_by_outbox
             person = await uow.participant(channel.value, address)
             assert person is not None  # created when missing
             conversation = Conversation.from_dict(person.conversation)
@@ -120,13 +143,16 @@ class ConversationService:
             forgotten = await self._apply(uow, person.id, channel, step.conversation, step.events)
             if not forgotten:
                 await uow.save_conversation(person.id, step.conversation.to_dict(), step.conversation.language)
+            queued = reply_by_outbox and bool(step.reply.messages) and not forgotten
+            if queued:
+                await uow.enqueue(person.id, channel.value, "reply", reply_to_dict(step.reply), direct_reply=True)
             if message.provider_id:
                 await uow.record_inbound(channel.value, message.provider_id, reply_to_dict(step.reply))
             log.info(
                 "handled %s message for %s: %d events, %d replies",
                 channel, short(person.pseudonym), len(step.events), len(step.reply.messages),
             )
-            return step.reply
+            return step.reply, queued
 
     async def _apply(
         self, uow: Any, participant_id: int, channel: Channel, conversation: Conversation, events: tuple[Event, ...]
