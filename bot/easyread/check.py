@@ -122,9 +122,7 @@ def scan_paths(paths: list[Path]) -> Scan:
                 PackReport(
                     file,
                     [
-                        Finding(
-                            shown_path(p.file), p.line, "pack-invalid", ERROR, f"{p.where}: {p.what}", p.fix
-                        )
+                        Finding(shown_path(p.file), p.line, "pack-invalid", ERROR, f"{p.where}: {p.what}", p.fix)
                         for p in error.problems
                     ],
                 )
@@ -154,9 +152,7 @@ def _check_pack(loaded: LoadedPack) -> PackReport:
     except (ValueError, OSError, KeyError) as error:
         # Without symbols and system texts the messages cannot be priced; say so rather than guess.
         advice = "fix prompts/symbols/symbols.yaml and prompts/system.yaml"
-        report.findings.append(
-            Finding(shown, None, "symbol", ERROR, f"cannot read symbols or texts: {error}", advice)
-        )
+        report.findings.append(Finding(shown, None, "symbol", ERROR, f"cannot read symbols or texts: {error}", advice))
     else:
         located += [*symbols.check(pack, pack_symbols), *pack_budgets.check(pack, lists, sent)]
     located = _apply_standards(pack, lists, located)
@@ -200,9 +196,7 @@ def _text_problems(pack: Pack, lists: Wordlists) -> list[Located]:
     located: list[Located] = []
     for location, place, role, language, text in _texts(pack):
         piece = Piece(text, language, pack.audience, role, keywords)
-        located.extend(
-            Located(location, place, problem) for rule in TEXT_RULES for problem in rule(piece, lists)
-        )
+        located.extend(Located(location, place, problem) for rule in TEXT_RULES for problem in rule(piece, lists))
     return located
 
 
@@ -285,8 +279,6 @@ def _prompts_dir(pack_path: Path) -> Path:
 def shown_path(path: Path) -> str:
     """A path as short as it can be: relative to where the command runs when it is below it."""
     try:
-        return (
-            os.path.relpath(path) if Path(path).resolve().is_relative_to(Path.cwd().resolve()) else str(path)
-        )
+        return os.path.relpath(path) if Path(path).resolve().is_relative_to(Path.cwd().resolve()) else str(path)
     except ValueError:
         return str(path)

@@ -6,6 +6,7 @@ its numbered choices and hint, and the support words after a pack with sensitive
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -17,13 +18,25 @@ from bot.packs.library import PackLibrary
 from bot.packs.model import Pack, Question
 from bot.packs.symbols import Symbols
 from bot.packs.texts import SystemTexts
+from bot.packs.yamlfile import SHIPPED_PROMPTS
+
+
+def system_texts(prompts_dir: Path) -> SystemTexts:
+    """The bot's texts for `prompts_dir`, read once per version of the files (they take a while to parse)."""
+    files = (SHIPPED_PROMPTS / "system.yaml", Path(prompts_dir) / "system.yaml")
+    return _system_texts(Path(prompts_dir).resolve(), tuple(f.stat().st_mtime if f.exists() else 0.0 for f in files))
+
+
+@lru_cache(maxsize=8)
+def _system_texts(prompts_dir: Path, stamp: tuple[float, ...]) -> SystemTexts:
+    return SystemTexts.load(prompts_dir)
 
 
 class PackMessages:
     def __init__(self, pack: Pack, prompts_dir: Path, symbols: Symbols) -> None:
         self.pack = pack
         self.symbols = symbols
-        self.texts = SystemTexts.load(prompts_dir)
+        self.texts = system_texts(prompts_dir)
         # The engine reads only texts and symbols to build these; the rest of the context is inert.
         self.ctx = Context(
             now=datetime.now(UTC),

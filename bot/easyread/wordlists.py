@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -118,11 +118,18 @@ def load_wordlists(prompts_dir: Path | None = None) -> Wordlists:
     local = (Path(prompts_dir) / "wordlists").resolve() if prompts_dir is not None else None
     if local is not None and (local == SHIPPED_WORDLISTS.resolve() or not local.is_dir()):
         local = None
-    return _load(local)
+    return _load(local, _stamp(local))
 
 
-@cache
-def _load(local: Path | None) -> Wordlists:
+def _stamp(local: Path | None) -> tuple[float, ...]:
+    """When the files last changed, so an edited word list is read again by a long-running process."""
+    folders = [SHIPPED_WORDLISTS, *([local] if local is not None else [])]
+    paths = [folder / f"{name}.yaml" for folder in folders for name in FILES]
+    return tuple(path.stat().st_mtime if path.exists() else 0.0 for path in paths)
+
+
+@lru_cache(maxsize=16)
+def _load(local: Path | None, stamp: tuple[float, ...]) -> Wordlists:
     data: dict[str, Any] = {}
     for name in FILES:
         shipped = SHIPPED_WORDLISTS / f"{name}.yaml"
@@ -155,9 +162,7 @@ def _build(data: Mapping[str, Any], source: str) -> Wordlists:
         for language, table in acronym_data.items()
         if language != "allowed_caps"
     }
-    easy = {
-        language: frozenset(str(w).lower() for w in words) for language, words in data["easy_words"].items()
-    }
+    easy = {language: frozenset(str(w).lower() for w in words) for language, words in data["easy_words"].items()}
     easy["en"] = easy.get("en", frozenset()) | _textstat_easy_words()
     negatives = {
         language: (frozenset(str(w).lower() for w in entry["words"]), tuple(entry.get("endings") or ()))
@@ -181,9 +186,7 @@ def _build(data: Mapping[str, Any], source: str) -> Wordlists:
     }
     consent = {
         language: tuple(
-            ConsentNeed(
-                str(n["need"]), str(n.get("say_for_example", "")), tuple(str(p) for p in n["phrases"])
-            )
+            ConsentNeed(str(n["need"]), str(n.get("say_for_example", "")), tuple(str(p) for p in n["phrases"]))
             for n in needs
         )
         for language, needs in data["consent"].items()
@@ -204,10 +207,7 @@ def _build(data: Mapping[str, Any], source: str) -> Wordlists:
         source=source,
         acronyms=acronyms,
         allowed_caps=frozenset(str(w) for w in acronym_data.get("allowed_caps") or ()),
-        swaps={
-            lang: {str(k).lower(): str(v) for k, v in table.items()}
-            for lang, table in data["plain_swaps"].items()
-        },
+        swaps={lang: {str(k).lower(): str(v) for k, v in table.items()} for lang, table in data["plain_swaps"].items()},
         easy_words=easy,
         consent=consent,
         negatives=negatives,
@@ -230,6 +230,4 @@ def _textstat_easy_words() -> frozenset[str]:
     Read directly rather than through textstat's API, which keeps one global language setting.
     """
     path = resources.files("textstat") / "resources" / "en" / "easy_words.txt"
-    return frozenset(
-        line.strip().lower() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
-    )
+    return frozenset(line.strip().lower() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())

@@ -53,9 +53,7 @@ def test_every_rule_has_a_failing_and_a_passing_case():
 
 
 def test_negatives_and_passive_are_warnings_the_rest_errors():
-    findings = check_text(
-        "You were seen by the clinician & we did not help.", language="en", audience="parent_carer"
-    )
+    findings = check_text("You were seen by the clinician & we did not help.", language="en", audience="parent_carer")
     severity = {f.rule: f.severity for f in findings}
     assert severity == {
         "negative": "warning",
@@ -66,9 +64,7 @@ def test_negatives_and_passive_are_warnings_the_rest_errors():
 
 
 def test_a_finding_prints_as_file_line_rule_message_suggestion():
-    finding = Finding(
-        "prompts/packs/x.yaml", 12, "hard-word", "error", '"appointment" is a hard word', 'say "visit"'
-    )
+    finding = Finding("prompts/packs/x.yaml", 12, "hard-word", "error", '"appointment" is a hard word', 'say "visit"')
     assert str(finding) == 'prompts/packs/x.yaml:12: hard-word: "appointment" is a hard word (say "visit")'
     assert str(check_text("How was your appointment?", language="en", audience="parent_carer")[0]) == (
         '<text>: hard-word: "appointment" is a hard word (say "visit")'
@@ -85,16 +81,12 @@ def test_channel_budgets_can_be_left_out():
     long = "We read every answer. " * 20
     assert any(f.rule == "sms-budget" for f in check_text(long, language="en", audience="parent_carer"))
     assert not any(
-        f.rule == "sms-budget"
-        for f in check_text(long, language="en", audience="parent_carer", channel_budgets=False)
+        f.rule == "sms-budget" for f in check_text(long, language="en", audience="parent_carer", channel_budgets=False)
     )
 
 
 def test_a_phone_number_in_the_text_is_never_repeated():
-    text = (
-        "Please ring our team on 07700 900123 or email help@example.org"
-        " if you want to talk about it with us today."
-    )
+    text = "Please ring our team on 07700 900123 or email help@example.org if you want to talk about it with us today."
     findings = check_text(text, language="en", audience="parent_carer")
     assert any(f.rule == "sentence-length" for f in findings)
     for finding in findings:
@@ -106,9 +98,7 @@ def test_welsh_is_not_judged_by_english_word_frequency():
     # Welsh words are rare in English; with no Welsh frequency list only the Welsh swaps apply.
     assert not [
         f
-        for f in check_text(
-            "Diolch yn fawr iawn am eich help heddiw.", language="cy", audience="parent_carer"
-        )
+        for f in check_text("Diolch yn fawr iawn am eich help heddiw.", language="cy", audience="parent_carer")
         if f.rule == "hard-word"
     ]
 

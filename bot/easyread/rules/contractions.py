@@ -28,10 +28,7 @@ def check(piece: Piece, lists: Wordlists) -> list[Problem]:
         if full is None and not any(lower.endswith(end) and len(lower) > len(end) for end in table.endings):
             continue
         seen.add(lower)
-        if full is not None:
-            advice = f'write "{_match_case(full, word.text)}"'
-        else:
-            advice = "write the two words in full"
+        advice = f'write "{_match_case(full, word.text)}"' if full is not None else "write the two words in full"
         problems.append(Problem("contraction", ERROR, f'"{word.text}" is a short form', advice))
     return problems
 

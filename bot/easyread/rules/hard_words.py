@@ -85,9 +85,7 @@ def _phrase_swaps(
             if lowered[start : start + len(parts)] == parts and phrase not in reported:
                 reported.add(phrase)
                 covered.update(range(start, start + len(parts)))
-                problems.append(
-                    _swap_problem(" ".join(t.text for t in tokens[start : start + len(parts)]), plain)
-                )
+                problems.append(_swap_problem(" ".join(t.text for t in tokens[start : start + len(parts)]), plain))
     return covered
 
 

@@ -34,11 +34,7 @@ def check(pack: Pack, symbols: Symbols) -> list[Located]:
             continue
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
         advice = (
-            f"did you mean '{close[0]}'?"
-            if close
-            else "use a name from prompts/symbols/symbols.yaml, or add one there"
+            f"did you mean '{close[0]}'?" if close else "use a name from prompts/symbols/symbols.yaml, or add one there"
         )
-        found.append(
-            Located(location, place, Problem("symbol", ERROR, f"'{name}' is not a symbol we have", advice))
-        )
+        found.append(Located(location, place, Problem("symbol", ERROR, f"'{name}' is not a symbol we have", advice)))
     return found
