@@ -146,3 +146,16 @@ async def test_an_oversized_body_is_refused_before_it_is_read(world) -> None:
         headers={"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": "x"},
     )
     assert response.status_code == 413
+
+
+async def test_two_copies_of_a_webhook_at_the_same_moment_are_processed_once(world) -> None:
+    import asyncio
+
+    replies(await world.text("DEMO"))
+    sid = "SM" + "7" * 32
+    first, second = await asyncio.gather(world.text("yes", sid=sid), world.text("yes", sid=sid))
+    assert replies(first) == replies(second)
+    assert "How was your last visit?" in replies(first)[0]
+    # Processed once: the consent was not answered twice, so "1" answers the first question.
+    [answer] = replies(await world.text("1"))
+    assert "How well did we listen to you?" in answer
