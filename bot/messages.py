@@ -36,6 +36,9 @@ class Inbound:
     provider_id: str | None = None
     start_pack: str | None = None  # a deep link or a web chat "start this pack" button
     speech_confidence: float | None = None
+    # The question a tapped button belonged to: a tap on an old question's button must not answer the
+    # current one (Telegram keeps old keyboards on screen).
+    question_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
