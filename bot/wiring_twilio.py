@@ -20,12 +20,10 @@ from channels.twilio_sms.client import TwilioApi
 from channels.twilio_sms.routes import SmsWebhookConfig, twilio_sms_routes
 from channels.twilio_sms.sender import TwilioSender
 from channels.twilio_sms.signature import WebhookSigner
-from storage.store import Store
 
 RecordStatus = Callable[[int | None, str | None, str], Awaitable[bool]]
-
-DEFAULT_RATE_PER_SECOND = 1.0  # a UK long code; a short code or toll-free number manages more
-
+# `Store.record_status`: a delivery report found by outbox id (int) or provider id (str).
+ApplyStatus = Callable[[str | int, str], Awaitable[bool]]
 
 def twilio_configured(settings: Settings) -> bool:
     """True when SMS is on; a half-done configuration is an error that says what is missing."""
@@ -48,24 +46,21 @@ def twilio_configured(settings: Settings) -> bool:
 def twilio_wiring(
     settings: Settings,
     service: ConversationService,
-    record_status: RecordStatus,
+    record_status: ApplyStatus,
     *,
     clock: Callable[[], datetime] | None = None,
 ) -> tuple[list[BaseRoute], dict[str, Sender]]:
     """The webhook routes and the outbox senders ({"sms": …, "whatsapp": …}); empty when Twilio is off.
 
-    `clock` stamps incoming messages (tests pass the clock they control); `record_status` applies a
-    delivery report and returns False when it changed nothing.
+    `clock` stamps incoming messages (tests pass the clock they control); `record_status` is
+    `Store.record_status`, which applies a delivery report and returns False when it changed nothing.
     """
     if not twilio_configured(settings):
         return [], {}
     assert settings.twilio_account_sid and settings.twilio_auth_token  # checked just above
     token = settings.twilio_auth_token.get_secret_value()
-    # Optional settings the lead adds to bot/settings.py; the defaults keep SMS working until then.
-    rate = float(getattr(settings, "sms_rate_per_second", DEFAULT_RATE_PER_SECOND))
-    plain = bool(getattr(settings, "sms_plain", False))
     phone_number = _digits_only(settings.twilio_phone_number) if settings.twilio_phone_number else None
-    whatsapp_setting = getattr(settings, "twilio_whatsapp_number", None)
+    whatsapp_setting = settings.twilio_whatsapp_number
     whatsapp_number = _digits_only(whatsapp_setting) if whatsapp_setting else phone_number
 
     api = TwilioApi(settings.twilio_account_sid, token, base_url=settings.twilio_api_base_url)
@@ -76,8 +71,8 @@ def twilio_wiring(
             public_url=settings.public_url,
             from_number=whatsapp_number if channel == "whatsapp" else phone_number,
             messaging_service_sid=settings.twilio_messaging_service_sid,
-            plain=plain,
-            rate_per_second=rate,
+            plain=settings.sms_plain,
+            rate_per_second=settings.sms_rate_per_second,
         )
         for channel in ("sms", "whatsapp")
     }
@@ -86,24 +81,24 @@ def twilio_wiring(
         signer=WebhookSigner(token, settings.public_url),
         own_numbers=frozenset(numbers),
         messaging_service_sid=settings.twilio_messaging_service_sid,
-        plain=plain,
+        plain=settings.sms_plain,
         clock=clock or (lambda: datetime.now(UTC)),
     )
-    return twilio_sms_routes(config, service.handle, record_status), senders
+    return twilio_sms_routes(config, service.handle, status_recorder(record_status)), senders
 
 
-def store_status_recorder(store: Store) -> RecordStatus:
-    """`record_status` over `Store.record_status`: by our outbox id first, else by Twilio's message sid.
+def status_recorder(apply: ApplyStatus) -> RecordStatus:
+    """The adapter's `record_status` over `Store.record_status`: by our outbox id, else by Twilio's sid.
 
     The outbox id comes from the callback URL we signed into the send, so it finds the row even when the
-    report beats `mark_sent` to the database; the sid covers reports for messages sent before that.
+    report beats `mark_sent` to the database; the sid covers a callback URL without it.
     """
 
     async def record(outbox_id: int | None, provider_id: str | None, status: str) -> bool:
         if outbox_id is not None:
-            return await store.record_status(outbox_id, status)
+            return await apply(outbox_id, status)
         if provider_id:
-            return await store.record_status(provider_id, status)
+            return await apply(provider_id, status)
         return False
 
     return record

@@ -16,7 +16,6 @@ from starlette.applications import Starlette
 
 from bot.app import Parts, build_parts
 from bot.settings import load_settings
-from bot.wiring_twilio import store_status_recorder, twilio_wiring
 from channels.twilio_sms.routes import SMS_PATH, STATUS_PATH
 
 try:  # tests/ is not a package: pytest imports this folder as `sms`, beside `fakes`
@@ -115,9 +114,10 @@ async def sms_world(
     clock = Clock(datetime(2026, 11, 24, 12, 0, tzinfo=UTC))
     settings = world_settings(fake, tmp_path, public_url, **overrides)
     parts = build_parts(settings, database=database, clock=clock)
-    routes, senders = twilio_wiring(settings, parts.service, store_status_recorder(parts.store), clock=clock)
-    parts.senders.update(senders)  # the dispatcher holds the same dict
-    app = Starlette(routes=routes)
+    # The app's own channel routes (create_app mounts the same list) on their own, with the test clock.
+    app = Starlette(routes=parts.channel_routes)
+    senders = {name: sender for name, sender in parts.senders.items() if name in ("sms", "whatsapp")}
+    assert senders, "build_parts did not wire the Twilio senders"
     transport = httpx.ASGITransport(app=app)
     # The app sits behind a proxy: its own host is not the public URL Twilio signs.
     async with httpx.AsyncClient(transport=transport, base_url="http://internal:8000") as http:
