@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import regex
 
-_SENTENCE_END = regex.compile(r"(?<=[.!?…؟。])[\"'”’)\]]*\s+|\n+")
+# A space after ".", "?" or "!" (and any closing quote or bracket) ends a sentence, as does a new line.
+_SENTENCE_END = regex.compile(r"(?<=[.!?…؟。][\"'”’)\]]{0,2})\s+|\n+")
 _WORD = regex.compile(r"[\p{L}\p{N}\p{M}]+(?:['’\-‐][\p{L}\p{N}\p{M}]+)*")
 _URL = regex.compile(r"(?:https?://|www\.)\S+", regex.IGNORECASE)
 

@@ -252,3 +252,13 @@ def _all_texts(pack: dict) -> list[tuple[str, dict]]:
         texts.append((question["id"], question["text"]))
         texts.extend((question["id"], choice["label"]) for choice in question.get("choices", []))
     return texts
+
+
+def test_a_broken_word_list_is_a_finding_not_a_crash(write_pack, base_pack, tmp_path):
+    path = write_pack(base_pack)
+    wordlists = tmp_path / "prompts" / "wordlists"
+    wordlists.mkdir()
+    (wordlists / "limits.yaml").write_text("channels: {sms_segments: two}\n", encoding="utf-8")
+    [finding] = check_paths([path])
+    assert (finding.rule, finding.severity) == ("wordlists", "error")
+    assert "limits" in finding.message or "shape" in finding.message
