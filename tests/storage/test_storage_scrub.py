@@ -138,9 +138,7 @@ def test_a_phone_number_in_any_text_never_survives(before, phone, after):
     after=st.text(max_size=40),
     invisible=st.sampled_from(["\u200b", "\u202e", "\u2066", "\x00", "\ufeff"]),
 )
-def test_a_phone_number_with_hidden_characters_or_digits_around_it_never_survives(
-    before, phone, after, invisible
-):
+def test_a_phone_number_with_hidden_characters_or_digits_around_it_never_survives(before, phone, after, invisible):
     written, nsn = phone
     cut = len(written) // 2
     disguised = written[:cut] + invisible + written[cut:]

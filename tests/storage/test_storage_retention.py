@@ -1,0 +1,66 @@
+"""Retention: what is deleted when, and what a consent keeps."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from storage.store import Store
+
+
+async def test_purge_removes_only_what_has_expired(timed_store: Store, clock):
+    store = timed_store
+    async with store.unit() as uow:
+        lapsed = await uow.participant("sms", "+447700900111")
+        consented = await uow.participant("sms", "+447700900222")
+        await uow.set_consent(consented.id, "hear_back", True)
+        withdrawn = await uow.participant("telegram", "555")
+        await uow.set_consent(withdrawn.id, "updates", True)
+        await uow.set_consent(withdrawn.id, "updates", False)
+        await uow.record_inbound("sms", "SM-old", {})
+        pending = await uow.enqueue(consented.id, "sms", "broadcast", {})
+        finished = await uow.enqueue(consented.id, "sms", "broadcast", {})
+    await store.open_web_session("tok", lapsed.id, timedelta(days=1))
+    [claimed, _] = await store.claim_outbox("w", now=clock.now, limit=2)
+    await store.mark_sent(finished, "SM1")
+    await store.defer(pending, clock.now + timedelta(days=60))
+
+    assert await store.purge(clock.advance(days=6)) == {
+        "vault_entries": 0,
+        "web_sessions": 1,
+        "outbox": 0,
+        "inbound_messages": 0,
+    }
+    assert await store.purge(clock.advance(days=2)) == {
+        "vault_entries": 0,
+        "web_sessions": 0,
+        "outbox": 0,
+        "inbound_messages": 1,
+    }
+    assert await store.purge(clock.advance(days=23)) == {
+        "vault_entries": 2,
+        "web_sessions": 0,
+        "outbox": 1,
+        "inbound_messages": 0,
+    }
+    dump = await store.dump_all_text()
+    assert dump.count("vault_entries:") == 1
+    assert f"vault_entries: participant_id={consented.id}," in dump
+    assert f"outbox: id={pending}," in dump  # still waiting to be sent
+    assert claimed.id in (pending, finished)
+
+
+async def test_writing_again_extends_the_address_and_brings_it_back_after_a_purge(timed_store: Store, clock):
+    store = timed_store
+    async with store.unit() as uow:
+        person = await uow.participant("sms", "+447700900123")
+    clock.advance(days=20)
+    async with store.unit() as uow:
+        await uow.participant("sms", "+447700900123")
+    assert (await store.purge(clock.advance(days=20)))["vault_entries"] == 0  # 40 days, but seen at day 20
+    assert (await store.purge(clock.advance(days=11)))["vault_entries"] == 1
+    async with store.unit() as uow:
+        again = await uow.participant("sms", "07700 900123")
+        await uow.enqueue(again.id, "sms", "reply", {})
+    assert again.id == person.id
+    [item] = await store.claim_outbox("w", now=clock.now)
+    assert item.address == "+447700900123"

@@ -1,0 +1,106 @@
+"""Web chat sessions: hashed tokens, bounded transcripts, expiry."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from datetime import timedelta
+
+import pytest
+
+from storage.store import Store
+
+TOKEN = "3q2-random-browser-token-Zx9"
+
+
+async def _open(store: Store, token: str = TOKEN, ttl: timedelta = timedelta(hours=2)) -> int:
+    async with store.unit() as uow:
+        person = await uow.participant("web", token)
+    await store.open_web_session(token, person.id, ttl)
+    return person.id
+
+
+async def test_a_session_opens_grows_and_ends(timed_store: Store, clock):
+    store = timed_store
+    person = await _open(store)
+    record = await store.web_session(TOKEN, now=clock.now)
+    assert (record.participant_id, record.transcript, record.expires_at) == (
+        person,
+        (),
+        clock.now + timedelta(hours=2),
+    )
+    assert await store.append_transcript(TOKEN, {"who": "bot", "messages": [{"type": "say", "text": "Hello"}]})
+    clock.advance(minutes=1)
+    assert await store.append_transcript(TOKEN, {"who": "person", "messages": [{"text": "hi"}]})
+    record = await store.web_session(TOKEN, now=clock.now)
+    assert [turn["who"] for turn in record.transcript] == ["bot", "person"]
+    assert record.last_seen_at == clock.now
+    assert await store.end_web_session(TOKEN) is True
+    assert await store.web_session(TOKEN, now=clock.now) is None
+    assert await store.append_transcript(TOKEN, {"who": "bot", "messages": []}) is False
+    assert await store.end_web_session(TOKEN) is False
+
+
+async def test_the_token_itself_is_never_stored(store: Store):
+    await _open(store)
+    await store.append_transcript(TOKEN, {"who": "bot", "messages": []})
+    dump = await store.dump_all_text()
+    assert TOKEN not in dump
+    assert hashlib.sha256(TOKEN.encode()).hexdigest() in dump
+
+
+async def test_transcripts_keep_the_last_fifty_turns(store: Store):
+    await _open(store)
+    for n in range(60):
+        await store.append_transcript(TOKEN, {"who": "bot", "messages": [{"n": n}]})
+    record = await store.web_session(TOKEN, now=store._clock())
+    assert [turn["messages"][0]["n"] for turn in record.transcript] == list(range(10, 60))
+
+
+async def test_what_a_person_types_is_scrubbed_but_our_words_are_not(store: Store):
+    await _open(store)
+    await store.append_transcript(TOKEN, {"who": "person", "messages": [{"text": "I am on 07700 900123"}]})
+    await store.append_transcript(TOKEN, {"who": "bot", "messages": [{"text": "Call Childline on 0800 1111"}]})
+    record = await store.web_session(TOKEN, now=store._clock())
+    assert record.transcript[0]["messages"][0]["text"] == "I am on [phone number]"
+    assert record.transcript[1]["messages"][0]["text"] == "Call Childline on 0800 1111"
+
+
+async def test_expired_and_unknown_sessions_are_none_and_reopening_renews(timed_store: Store, clock):
+    store = timed_store
+    await _open(store, ttl=timedelta(minutes=30))
+    await store.append_transcript(TOKEN, {"who": "bot", "messages": []})
+    assert await store.web_session("some-other-token", now=clock.now) is None
+    assert await store.web_session(TOKEN, now=clock.advance(minutes=30)) is None
+    assert await store.append_transcript(TOKEN, {"who": "bot", "messages": []}) is False
+    await _open(store, ttl=timedelta(minutes=30))
+    record = await store.web_session(TOKEN, now=clock.now)
+    assert len(record.transcript) == 1  # renewing keeps what was said
+    assert record.expires_at == clock.now + timedelta(minutes=30)
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        {"who": "staff", "messages": []},
+        {"who": "bot"},
+        {"who": "bot", "messages": "hi"},
+        {"who": "bot", "messages": [{1}]},
+    ],
+)
+async def test_malformed_turns_are_refused(store: Store, turn):
+    await _open(store)
+    with pytest.raises((ValueError, TypeError)):
+        await store.append_transcript(TOKEN, turn)
+
+
+async def test_concurrent_appends_lose_nothing(store: Store):
+    await _open(store)
+    await asyncio.gather(*(store.append_transcript(TOKEN, {"who": "bot", "messages": [{"n": n}]}) for n in range(20)))
+    record = await store.web_session(TOKEN, now=store._clock())
+    assert sorted(turn["messages"][0]["n"] for turn in record.transcript) == list(range(20))
+
+
+async def test_an_empty_token_is_refused(store: Store):
+    with pytest.raises(ValueError):
+        await store.web_session("", now=store._clock())
