@@ -12,6 +12,7 @@ import logging
 import os
 import random
 import socket
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -58,6 +59,8 @@ class Dispatcher:
         lease: timedelta = timedelta(seconds=60),
         clock: Any = None,
         worker: str | None = None,
+        horizon: timedelta = timedelta(seconds=20),
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.store = store
         self.senders = senders
@@ -67,6 +70,9 @@ class Dispatcher:
         self._clock = clock or (lambda: datetime.now(UTC))
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
         self._wake = asyncio.Event()
+        # How far ahead a rate slot may be before the row goes back to the table instead of waiting here.
+        self.horizon = min(horizon, lease / 2)
+        self._sleep = sleep
 
     def kick(self) -> None:
         """Ask for a tick now (a reply was just queued) instead of at the next interval."""
@@ -84,38 +90,74 @@ class Dispatcher:
                 log.exception("kicked outbox tick failed; the interval tick will retry")
 
     async def tick(self) -> DispatchStats:
-        """Claim one batch of due rows and deal with each. Safe to call from several processes."""
+        """Claim due rows for every channel and deal with each. Safe to call from several processes.
+
+        Channels run side by side, so a slow, rate-limited channel never holds up another.
+        """
         stats = DispatchStats()
-        if not self.senders:
-            return stats
         now = self._clock()
-        try:
-            items = await self.store.claim_outbox(
-                self.worker, now=now, limit=self.batch, lease=self.lease, channels=set(self.senders)
-            )
-        except StorageUnavailable:
-            log.warning("outbox tick skipped: database unavailable")
-            return stats
-        stats.claimed = len(items)
-        for item in items:
-            await self._one(item, now, stats)
+        await asyncio.gather(*(self._channel_tick(name, sender, now, stats) for name, sender in self.senders.items()))
         return stats
 
-    async def _one(self, item: Any, now: datetime, stats: DispatchStats) -> None:
+    async def _channel_tick(self, channel: str, sender: Sender, now: datetime, stats: DispatchStats) -> None:
+        rate = getattr(sender, "rate_per_second", None)
+        # Claim no more than the rate can send within the horizon: rows left in the table are free for
+        # other workers, and a claimed row's lease never runs out while it waits for its slot.
+        limit = self.batch if not rate else max(1, min(self.batch, int(rate * self.horizon.total_seconds())))
+        try:
+            items = await self.store.claim_outbox(
+                self.worker, now=now, limit=limit, lease=self.lease, channels={channel}
+            )
+        except StorageUnavailable:
+            log.warning("outbox tick for %s skipped: database unavailable", channel)
+            return
+        stats.claimed += len(items)
+        sends = []
+        for item in items:
+            if not await self._ready(item, now, stats):
+                continue
+            at = await self._slot(sender, item, now)
+            if at - now > self.horizon:
+                await self.store.defer(item.id, at)
+                stats.deferred += 1
+                continue
+            sends.append(self._send_at(item, sender, at, stats))
+        await asyncio.gather(*sends)
+
+    async def _ready(self, item: Any, now: datetime, stats: DispatchStats) -> bool:
+        """Whether the row may be sent now; settles it (cancel, fail, defer) when not."""
         if item.stopped and item.kind != "reply":
             # Stop status is checked at the moment of sending, not only when the message was planned.
             await self.store.cancel(item.id, "the person asked us to stop")
             stats.cancelled += 1
-            return
+            return False
         if item.address is None:
             await self.store.mark_failed(item.id, "no contact details: the person was forgotten", retry_at=None)
             stats.failed += 1
-            return
+            return False
         if not item.direct_reply and self.quiet.is_quiet(now):
             await self.store.defer(item.id, self.quiet.ends_after(now))
             stats.deferred += 1
-            return
-        sender = self.senders[item.channel]
+            return False
+        return True
+
+    async def _slot(self, sender: Sender, item: Any, now: datetime) -> datetime:
+        """The moment this row may go under the channel's overall and per-person rates."""
+        at = now
+        rate = getattr(sender, "rate_per_second", None)
+        if rate:
+            at = max(at, await self.store.reserve_slot(item.channel, now=now, interval=1 / rate))
+        per_person = getattr(sender, "per_address_rate_per_second", None)
+        if per_person:
+            key = f"{item.channel}:p{item.participant_id}"
+            at = max(at, await self.store.reserve_slot(key, now=now, interval=1 / per_person))
+        return at
+
+    async def _send_at(self, item: Any, sender: Sender, at: datetime, stats: DispatchStats) -> None:
+        wait = (at - self._clock()).total_seconds()
+        if wait > 0:
+            await self._sleep(wait)
+        now = self._clock()
         messages = [message_from_dict(m) for m in item.payload.get("messages", [])]
         try:
             sent = await sender.send(item.address, messages, outbox_id=item.id)

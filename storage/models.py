@@ -201,3 +201,16 @@ class WebSession(Base):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     transcript: Mapped[list[dict[str, Any]]] = mapped_column(JSONValue)
+
+
+class RateSlot(Base):
+    """The next free sending moment for one rate-limited key (a channel, or a channel and one person).
+
+    Kept as epoch seconds so one atomic upsert can do the arithmetic on SQLite and PostgreSQL alike;
+    that single statement is what makes a rate limit hold across processes.
+    """
+
+    __tablename__ = "rate_slots"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    next_at: Mapped[float] = mapped_column(Float)

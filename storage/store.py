@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage import outbox, participants, retention, web_sessions
+from storage import outbox, participants, ratelimit, retention, web_sessions
 from storage.db import Database
 from storage.errors import DuplicateInbound, StorageUnavailable, translated
 from storage.privacy import Keys, Vault
@@ -148,6 +148,14 @@ class Store:
         """Apply a provider delivery report; a status never moves backwards. True when the row changed."""
         now = self._clock()
         return await self._run(lambda conn: outbox.record_status(conn, provider_id_or_outbox_id, status, now))
+
+    async def reserve_slot(self, key: str, *, now: datetime, interval: float) -> datetime:
+        """The moment the next send for `key` may go, `interval` seconds after the one before it.
+
+        Shared by every process on this database, so a configured rate holds however many run.
+        """
+        start = await self._run(lambda conn: ratelimit.reserve(conn, key, now=now.timestamp(), interval=interval))
+        return datetime.fromtimestamp(start, UTC)
 
     async def outbox_counts(self) -> dict[str, int]:
         """Rows per outbox status, every status present."""

@@ -1,0 +1,43 @@
+"""Send-rate slots: evenly spaced, never shared, and held by every process on one database."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from storage.store import Store
+
+
+async def test_an_idle_key_sends_now_and_the_next_waits_one_interval(store) -> None:
+    now = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+    first = await store.reserve_slot("sms", now=now, interval=0.5)
+    second = await store.reserve_slot("sms", now=now, interval=0.5)
+    assert first == now
+    assert second == now + timedelta(seconds=0.5)
+
+
+async def test_a_key_that_went_quiet_starts_again_from_now(store) -> None:
+    now = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+    await store.reserve_slot("sms", now=now, interval=1)
+    later = now + timedelta(minutes=5)
+    assert await store.reserve_slot("sms", now=later, interval=1) == later
+
+
+async def test_keys_are_independent(store) -> None:
+    now = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+    await store.reserve_slot("telegram", now=now, interval=1)
+    assert await store.reserve_slot("telegram:p1", now=now, interval=1) == now
+
+
+async def test_concurrent_reservations_from_two_stores_get_distinct_evenly_spaced_slots(database, keys) -> None:
+    # Two Store objects stand for two processes sharing one database.
+    stores = [Store(database, keys), Store(database, keys)]
+    now = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+    slots = await asyncio.gather(
+        *(stores[n % 2].reserve_slot("sms", now=now, interval=0.1) for n in range(40))
+    )
+    ordered = sorted(slots)
+    assert len(set(ordered)) == 40
+    gaps = {round((b - a).total_seconds(), 4) for a, b in zip(ordered, ordered[1:], strict=False)}
+    assert gaps == {0.1}
+    assert ordered[0] == now
