@@ -72,9 +72,7 @@ def parse_form(body: bytes) -> ChatForm:
     # A well-formed urlencoded body is ASCII; stray raw bytes are replaced, never fatal.
     query = body.decode("ascii", errors="replace")
     try:
-        pairs = parse_qsl(
-            query, keep_blank_values=True, encoding="utf-8", errors="replace", max_num_fields=_MAX_FIELDS
-        )
+        pairs = parse_qsl(query, keep_blank_values=True, encoding="utf-8", errors="replace", max_num_fields=_MAX_FIELDS)
     except ValueError as exc:
         raise FormError("too many form fields") from exc
     fields: dict[str, str] = {}

@@ -30,9 +30,10 @@ class ChoiceView:
 class TurnView:
     """One turn as the template needs it; built defensively because stored turns may be old."""
 
-    ref: str  # unique on the page: "<stored turn index>-<message within it>"
+    number: int  # the stored turn's number
+    ref: str  # unique on the page: "<turn number>-<message within it>"
     who: str  # bot | person
-    kind: str  # say | ask | note | person
+    kind: str  # say | ask | note | said (a person's message)
     text: str
     lang: str | None
     emoji: str = ""
@@ -40,6 +41,7 @@ class TurnView:
     hint: str = ""
     progress: str = ""
     progress_lang: str = "en"
+    question_kind: str = ""  # choice | scale | yesno | text | number, for asks
     choices: tuple[ChoiceView, ...] = ()
     field: str = "choice"  # the form field the buttons set: "choice", or "start" for the menu
     current: bool = False  # the question waiting for an answer: its buttons are shown
@@ -50,42 +52,37 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _progress(turn: dict[str, Any], words: Words) -> str:
-    progress = turn.get("progress")
-    if (
-        isinstance(progress, list | tuple)
-        and len(progress) == 2
-        and all(isinstance(n, int) for n in progress)
-    ):
+def _progress(message: dict[str, Any], words: Words) -> str:
+    progress = message.get("progress")
+    if isinstance(progress, list | tuple) and len(progress) == 2 and all(isinstance(n, int) for n in progress):
         return words["progress"].format(number=progress[0], total=progress[1])
     return ""
 
 
-def turn_views(
-    turns: Sequence[dict[str, Any]], symbols: SymbolImages, *, start_index: int = 0
-) -> list[TurnView]:
-    """Views for `turns`, numbered from `start_index` (their place in the whole transcript)."""
+def turn_views(turns: Sequence[dict[str, Any]], symbols: SymbolImages) -> list[TurnView]:
+    """One view per message of `turns`, oldest first."""
     expanded = expand(list(turns))
     waiting = waiting_position(expanded)
-    last_bot = max((i for i, (_, t) in enumerate(expanded) if t.get("who") == "bot"), default=-1)
+    last_bot = max((i for i, (_, who, _) in enumerate(expanded) if who == "bot"), default=-1)
     views: list[TurnView] = []
     seen: dict[int, int] = {}
-    for position, (stored, turn) in enumerate(expanded):
-        sub = seen[stored] = seen.get(stored, -1) + 1
-        ref = f"{start_index + stored}-{sub}"
-        if turn.get("who") != "bot":
+    for position, (number, who, message) in enumerate(expanded):
+        sub = seen[number] = seen.get(number, -1) + 1
+        ref = f"{number}-{sub}"
+        if who == "person":
             views.append(
                 TurnView(
+                    number=number,
                     ref=ref,
                     who="person",
-                    kind="person",
-                    text=_text(turn.get("text")),
+                    kind="said",
+                    text=_text(message.get("text")),
                     lang=None,
-                    emoji=_text(turn.get("emoji")),
+                    emoji=_text(message.get("emoji")),
                 )
             )
             continue
-        lang = _text(turn.get("lang")) or None
+        lang = _text(message.get("language")) or None
         words = words_for(lang)
         choices = tuple(
             ChoiceView(
@@ -94,23 +91,26 @@ def turn_views(
                 emoji=_text(c.get("emoji")),
                 image=symbols.url(_text(c.get("symbol")) or None),
             )
-            for c in turn.get("choices") or ()
+            for c in message.get("choices") or ()
             if isinstance(c, dict) and _text(c.get("value"))
         )
+        kind = _text(message.get("type"))
         views.append(
             TurnView(
+                number=number,
                 ref=ref,
                 who="bot",
-                kind=_text(turn.get("kind")) or "say",
-                text=_text(turn.get("text")),
+                kind=kind if kind in ("say", "ask", "note") else "say",
+                text=_text(message.get("text")),
                 lang=lang,
-                emoji=_text(turn.get("emoji")),
-                image=symbols.url(_text(turn.get("symbol")) or None),
-                hint=_text(turn.get("hint")),
-                progress=_progress(turn, words),
+                emoji=_text(message.get("emoji")),
+                image=symbols.url(_text(message.get("symbol")) or None),
+                hint=_text(message.get("hint")),
+                progress=_progress(message, words),
                 progress_lang=words.lang_of("progress"),
+                question_kind=_text(message.get("kind")) if kind == "ask" else "",
                 choices=choices,
-                field="start" if turn.get("menu") else "choice",
+                field="start" if message.get("menu") else "choice",
                 current=position == waiting,
                 latest=position == last_bot,
             )
@@ -158,14 +158,12 @@ class Renderer:
             label_lang=words.lang_of(label_key),
         )
 
-    def fragment(
-        self, new_turns: Sequence[dict[str, Any]], *, start_index: int, csrf: str, turn_no: int
-    ) -> str:
-        """Just the new turns, as list items to append to the page's conversation list."""
+    def fragment(self, turns: Sequence[dict[str, Any]], *, new_from: int, csrf: str, turn_no: int) -> str:
+        """The turns numbered `new_from` and later, as list items to append to the page's list.
+        They are laid out knowing the turns before them: which question still waits, which is latest."""
+        views = [v for v in turn_views(turns, self.symbols) if v.number >= new_from]
         template = self.env.get_template("turns.html")
-        return template.module.turn_list(  # type: ignore[attr-defined]
-            turn_views(new_turns, self.symbols, start_index=start_index), csrf, turn_no
-        )
+        return template.module.turn_list(views, csrf, turn_no)  # type: ignore[attr-defined]
 
     def error(self, message_key: str, language: str | None = None) -> str:
         words = words_for(language)

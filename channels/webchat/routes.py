@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -28,13 +27,20 @@ from channels.webchat.render import STATIC_DIR, Renderer, compose_label_key
 from channels.webchat.session import COOKIE_NAME, COOKIE_PATH, CsrfSigner, looks_like_token, new_token
 from channels.webchat.symbols import SymbolImages
 from channels.webchat.turns import (
+    Message,
+    Turn,
+    bot_turn,
     current_ask,
     find_choice,
     last_language,
-    note_turn,
+    next_number,
+    note_message,
+    numbered,
+    person_text,
     person_turn,
-    reply_turns,
-    say_turn,
+    reply_language,
+    reply_messages,
+    say_message,
 )
 from channels.webchat.words import words_for
 
@@ -139,74 +145,71 @@ class WebChat:
 
     # -- conversation --------------------------------------------------------------------------
 
-    async def _begin(self, token: str, *, expired: bool) -> list[dict[str, Any]]:
+    async def _begin(self, token: str, *, expired: bool) -> list[Turn]:
+        """Start a chat: a welcome (after a note if the last chat had ended) and the packs to pick."""
         await self.transcripts.start(token)
         words = words_for(None)
-        turns: list[dict[str, Any]] = []
+        messages: list[Message] = []
         if expired:
-            turns.append(note_turn(words["expired"], words.lang_of("expired")))
-        turns.append(say_turn(Say(text=words["welcome"], emoji="👋"), words.lang_of("welcome")))
-        menu = await self.service.menu(None)
-        turns.extend(reply_turns(menu, "en", menu=True))
-        for turn in turns:
-            await self.transcripts.append(token, turn)
+            messages.append(note_message(words["expired"], words.lang_of("expired")))
+        messages.append(say_message(Say(text=words["welcome"], emoji="👋"), words.lang_of("welcome")))
+        messages.extend(reply_messages(await self.service.menu(None), "en", menu=True))
+        turns = [bot_turn(0, messages)]
+        await self.transcripts.append(token, turns[0])
         log.info("web chat: a new session began%s", " after an expired one" if expired else "")
         return turns
 
-    async def _take_turn(
-        self, token: str, turns: list[dict[str, Any]], form: ChatForm
-    ) -> list[dict[str, Any]]:
-        lang = last_language(turns)
-        words = words_for(lang)
-        if form.turn != len(turns):
+    async def _take_turn(self, token: str, turns: list[Turn], form: ChatForm) -> list[Turn]:
+        n = next_number(turns)
+        words = words_for(last_language(turns))
+        if form.turn != n:
             if self._repeats(turns, form):
                 return []  # a double submit of what was just processed: show where we are
-            new = [note_turn(words["moved_on"], words.lang_of("moved_on"))]
+            new = [bot_turn(n, [note_message(words["moved_on"], words.lang_of("moved_on"))])]
         elif form.is_empty:
-            new = [note_turn(words["empty"], words.lang_of("empty"))]
+            new = [bot_turn(n, [note_message(words["empty"], words.lang_of("empty"))])]
         else:
-            new = await self._converse(token, turns, form, lang)
+            new = await self._converse(token, turns, form, n)
         for turn in new:
             await self.transcripts.append(token, turn)
         return new
 
-    async def _converse(
-        self, token: str, turns: list[dict[str, Any]], form: ChatForm, lang: str
-    ) -> list[dict[str, Any]]:
-        shown = _person_turn(turns, form)
+    async def _converse(self, token: str, turns: list[Turn], form: ChatForm, n: int) -> list[Turn]:
+        lang = last_language(turns)
+        words = words_for(lang)
+        shown, emoji = _shown(turns, form)
         inbound = Inbound(
             # A tapped choice also carries its words, as if typed; a pack button carries none.
-            text=form.text or (shown["text"] if form.choice else ""),
+            text=form.text or (shown if form.choice else ""),
             channel=Channel.WEB,
             received_at=datetime.now(UTC),
             choice=form.choice if form.start is None else None,
             start_pack=form.start,
-            provider_id=self.signer.provider_id(token, len(turns)),
+            provider_id=self.signer.provider_id(token, n),
         )
-        words = words_for(lang)
-        new = [shown]
+        messages: list[Message] = []
         if form.truncated:
-            new.append(note_turn(words["too_long"], words.lang_of("too_long")))
+            messages.append(note_message(words["too_long"], words.lang_of("too_long")))
         try:
             reply = await self.service.handle(Channel.WEB, token, inbound)
-            new.extend(reply_turns(reply, lang))
+            messages.extend(reply_messages(reply, lang))
             if reply.ended:
-                # The web has no "hang up": offer the menu again so the page never dead-ends.
-                next_lang = last_language(new, lang)
-                new.extend(reply_turns(await self.service.menu(next_lang), next_lang, menu=True))
+                # The web has no "hang up": offer the packs again so the page never dead-ends.
+                next_lang = reply_language(reply, lang)
+                messages.extend(reply_messages(await self.service.menu(next_lang), next_lang, menu=True))
         except Exception as exc:  # the person must get a kind answer whatever broke behind us
             log.error("web chat: the service failed with %s", type(exc).__name__)
-            new.append(note_turn(words["failed"], words.lang_of("failed")))
-        return new
+            messages.append(note_message(words["failed"], words.lang_of("failed")))
+        return [person_turn(n, shown, emoji), bot_turn(n + 1, messages)]
 
-    def _repeats(self, turns: list[dict[str, Any]], form: ChatForm) -> bool:
-        """Is this stale form the very submit that already made the person turn at its place?"""
-        if form.turn is None or form.turn >= len(turns):
-            return False
-        earlier = turns[form.turn]
-        return earlier.get("who") == "person" and earlier.get("text") == _person_turn(
-            turns[: form.turn], form
-        ).get("text")
+    def _repeats(self, turns: list[Turn], form: ChatForm) -> bool:
+        """Is this stale form the very submit that already made the person turn numbered as it says?"""
+        pairs = numbered(turns)
+        for index, (number, turn) in enumerate(pairs):
+            if number == form.turn:
+                earlier = [t for _, t in pairs[:index]]
+                return person_text(turn) == _shown(earlier, form)[0]
+        return False
 
     # -- responses -----------------------------------------------------------------------------
 
@@ -221,38 +224,34 @@ class WebChat:
             raise _Refused("error_csrf", 400)
         return token
 
-    def _page(self, token: str, turns: list[dict[str, Any]], *, new_cookie: bool) -> Response:
-        html = self.renderer.page(turns, csrf=self.signer.token_for(token), turn_no=len(turns))
+    def _page(self, token: str, turns: list[Turn], *, new_cookie: bool) -> Response:
+        html = self.renderer.page(turns, csrf=self.signer.token_for(token), turn_no=next_number(turns))
         return self._finish(HTMLResponse(html), token if new_cookie else None)
 
     def _refuse(self, refused: _Refused) -> Response:
-        return self._finish(
-            HTMLResponse(self.renderer.error(refused.message_key), status_code=refused.status)
-        )
+        return self._finish(HTMLResponse(self.renderer.error(refused.message_key), status_code=refused.status))
 
     def _answer(
         self,
         request: Request,
         token: str,
-        new_turns: list[dict[str, Any]],
+        new_turns: list[Turn],
         *,
-        before: list[dict[str, Any]],
+        before: list[Turn],
         replace: bool,
         new_cookie: bool,
     ) -> Response:
         if not _wants_json(request):
-            return self._finish(
-                RedirectResponse("/chat#latest", status_code=303), token if new_cookie else None
-            )
+            return self._finish(RedirectResponse("/chat#latest", status_code=303), token if new_cookie else None)
         everything = before + new_turns
         csrf = self.signer.token_for(token)
         label_key = compose_label_key(everything)
         words = words_for(last_language(everything))
         body = {
             "html": self.renderer.fragment(
-                new_turns, start_index=len(before), csrf=csrf, turn_no=len(everything)
+                everything, new_from=next_number(before), csrf=csrf, turn_no=next_number(everything)
             ),
-            "turn": len(everything),
+            "turn": next_number(everything),
             "csrf": csrf,
             "label": words[label_key],
             "label_lang": words.lang_of(label_key),
@@ -275,15 +274,15 @@ class WebChat:
         return response
 
 
-def _person_turn(turns: list[dict[str, Any]], form: ChatForm) -> dict[str, Any]:
+def _shown(turns: list[Turn], form: ChatForm) -> tuple[str, str]:
     """How the person's message shows in the chat: a tapped button shows its words and symbol."""
     button = form.start or form.choice
-    if button is not None:
-        chosen = find_choice(current_ask(turns), button)
-        if chosen is not None:
-            return person_turn(str(chosen.get("label") or button), str(chosen.get("emoji") or ""))
-        return person_turn(button)
-    return person_turn(form.text)
+    if button is None:
+        return form.text, ""
+    chosen = find_choice(current_ask(turns), button)
+    if chosen is None:
+        return button, ""
+    return str(chosen.get("label") or button), str(chosen.get("emoji") or "")
 
 
 def webchat_routes(
@@ -296,9 +295,7 @@ def webchat_routes(
 ) -> list[BaseRoute]:
     """Routes for the web chat. `symbol_dir` holds NAME.svg/.png pictures shown instead of emoji."""
     symbols = SymbolImages(symbol_dir)
-    chat = WebChat(
-        service, transcripts, secure_cookies=secure_cookies, csrf_secret=csrf_secret, symbols=symbols
-    )
+    chat = WebChat(service, transcripts, secure_cookies=secure_cookies, csrf_secret=csrf_secret, symbols=symbols)
     routes: list[BaseRoute] = [
         Route("/chat", chat.show, methods=["GET"], name="webchat"),
         Route("/chat", chat.post, methods=["POST"], name="webchat-post"),

@@ -1,19 +1,14 @@
 """Transcript turns: what the web chat keeps so it can show the whole conversation again.
 
-Turns are plain JSON-ready dicts (the `Transcripts` port stores them as they are), one per message:
+A stored turn is one side speaking once, in the shape the transcript store and the outbox's web sender
+share: `{"who": "bot" | "person", "n": 7, "messages": [...]}`. Bot messages use the outbox's wire
+format (`{"type": "say", "text", "symbol", "emoji"}` and `{"type": "ask", "question_id", "text",
+"kind", "language", "choices", ...}`) plus three things of ours: a say's `language`, an ask's
+`"menu": true` when its buttons start a pack, and `{"type": "note", ...}` for the chat's own notes.
+A person's turn holds `{"type": "text", "text": "Good", "emoji": "😀"}`.
 
-    {"who": "bot", "kind": "say", "text": "Thank you", "symbol": "happy", "emoji": "😀", "lang": "en"}
-    {"who": "bot", "kind": "ask", "question_id": "overall", "text": "How was your visit?", ...,
-     "choices": [{"value": "good", "label": "Good", ...}], "progress": [1, 5], "menu": false}
-    {"who": "bot", "kind": "note", "text": "Your last chat had ended, so this is a new one.", "lang": "en"}
-    {"who": "person", "text": "Good", "emoji": "😀"}
-
-A menu `Ask` (from `ChatService.menu`) is marked `"menu": true`: its buttons start a pack.
-
-Messages sent later, outside a request (a "You said, we did" update, a reminder), may be stored as one
-turn holding several messages in the outbox's wire format, `{"who": "bot", "messages": [{"type":
-"say", ...}, {"type": "ask", "language": "en", "kind": "yesno", ...}]}`; `expand` turns those into the
-turns above, so everything else reads one shape.
+`n` numbers the turns of a chat from 0. The store keeps only the last turns, and a message sent later
+by the outbox has no `n`, so the next number is counted from the last turn, never from the length.
 """
 
 from __future__ import annotations
@@ -22,26 +17,27 @@ from typing import Any
 
 from bot.messages import Ask, Reply, Say
 
+Turn = dict[str, Any]
+Message = dict[str, Any]
 
-def say_turn(message: Say, lang: str) -> dict[str, Any]:
+
+def say_message(message: Say, language: str) -> Message:
     return {
-        "who": "bot",
-        "kind": "say",
+        "type": "say",
         "text": message.text,
         "symbol": message.symbol,
         "emoji": message.emoji,
-        "lang": lang,
+        "language": language,
     }
 
 
-def ask_turn(message: Ask, *, menu: bool = False) -> dict[str, Any]:
+def ask_message(message: Ask, *, menu: bool = False) -> Message:
     return {
-        "who": "bot",
-        "kind": "ask",
+        "type": "ask",
         "question_id": message.question_id,
         "text": message.text,
-        "ask_kind": message.kind,
-        "lang": message.language,
+        "kind": message.kind,
+        "language": message.language,
         "symbol": message.symbol,
         "emoji": message.emoji,
         "choices": [
@@ -55,49 +51,16 @@ def ask_turn(message: Ask, *, menu: bool = False) -> dict[str, Any]:
     }
 
 
-def note_turn(text: str, lang: str) -> dict[str, Any]:
-    return {"who": "bot", "kind": "note", "text": text, "lang": lang}
+def note_message(text: str, language: str) -> Message:
+    return {"type": "note", "text": text, "language": language}
 
 
-def person_turn(text: str, emoji: str = "") -> dict[str, Any]:
-    return {"who": "person", "text": text, "emoji": emoji}
+def bot_turn(n: int, messages: list[Message]) -> Turn:
+    return {"who": "bot", "n": n, "messages": messages}
 
 
-def _from_wire(message: dict[str, Any]) -> dict[str, Any]:
-    if message.get("type") == "ask":
-        turn = {
-            key: message.get(key) for key in ("question_id", "text", "symbol", "emoji", "choices", "hint")
-        }
-        turn.update(
-            who="bot",
-            kind="ask",
-            ask_kind=message.get("kind"),
-            lang=message.get("language"),
-            optional=bool(message.get("optional")),
-            progress=message.get("progress"),
-            menu=False,
-        )
-        return turn
-    return {
-        "who": "bot",
-        "kind": "say",
-        "text": message.get("text"),
-        "symbol": message.get("symbol"),
-        "emoji": message.get("emoji"),
-        "lang": None,
-    }
-
-
-def expand(turns: list[dict[str, Any]]) -> list[tuple[int, dict[str, Any]]]:
-    """Every message as a turn of its own, each with the index of the stored turn it came from."""
-    out: list[tuple[int, dict[str, Any]]] = []
-    for index, turn in enumerate(turns):
-        messages = turn.get("messages") if isinstance(turn, dict) else None
-        if isinstance(messages, list):
-            out.extend((index, _from_wire(m)) for m in messages if isinstance(m, dict))
-        elif isinstance(turn, dict):
-            out.append((index, turn))
-    return out
+def person_turn(n: int, text: str, emoji: str = "") -> Turn:
+    return {"who": "person", "n": n, "messages": [{"type": "text", "text": text, "emoji": emoji}]}
 
 
 def reply_language(reply: Reply, fallback: str) -> str:
@@ -105,39 +68,79 @@ def reply_language(reply: Reply, fallback: str) -> str:
     return next((m.language for m in reply.messages if isinstance(m, Ask)), fallback)
 
 
-def reply_turns(reply: Reply, fallback_language: str, *, menu: bool = False) -> list[dict[str, Any]]:
+def reply_messages(reply: Reply, fallback_language: str, *, menu: bool = False) -> list[Message]:
     lang = reply_language(reply, fallback_language)
-    return [ask_turn(m, menu=menu) if isinstance(m, Ask) else say_turn(m, lang) for m in reply.messages]
+    return [ask_message(m, menu=menu) if isinstance(m, Ask) else say_message(m, lang) for m in reply.messages]
 
 
-def last_language(turns: list[dict[str, Any]], default: str = "en") -> str:
-    """The language the bot spoke last, for words around the next message."""
-    for _, turn in reversed(expand(turns)):
-        if turn.get("who") == "bot" and turn.get("kind") != "note" and isinstance(turn.get("lang"), str):
-            return turn["lang"]
-    return default
+def next_number(turns: list[Turn]) -> int:
+    """The number the next turn gets: one more than the last, counting turns that have no number."""
+    number = 0
+    for turn in turns:
+        n = turn.get("n")
+        number = n + 1 if isinstance(n, int) and not isinstance(n, bool) and n >= 0 else number + 1
+    return number
 
 
-def waiting_position(expanded: list[tuple[int, dict[str, Any]]]) -> int | None:
+def numbered(turns: list[Turn]) -> list[tuple[int, Turn]]:
+    """Each turn with its number, as `next_number` counts them."""
+    out: list[tuple[int, Turn]] = []
+    number = 0
+    for turn in turns:
+        n = turn.get("n")
+        number = n if isinstance(n, int) and not isinstance(n, bool) and n >= 0 else number
+        out.append((number, turn))
+        number += 1
+    return out
+
+
+def expand(turns: list[Turn]) -> list[tuple[int, str, Message]]:
+    """Every message of every turn, with its turn's number and who said it, oldest first."""
+    out: list[tuple[int, str, Message]] = []
+    for number, turn in numbered(turns):
+        who = turn.get("who")
+        messages = turn.get("messages")
+        if who in ("bot", "person") and isinstance(messages, list):
+            out.extend((number, who, m) for m in messages if isinstance(m, dict))
+    return out
+
+
+def waiting_position(expanded: list[tuple[int, str, Message]]) -> int | None:
     """Where in `expand(turns)` the question still waiting for an answer is: the last ask after the
     person's last turn, or None when nothing is waiting."""
     for position in range(len(expanded) - 1, -1, -1):
-        turn = expanded[position][1]
-        if turn.get("who") == "person":
+        _, who, message = expanded[position]
+        if who == "person":
             return None
-        if turn.get("who") == "bot" and turn.get("kind") == "ask":
+        if message.get("type") == "ask":
             return position
     return None
 
 
-def current_ask(turns: list[dict[str, Any]]) -> dict[str, Any] | None:
+def current_ask(turns: list[Turn]) -> Message | None:
     """The question still waiting for an answer, if any."""
     expanded = expand(turns)
     position = waiting_position(expanded)
-    return None if position is None else expanded[position][1]
+    return None if position is None else expanded[position][2]
 
 
-def find_choice(ask: dict[str, Any] | None, value: str) -> dict[str, Any] | None:
+def last_language(turns: list[Turn], default: str = "en") -> str:
+    """The language the bot spoke last, for words around the next message."""
+    for _, who, message in reversed(expand(turns)):
+        language = message.get("language")
+        if who == "bot" and message.get("type") != "note" and isinstance(language, str) and language:
+            return language
+    return default
+
+
+def person_text(turn: Turn) -> str | None:
+    """What a stored person turn shows, to spot a form sent twice."""
+    if turn.get("who") != "person":
+        return None
+    return " ".join(str(m.get("text", "")) for m in turn.get("messages") or () if isinstance(m, dict))
+
+
+def find_choice(ask: Message | None, value: str) -> dict[str, Any] | None:
     if ask is None:
         return None
-    return next((c for c in ask.get("choices") or () if c.get("value") == value), None)
+    return next((c for c in ask.get("choices") or () if isinstance(c, dict) and c.get("value") == value), None)

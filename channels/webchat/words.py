@@ -31,8 +31,7 @@ ENGLISH: dict[str, str] = {
     "footer": "Type HELP for help, STOP to stop, FORGET ME to delete your answers.",
     "you_said_we_did": "See what we did about what people said",
     "error_title": "Sorry, that did not work",
-    "error_csrf": "We could not send that. This can happen if the chat was open in another window. "
-    "Nothing was saved.",
+    "error_csrf": "We could not send that. This can happen if the chat was open in another window. Nothing was saved.",
     "error_form": "We could not read that message. Nothing was saved.",
     "error_too_big": "That message was too long for us. Nothing was saved.",
     "error_back": "Go back to the chat",

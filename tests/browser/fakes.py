@@ -8,6 +8,7 @@ not understand, HELP, and an end.
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -123,19 +124,25 @@ class FakeChatService:
 
 @dataclass
 class FakeTranscripts:
-    """Transcripts in a dict; `expire` forgets one, as the real store does after its time is up."""
+    """Transcripts in a dict, with the real store's rules: a turn is `{"who": "bot" | "person",
+    "messages": [...]}` that JSON can hold, and only the last `keep` turns are kept. `expire` forgets a
+    chat, as the real store does after its time is up."""
 
     chats: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    keep: int = 50
 
     async def load(self, token: str) -> list[dict] | None:
         turns = self.chats.get(token)
-        return None if turns is None else [dict(t) for t in turns]
+        return None if turns is None else json.loads(json.dumps(turns))
 
     async def start(self, token: str) -> None:
-        self.chats[token] = []
+        self.chats.setdefault(token, [])
 
     async def append(self, token: str, turn: dict) -> None:
-        self.chats[token].append(dict(turn))
+        if turn.get("who") not in ("bot", "person") or not isinstance(turn.get("messages"), list):
+            raise ValueError('a transcript turn is {"who": "bot" or "person", "messages": [...]}')
+        if token in self.chats:
+            self.chats[token] = [*self.chats[token], json.loads(json.dumps(turn))][-self.keep :]
 
     def expire(self, token: str) -> None:
         del self.chats[token]

@@ -24,7 +24,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Coroutine, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -80,7 +80,14 @@ def serve(app: Any, *, startup_timeout: float = 30.0) -> Iterator[str]:
     port = sock.getsockname()[1]
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="auto")
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="live-app")
+
+    def run() -> None:
+        # uvicorn exits with SystemExit when the app's start-up fails; that ends this thread quietly
+        # and the wait below reports it.
+        with suppress(SystemExit):
+            server.run(sockets=[sock])
+
+    thread = threading.Thread(target=run, daemon=True, name="live-app")
     thread.start()
     deadline = time.monotonic() + startup_timeout
     while not server.started:

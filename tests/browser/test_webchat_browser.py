@@ -60,6 +60,18 @@ def test_with_javascript_answers_appear_in_place_and_focus_follows(new_page, cha
     assert page.url == chat_url
 
 
+def test_an_empty_send_says_what_to_do_and_keeps_the_buttons(new_page, chat_url: str) -> None:
+    page = new_page()
+    page.goto(chat_url)
+    tap(page, "Your visit")
+    wait_for_text(page, "How was your visit?")
+    page.get_by_role("button", name="Send").click()
+    wait_for_text(page, "Type a message or tap a button. Then press Send.")
+    assert page.locator("form.choices button").count() == 3
+    tap(page, "OK")
+    wait_for_text(page, "What could we do better?")
+
+
 def test_without_javascript_every_answer_posts_and_comes_back_at_the_latest(new_page, chat_url: str) -> None:
     page = new_page(javascript=False)
     page.goto(chat_url)

@@ -130,7 +130,7 @@ def test_the_end_of_a_pack_thanks_and_offers_the_menu_again(chat: Chat) -> None:
 def test_each_message_carries_its_own_language(chat: Chat) -> None:
     chat.post(start="visit_cy")
     page = chat.open()
-    assert re.search(r'<li class="turn turn-bot turn-ask" lang="cy"[^>]*>', page)
+    assert re.search(r'<li class="turn turn-bot turn-ask" data-question-kind="choice" lang="cy"[^>]*>', page)
     assert "Sut oedd eich ymweliad?" in page
     # Our own words have no Welsh yet, so they are marked English inside the Welsh message.
     assert '<p class="progress" lang="en">Question 1 of 3</p>' in page
@@ -186,4 +186,4 @@ def test_messages_sent_later_in_the_outbox_format_are_shown(chat: Chat) -> None:
     assert re.search(r'name="choice" value="yes">.*Yes', page)
     chat.post(choice="yes")
     assert chat.service.received[-1][2].choice == "yes"
-    assert chat.turns()[-2] == {"who": "person", "text": "Yes", "emoji": "👍"}
+    assert chat.turns()[-2]["messages"] == [{"type": "text", "text": "Yes", "emoji": "👍"}]

@@ -202,7 +202,7 @@ def test_the_json_path_returns_just_the_new_turns(chat: Chat) -> None:
     body = response.json()
     assert set(body) == {"html", "turn", "csrf", "label", "label_lang", "replace"}
     assert body["replace"] is False
-    assert body["turn"] == int(fields["turn"]) + 3  # the tap, the thanks and the question
+    assert body["turn"] == int(fields["turn"]) + 2  # the person's tap, and the bot's answer
     assert body["csrf"] == fields["csrf"]
     assert body["html"].lstrip().startswith("<li")
     assert "<html" not in body["html"]
@@ -245,3 +245,33 @@ def test_any_bytes_after_a_valid_token_never_crash(chat: Chat, junk: bytes) -> N
     )
     assert response.status_code in (303, 400)
     assert chat.client.get("/chat").status_code == 200
+
+
+def test_a_long_chat_keeps_working_when_the_store_keeps_only_the_last_turns(chat: Chat) -> None:
+    chat.transcripts.keep = 6
+    for _ in range(10):
+        chat.post(text="help")
+    assert len(chat.turns()) == 6
+    before = len(chat.service.received)
+    chat.post(json=True, fields=chat.fields(), text="again")
+    body = chat.post(json=True, fields=chat.fields(), text="and again").json()
+    assert len(chat.service.received) == before + 2
+    assert "moved on" not in chat.open()
+    assert body["turn"] == 2 * 12 + 1
+
+
+def test_a_message_sent_later_counts_as_a_turn(chat: Chat) -> None:
+    chat.open()
+    chat.turns().append({"who": "bot", "messages": [{"type": "say", "text": "We did it.", "emoji": ""}]})
+    fields = chat.fields()
+    assert fields["turn"] == "2"
+    chat.post(fields=fields, text="thanks")
+    assert chat.service.received[-1][2].text == "thanks"
+
+
+def test_an_empty_send_leaves_the_question_and_its_buttons_in_place(chat: Chat) -> None:
+    chat.post(start="visit")
+    body = chat.post(json=True, fields=chat.fields(), text="").json()
+    assert "Type a message or tap a button." in body["html"]
+    assert "form" not in body["html"]
+    assert 'name="choice" value="good"' in chat.open()

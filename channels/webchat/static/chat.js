@@ -60,10 +60,13 @@
     template.innerHTML = data.html;
     var nodes = Array.prototype.slice.call(template.content.children);
 
+    var moved = nodes.some(function (n) {
+      return n.classList.contains("turn-person") || n.querySelector("form.choices");
+    });
     if (data.replace) {
       log.textContent = "";
-    } else {
-      // Only the newest question keeps its buttons; older ones are history now.
+    } else if (moved) {
+      // Only the newest question keeps its buttons; once answered, older ones are history.
       var old = log.querySelectorAll("form.choices");
       for (var i = 0; i < old.length; i++) {
         old[i].parentNode.removeChild(old[i]);
