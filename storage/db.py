@@ -91,7 +91,7 @@ def _upgrade_to_head(connection: Connection) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
-    command.upgrade(config, "head")
+    command.upgrade(config, "heads")
 
 
 def _sqlite_foreign_keys(connection: Connection, enabled: bool) -> None:

@@ -214,3 +214,19 @@ class RateSlot(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     next_at: Mapped[float] = mapped_column(Float)
+
+
+def _load_feature_tables() -> None:
+    """Later features keep their tables in `storage/tables_*.py` on this same Base; importing them here
+    puts them in `Base.metadata`, which Alembic and the drift test compare against the migrations."""
+    import importlib
+    import pkgutil
+
+    import storage
+
+    for module in pkgutil.iter_modules(storage.__path__):
+        if module.name.startswith("tables_"):
+            importlib.import_module(f"storage.{module.name}")
+
+
+_load_feature_tables()

@@ -40,11 +40,11 @@ def _drift(connection) -> list:
     return compare_metadata(context, Base.metadata)
 
 
-def _head() -> str:
+def _heads() -> list[str]:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    return ScriptDirectory.from_config(config).get_current_head()
+    return ScriptDirectory.from_config(config).get_heads()
 
 
 def _tables(connection) -> set[str]:
@@ -65,8 +65,8 @@ async def test_migrations_build_every_table_from_nothing_with_no_drift(empty_dat
         async with database.engine.connect() as conn:
             assert await conn.run_sync(_tables) >= TABLES
             assert await conn.run_sync(_drift) == []
-            version = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalar_one()
-        assert version == _head()
+            versions = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalars().all()
+        assert sorted(versions) == sorted(_heads())
         await database.migrate()  # running again at start-up is harmless
         assert await database.ping()
     finally:
