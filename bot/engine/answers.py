@@ -20,7 +20,8 @@ from bot.packs.folding import clean, fold
 
 FUZZY_RATIO = 80  # out of 100
 FUZZY_MARGIN = 10  # the best choice must beat the next best by this much
-FUZZY_MIN_LENGTH = 4  # "ok" and "da" are too short to guess at
+FUZZY_MIN_LENGTH = 4  # labels like "ok" and "da" are too short to guess at
+FUZZY_MIN_SAID = 3  # "god" may be "good"; "go" is too little to go on
 LONGEST_ANSWER = 60  # folded characters; a longer message is a story, not a pick
 MOST_WORDS = 8
 
@@ -109,7 +110,7 @@ def _guess(folded: str, options: Sequence[Option], vocabulary: Vocabulary) -> st
             size = len(phrase.split())
             windows = {folded} | {" ".join(tokens[i:i + size]) for i in range(len(tokens) - size + 1)}
             for window in windows:
-                if len(window) >= FUZZY_MIN_LENGTH:
+                if len(window) >= FUZZY_MIN_SAID:
                     best = max(best, fuzz.ratio(window, phrase))
         scores.append((best, option.value))
     scores.sort(reverse=True)

@@ -8,9 +8,9 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-import prompts
-
-SHIPPED_PROMPTS = Path(prompts.__file__).resolve().parent
+# The `prompts` package sits beside `bot` (in the checkout and in site-packages alike). Found by path
+# rather than by import, so a folder called prompts elsewhere on sys.path cannot stand in for it.
+SHIPPED_PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
 
 
 def read_yaml(path: Path) -> Any:

@@ -22,7 +22,7 @@ from bot.packs.library import SHIPPED_PROMPTS, PackLibrary, Symbols, SystemTexts
 
 LONDON = ZoneInfo("Europe/London")
 TUESDAY_10AM = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
-FIXTURE_PROMPTS = Path(__file__).parent / "prompts"
+FIXTURE_PROMPTS = Path(__file__).parent / "fixture_prompts"
 
 
 @pytest.fixture(scope="session")
@@ -101,6 +101,20 @@ class Chat:
 
     def text(self, *args: object, **kwargs: object) -> str:
         return render(self.send(*args, **kwargs))  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def ctx(library: PackLibrary, texts: SystemTexts, symbols: Symbols) -> Context:
+    """The shipped prompts on a Tuesday morning in London."""
+    return make_context(library, texts, symbols, TUESDAY_10AM)
+
+
+@pytest.fixture(scope="session")
+def context_at(texts: SystemTexts, symbols: Symbols) -> Callable[..., Context]:
+    def make(library: PackLibrary, now: datetime = TUESDAY_10AM, new_id: str = "sub-1") -> Context:
+        return make_context(library, texts, symbols, now, new_id)
+
+    return make
 
 
 @pytest.fixture

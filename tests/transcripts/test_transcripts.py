@@ -3,7 +3,7 @@
 A transcript is readable data, so anyone can check a reply and say "that is wrong":
 
     title: What the conversation shows
-    library: shipped          # or "test": the packs in tests/engine/prompts
+    library: shipped          # or "test": the packs in tests/engine/fixture_prompts
     start: 2025-03-04T10:00:00+00:00   # optional; a Tuesday morning in London by default
     steps:
       - in: DEMO                       # what the person typed
@@ -39,7 +39,7 @@ from bot.packs.library import SHIPPED_PROMPTS, PackLibrary, Symbols, SystemTexts
 HERE = Path(__file__).parent
 LONDON = ZoneInfo("Europe/London")
 DEFAULT_START = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
-LIBRARIES = {"shipped": SHIPPED_PROMPTS, "test": HERE.parent / "engine" / "prompts"}
+LIBRARIES = {"shipped": SHIPPED_PROMPTS, "test": HERE.parent / "engine" / "fixture_prompts"}
 _RELATIVE = re.compile(r"^\+(\d+(?:\.\d+)?)([mhd])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days"}
 
