@@ -1,0 +1,101 @@
+"""What the staff queries hand out: plain frozen dataclasses, never ORM objects or rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StaffMember:
+    id: int
+    email: str
+    role: str
+    active: bool
+    must_change_password: bool
+    created_at: datetime
+    last_sign_in_at: datetime | None
+    password_hash: str = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    subject: str | None
+    detail: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerCount:
+    """How many answers one question got with one value (or number) on one UTC day."""
+
+    question_id: str
+    value: str
+    day: str  # YYYY-MM-DD, UTC
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class HourCount:
+    """Submissions (or messages) started in one UTC hour, on one channel."""
+
+    hour: datetime  # the start of the UTC hour
+    channel: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """A scrubbed free-text answer or general message, with what staff tagged it."""
+
+    kind: str  # "answer" or "message"
+    id: int
+    pack_id: str | None
+    question_id: str | None
+    channel: str
+    text: str
+    day: str  # YYYY-MM-DD: the date only, so a comment is harder to match to a person
+    themes: tuple[str, ...]
+    media: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BroadcastRecord:
+    id: int
+    name: str
+    texts: dict[str, str]
+    audience: str
+    audience_value: str | None
+    status: str
+    send_at: datetime
+    created_by: str | None  # the email of who wrote it, while that account exists
+    created_at: datetime
+    updated_at: datetime
+    planned_at: datetime | None
+    recipients: int | None
+    over_cap: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class PlanResult:
+    """What planning one broadcast did: rows queued per channel and language, and who was left out."""
+
+    broadcast_id: int
+    queued: dict[str, int]  # channel -> rows
+    over_cap: int
+    languages: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.queued.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who an audit entry names: a staff account, or a tool such as the command line."""
+
+    name: str  # the staff email, or "command line", "demo mode", "scheduler"
+    staff_id: int | None = None
