@@ -81,7 +81,7 @@ class _Texter:
         return elapsed
 
 
-async def run_webhooks(database_url: str, concurrency: int = 16, capacity_people: int = 120,
+async def run_webhooks(database_url: str, concurrency: int = 4, capacity_people: int = 120,
                        steady_seconds: float = 15.0) -> dict[str, float]:
     with FakeTwilio() as fake:
         port = _free_port()
