@@ -173,9 +173,9 @@ async def run_dispatch(database_url: str, rate: float = 5.0, messages: int = 100
             await parts.dispatcher.tick()
             await asyncio.sleep(0.02)
         for sender in parts.senders.values():
-            api = getattr(sender, "api", None)
-            if api is not None:
-                await api.aclose()
+            close = getattr(sender, "aclose", None)
+            if close is not None:
+                await close()
         await parts.database.dispose()
         arrivals = sorted(m.at for m in fake.messages)
     achieved = (len(arrivals) - 1) / (arrivals[-1] - arrivals[0]) if len(arrivals) > 1 else 0.0

@@ -57,6 +57,10 @@ class TwilioSender:
     def __repr__(self) -> str:
         return f"TwilioSender(channel={self.channel!r}, rate_per_second={self.rate_per_second})"
 
+    async def aclose(self) -> None:
+        """Close the HTTP session (at shutdown); the SMS and WhatsApp senders share it, closing twice is fine."""
+        await self.api.aclose()
+
     def status_callback(self, outbox_id: int) -> str:
         return f"{self.public_url}{STATUS_PATH}?outbox={outbox_id}"
 

@@ -125,7 +125,7 @@ async def sms_world(
             yield SmsWorld(parts, http, fake, clock, public_url)
         finally:
             for sender in senders.values():
-                await sender.api.aclose()
+                await sender.aclose()
 
 
 @pytest.fixture

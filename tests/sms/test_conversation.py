@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from storage.models import Answer, Feedback, InboundMessage, Submission
@@ -159,3 +161,14 @@ async def test_two_copies_of_a_webhook_at_the_same_moment_are_processed_once(wor
     # Processed once: the consent was not answered twice, so "1" answers the first question.
     [answer] = replies(await world.text("1"))
     assert "How well did we listen to you?" in answer
+
+
+any_body = st.text(st.characters(blacklist_categories=("Cs",)), max_size=1700)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=any_body, media=st.lists(st.sampled_from(["image/jpeg", "audio/ogg", "text/vcard"]), max_size=2))
+async def test_whatever_a_phone_sends_gets_a_well_formed_answer(world, body, media) -> None:
+    response = await world.text(body, media_types=tuple(media))
+    answer = replies(response)  # 200, XML that parses, one <Message> a text
+    assert answer and all(0 < len(text) <= 1600 for text in answer)
