@@ -304,9 +304,11 @@ class VoiceCall:
             spoken.append(message.text)
         if last is None:
             if reply.ended and state.question and state.question not in SIDE_QUESTIONS:
-                spoken.append(words.get("hear_back", language))
+                # A finished pack: what happens next goes before the outro, whose last word is goodbye.
+                next_steps = [words.get("hear_back", language)]
                 if self.config.site:
-                    spoken.append(words.get("website", language, site=self.config.site))
+                    next_steps.append(words.get("website", language, site=self.config.site))
+                spoken[-1:-1] = next_steps
             if not reply.ended:
                 spoken.append(words.get("goodbye", language))
             answer.say(language, spoken)

@@ -71,7 +71,7 @@ class CallAnswer:
             "timeout": self.style.timeout_seconds,
             "speech_timeout": "auto",
             "language": self.style.tag(language),
-            "hints": prompt.hints,
+            "hints": _speakable(prompt.hints),
             "action_on_empty_result": False,
         }
         if prompt.number:
