@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +39,33 @@ class Database:
             options["pool_pre_ping"] = True  # a restarted server leaves dead pooled connections behind
         self.engine: AsyncEngine = create_async_engine(self.url, **options)
         self.reader: AsyncEngine = self.engine.execution_options(**{READ_ONLY: True})
+        self.write_wait = sqlite_busy_timeout
+        self._write_lock: asyncio.Lock | None = None
         if self.is_sqlite:
             _tune_sqlite(self.engine, busy_timeout_ms=int(sqlite_busy_timeout * 1000))
 
     def __repr__(self) -> str:
         return f"Database({self.url.render_as_string(hide_password=True)!r})"
+
+    @asynccontextmanager
+    async def writing(self) -> AsyncIterator[None]:
+        """Hold this process's turn to write. Only SQLite needs one; elsewhere it returns at once.
+
+        SQLite lets one transaction write at a time, and waiters poll with growing sleeps, so under a burst
+        a waiter can lose every race until busy_timeout runs out. Queueing writers here first, in order,
+        leaves SQLite's own waiting for other processes only. Raises TimeoutError after the busy timeout.
+        """
+        if not self.is_sqlite:
+            yield
+            return
+        if self._write_lock is None:
+            self._write_lock = asyncio.Lock()
+        async with asyncio.timeout(self.write_wait):
+            await self._write_lock.acquire()
+        try:
+            yield
+        finally:
+            self._write_lock.release()
 
     async def migrate(self) -> None:
         """Apply every Alembic migration up to head. Safe to run from several processes at once."""

@@ -18,7 +18,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from storage import outbox, participants, ratelimit, retention, web_sessions
 from storage.db import Database
@@ -68,7 +68,17 @@ class Store:
 
     @asynccontextmanager
     async def _transaction(self, *, read_only: bool = False) -> AsyncIterator[AsyncConnection]:
-        engine = self.database.reader if read_only else self.database.engine
+        if read_only:
+            async with self._connection(self.database.reader) as conn:
+                yield conn
+            return
+        async with contextlib.AsyncExitStack() as stack:
+            with translated():  # waiting too long for our turn is the same as a busy database
+                await stack.enter_async_context(self.database.writing())
+            yield await stack.enter_async_context(self._connection(self.database.engine))
+
+    @asynccontextmanager
+    async def _connection(self, engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
         with translated():
             conn = await engine.connect()
         try:

@@ -91,3 +91,43 @@ async def test_a_cancelled_unit_rolls_back(store: Store):
     async with store.unit() as uow:  # and the database is still usable
         await uow.participant("sms", "+447700900123")
     assert await store.claim_outbox("w", now=datetime.now(UTC) + timedelta(seconds=1)) == []
+
+
+async def test_a_burst_of_writers_all_get_their_turn_in_order(database: Database, keys: Keys):
+    store = Store(database, keys)
+    finished: list[int] = []
+
+    async def message(n: int):
+        async with store.unit() as uow:
+            await uow.participant("telegram", str(1000 + n))
+            await asyncio.sleep(0.01)  # the engine thinking, while the transaction is open
+        finished.append(n)
+
+    await asyncio.gather(*(message(n) for n in range(40)))
+    assert sorted(finished) == list(range(40))
+    if database.is_sqlite:
+        assert finished == list(range(40))  # first come, first served
+
+
+async def test_on_sqlite_waiting_longer_than_the_busy_timeout_is_unavailable(tmp_path, keys: Keys):
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'said.db'}", sqlite_busy_timeout=0.2)
+    await database.migrate()
+    store = Store(database, keys)
+    try:
+        holding = asyncio.Event()
+
+        async def slow():
+            async with store.unit() as uow:
+                await uow.participant("telegram", "1")
+                holding.set()
+                await asyncio.sleep(0.6)
+
+        task = asyncio.create_task(slow())
+        await holding.wait()
+        with pytest.raises(StorageUnavailable, match="TimeoutError"):
+            async with store.unit() as uow:
+                await uow.participant("telegram", "2")
+        await task
+        assert "participants:" in await store.dump_all_text()  # the slow one still committed
+    finally:
+        await database.dispose()
