@@ -129,7 +129,11 @@ def _text_table(raw: Any, problems: list[str]) -> dict[str, dict[str, str]]:
         if FALLBACK_LANGUAGE not in by_language:
             problems.append(f"texts: {key} has no English; every text needs 'en'")
             continue
-        expected = _fields(by_language[FALLBACK_LANGUAGE])
+        try:
+            expected = _fields(by_language[FALLBACK_LANGUAGE])
+        except ValueError:
+            problems.append(f"texts: {key} (en) has a stray {{ or }}; write names in braces like {{count}}")
+            continue
         for language, template in by_language.items():
             try:
                 found = _fields(template)

@@ -1,28 +1,15 @@
-"""Shared pieces for engine tests: the shipped prompts, a context at a chosen time, and a `Chat` that
-plays one person's messages through the engine the way the host would."""
+"""Fixtures for engine tests: the shipped prompts, the test packs, a context and a `Chat`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 import pytest
+from engine_kit import FIXTURE_PROMPTS, TUESDAY_10AM, Chat, make_context
 
 from bot.engine.context import Context
-from bot.engine.engine import handle
-from bot.engine.events import Event
-from bot.engine.state import Conversation
-from bot.engine.turn import Step
-from bot.hours import WeeklyHours
-from bot.messages import Ask, Channel, Inbound, Say
 from bot.packs.library import SHIPPED_PROMPTS, PackLibrary, Symbols, SystemTexts
-
-LONDON = ZoneInfo("Europe/London")
-TUESDAY_10AM = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
-FIXTURE_PROMPTS = Path(__file__).parent / "fixture_prompts"
 
 
 @pytest.fixture(scope="session")
@@ -32,7 +19,7 @@ def library() -> PackLibrary:
 
 @pytest.fixture(scope="session")
 def test_library() -> PackLibrary:
-    """The demo pack plus test packs with every question kind."""
+    """Test packs with every question kind, and one in English only."""
     return PackLibrary.load(FIXTURE_PROMPTS)
 
 
@@ -44,63 +31,6 @@ def texts() -> SystemTexts:
 @pytest.fixture(scope="session")
 def symbols() -> Symbols:
     return Symbols.load(SHIPPED_PROMPTS)
-
-
-def make_context(
-    library: PackLibrary, texts: SystemTexts, symbols: Symbols, now: datetime, new_id: str = "sub-1"
-) -> Context:
-    return Context(
-        now=now, library=library, texts=texts, symbols=symbols,
-        office_hours=WeeklyHours.parse("Mon-Fri 09:00-17:00", LONDON), timezone=LONDON, new_id=new_id,
-    )
-
-
-def render(step: Step) -> str:
-    """The reply as plain lines, roughly as an SMS would show it."""
-    lines: list[str] = []
-    for message in step.reply.messages:
-        if isinstance(message, Say):
-            lines.append(f"{message.emoji} {message.text}".strip())
-        elif isinstance(message, Ask):
-            lines.append(f"{message.emoji} {message.text}".strip())
-            lines.extend(f"{c.key} {c.emoji} {c.label}" for c in message.choices)
-            if message.hint:
-                lines.append(message.hint)
-    return "\n".join(lines)
-
-
-@dataclass
-class Chat:
-    """One person talking to the engine; time moves only when told to."""
-
-    library: PackLibrary
-    texts: SystemTexts
-    symbols: Symbols
-    now: datetime = TUESDAY_10AM
-    conversation: Conversation = field(default_factory=Conversation)
-    events: list[Event] = field(default_factory=list)
-    count: int = 0
-
-    def send(
-        self, text: str = "", *, choice: str | None = None, media: tuple[str, ...] = (),
-        start_pack: str | None = None, after: timedelta | None = None,
-    ) -> Step:
-        if after is not None:
-            self.now += after
-        self.count += 1
-        message = Inbound(
-            text=text, channel=Channel.SMS, received_at=self.now, choice=choice, media=media,
-            start_pack=start_pack,
-        )
-        ctx = make_context(self.library, self.texts, self.symbols, self.now, f"sub-{self.count}")
-        step = handle(self.conversation, message, ctx)
-        # The host saves the state as JSON; going through it here proves every state survives that.
-        self.conversation = Conversation.from_dict(step.conversation.to_dict())
-        self.events.extend(step.events)
-        return step
-
-    def text(self, *args: object, **kwargs: object) -> str:
-        return render(self.send(*args, **kwargs))  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session")
@@ -123,8 +53,5 @@ def chat(library: PackLibrary, texts: SystemTexts, symbols: Symbols) -> Chat:
 
 
 @pytest.fixture
-def new_chat(library: PackLibrary, texts: SystemTexts, symbols: Symbols) -> Callable[..., Chat]:
-    def make(lib: PackLibrary | None = None, now: datetime = TUESDAY_10AM) -> Chat:
-        return Chat(lib or library, texts, symbols, now=now)
-
-    return make
+def test_chat(test_library: PackLibrary, texts: SystemTexts, symbols: Symbols) -> Chat:
+    return Chat(test_library, texts, symbols)

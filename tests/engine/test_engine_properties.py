@@ -7,7 +7,7 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from conftest import FIXTURE_PROMPTS, TUESDAY_10AM, make_context  # type: ignore[import-not-found]
+from engine_kit import FIXTURE_PROMPTS, TUESDAY_10AM, make_context
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 

@@ -3,7 +3,7 @@ is stored is what the person meant."""
 
 from __future__ import annotations
 
-from conftest import FIXTURE_PROMPTS, TUESDAY_10AM, make_context  # type: ignore[import-not-found]
+from engine_kit import FIXTURE_PROMPTS, TUESDAY_10AM, make_context
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -1,0 +1,83 @@
+"""Helpers shared by the engine tests, imported by name (pytest puts tests/engine on sys.path).
+
+The shipped prompts, a context at a chosen time, and a `Chat` that plays one person's messages
+through the engine the way the host would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.engine.context import Context
+from bot.engine.engine import handle
+from bot.engine.events import Event
+from bot.engine.state import Conversation
+from bot.engine.turn import Step
+from bot.hours import WeeklyHours
+from bot.messages import Ask, Channel, Inbound, Say
+from bot.packs.library import PackLibrary, Symbols, SystemTexts
+
+LONDON = ZoneInfo("Europe/London")
+TUESDAY_10AM = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
+FIXTURE_PROMPTS = Path(__file__).parent / "fixture_prompts"
+
+
+def make_context(
+    library: PackLibrary, texts: SystemTexts, symbols: Symbols, now: datetime, new_id: str = "sub-1"
+) -> Context:
+    return Context(
+        now=now, library=library, texts=texts, symbols=symbols,
+        office_hours=WeeklyHours.parse("Mon-Fri 09:00-17:00", LONDON), timezone=LONDON, new_id=new_id,
+    )
+
+
+def render(step: Step) -> str:
+    """The reply as plain lines, roughly as an SMS would show it."""
+    lines: list[str] = []
+    for message in step.reply.messages:
+        if isinstance(message, Say):
+            lines.append(f"{message.emoji} {message.text}".strip())
+        elif isinstance(message, Ask):
+            lines.append(f"{message.emoji} {message.text}".strip())
+            lines.extend(f"{c.key} {c.emoji} {c.label}" for c in message.choices)
+            if message.hint:
+                lines.append(message.hint)
+    return "\n".join(lines)
+
+
+@dataclass
+class Chat:
+    """One person talking to the engine; time moves only when told to."""
+
+    library: PackLibrary
+    texts: SystemTexts
+    symbols: Symbols
+    now: datetime = TUESDAY_10AM
+    conversation: Conversation = field(default_factory=Conversation)
+    events: list[Event] = field(default_factory=list)
+    count: int = 0
+
+    def send(
+        self, text: str = "", *, choice: str | None = None, media: tuple[str, ...] = (),
+        start_pack: str | None = None, after: timedelta | None = None,
+    ) -> Step:
+        if after is not None:
+            self.now += after
+        self.count += 1
+        message = Inbound(
+            text=text, channel=Channel.SMS, received_at=self.now, choice=choice, media=media,
+            start_pack=start_pack,
+        )
+        ctx = make_context(self.library, self.texts, self.symbols, self.now, f"sub-{self.count}")
+        step = handle(self.conversation, message, ctx)
+        # The host saves the state as JSON; going through it here proves every state survives that.
+        self.conversation = Conversation.from_dict(step.conversation.to_dict())
+        self.events.extend(step.events)
+        return step
+
+    def says(self, text: str = "", **kwargs: object) -> str:
+        """Send, and return the reply as text."""
+        return render(self.send(text, **kwargs))  # type: ignore[arg-type]
