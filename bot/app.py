@@ -26,7 +26,9 @@ from bot.security import SecurityHeadersMiddleware
 from bot.service import ConversationService
 from bot.settings import Settings, load_settings
 from bot.web_sessions import StoreTranscripts, WebSender
+from bot.wiring_telegram import telegram_wiring
 from bot.wiring_twilio import twilio_wiring
+from bot.wiring_voice import voice_wiring
 from channels.base import Sender
 from channels.webchat.routes import webchat_routes
 from storage.db import Database
@@ -74,8 +76,12 @@ def build_parts(settings: Settings, *, database: Database | None = None, clock: 
     senders: dict[str, Sender] = {"web": WebSender(store)}
     twilio_routes, twilio_senders = twilio_wiring(settings, service, store.record_status, clock=clock)
     senders.update(twilio_senders)
+    telegram_routes, telegram_senders = telegram_wiring(settings, service, clock=clock)
+    senders.update(telegram_senders)
+    voice_routes = voice_wiring(settings, service, clock=clock)
     dispatcher = Dispatcher(store, senders, QuietHours.parse(settings.quiet_hours, zone), clock=clock)
-    return Parts(settings, database, store, service, dispatcher, senders, [*twilio_routes])
+    channel_routes = [*twilio_routes, *voice_routes, *telegram_routes]
+    return Parts(settings, database, store, service, dispatcher, senders, channel_routes)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:

@@ -30,6 +30,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     check = prompts_sub.add_parser("check", help="validate packs and run the easy-read check")
     check.add_argument("paths", nargs="*", help="pack files or folders (default: the prompts folder)")
 
+    telegram = sub.add_parser("telegram", help="the Telegram bot")
+    telegram_sub = telegram.add_subparsers(dest="telegram_command", required=True)
+    telegram_sub.add_parser("set-webhook", help="register SAID_PUBLIC_URL/webhooks/telegram with Telegram")
+
     db = sub.add_parser("db", help="the database")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply migrations")
@@ -60,6 +64,11 @@ def _run(args: argparse.Namespace) -> int:
         settings = load_settings()
         paths = args.paths or [str(settings.prompts_dir)]
         return run(paths, sys.stdout)
+    if args.command == "telegram":
+        from bot.wiring_telegram import set_webhook
+
+        print(asyncio.run(set_webhook(load_settings())))
+        return 0
     if args.command == "db":
         from storage.db import Database
 

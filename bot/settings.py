@@ -43,6 +43,15 @@ class Settings(BaseSettings):
     # Plain GSM-7 rendering (no emoji, straight quotes) keeps most questions to one SMS segment.
     sms_plain: bool = False
 
+    # The phone line (Twilio Voice): neural voices per language, a slower speaking rate, and when to
+    # read back what the caller said before storing it.
+    voice_name: str = "Google.en-GB-Neural2-C"
+    voice_name_cy: str = "Polly.Gwyneth"
+    voice_rate: str = Field(default="90%", pattern=r"^\d{2,3}%$")
+    voice_speech_confidence: float = Field(default=0.5, ge=0, le=1)
+    voice_timeout_seconds: int = Field(default=6, ge=2, le=30)
+    voice_pack: str = "phone"
+
     twilio_account_sid: str | None = Field(default=None, validation_alias=AliasChoices("TWILIO_ACCOUNT_SID"))
     twilio_auth_token: SecretStr | None = Field(default=None, validation_alias=AliasChoices("TWILIO_AUTH_TOKEN"))
     twilio_phone_number: str | None = Field(default=None, validation_alias=AliasChoices("TWILIO_PHONE_NUMBER"))
