@@ -17,7 +17,7 @@ from bot.engine import commands
 from bot.engine.answers import pick, yes_or_no
 from bot.engine.asks import language_options, menu_ask, menu_options, yes_no_options
 from bot.engine.context import Context
-from bot.engine.events import FeedbackGiven, ForgetConfirmed
+from bot.engine.events import FeedbackGiven, ForgetConfirmed, Started
 from bot.engine.feedback import LONGEST_FEEDBACK, keep_feedback, media_names
 from bot.engine.state import Awaiting, Conversation, Stage
 from bot.engine.turn import Step, Turn
@@ -125,7 +125,16 @@ def _forget_answer(turn: Turn, text: str, command: str | None) -> bool:
 
 
 def _while_stopped(turn: Turn, text: str, command: str | None) -> None:
-    """Only START and FORGET ME act; anything else is kept and answered with how to start again."""
+    """Only START and FORGET ME act; anything else is kept and answered with how to start again.
+
+    Opening a pack by its link or button is a clear wish to talk, so it counts as START.
+    """
+    chosen = turn.ctx.library.get(turn.message.start_pack)
+    if chosen is not None:
+        turn.conversation.stopped = False
+        turn.emit(Started())
+        _open(turn, chosen, returning=False)
+        return
     if command in ("start", "start_if_not_asked"):
         commands.start(turn)
         return

@@ -31,6 +31,7 @@ from bot.engine.flow import next_question
 from bot.engine.state import Awaiting, Stage
 from bot.engine.turn import Turn
 from bot.messages import Say
+from bot.packs.folding import fold
 from bot.packs.model import Kind, Pack, Question
 
 SKIP_OFFERED_AFTER = 2  # unclear answers in a row before the re-ask offers SKIP
@@ -78,11 +79,20 @@ def start_pack(turn: Turn, pack: Pack) -> None:
     turn.add(consent_ask(pack, turn.ctx, turn.language))
 
 
-def unclear(turn: Turn, returning: bool) -> None:
-    """A kind re-ask. Someone back after a long time is welcomed back instead, with no try counted."""
+def unclear(turn: Turn, returning: bool, text: str = "") -> None:
+    """A kind re-ask. Someone back after a long time is welcomed back instead, with no try counted.
+
+    Many words where a pick was asked for are someone telling us something: they are kept as a general
+    message rather than lost, and the question is asked again.
+    """
     conversation = turn.conversation
-    if returning:
-        turn.say("welcome_back", "wave")
+    story = len(fold(text).split()) > answers.MOST_WORDS
+    if returning or story:
+        if returning:
+            turn.say("welcome_back", "wave")
+        if story:
+            turn.emit(FeedbackGiven(text[:LONGEST_FEEDBACK], media_names(turn), conversation.pack_id))
+            turn.say("kept_message", "message")
         show_current(turn)
         return
     conversation.tries += 1
@@ -112,7 +122,7 @@ def answer_consent(turn: Turn, text: str, returning: bool) -> None:
         turn.say("consent_no", "wave")
         turn.ended = True
     else:
-        unclear(turn, returning)
+        unclear(turn, returning, text)
 
 
 def read_answer(turn: Turn, question: Question, pack: Pack, text: str) -> tuple[str, float | None] | None:
@@ -133,7 +143,7 @@ def read_answer(turn: Turn, question: Question, pack: Pack, text: str) -> tuple[
     if question.kind is Kind.NUMBER:
         low = question.min if question.min is not None else float("-inf")
         high = question.max if question.max is not None else float("inf")
-        found = answers.number(text or choice or "", low, high, turn.vocabulary)
+        found = answers.number(choice or text, low, high, turn.vocabulary)
         return None if found is None else (answers.number_words(found), found)
     return None
 
@@ -160,7 +170,7 @@ def answer_question(turn: Turn, text: str, returning: bool) -> None:
         return
     found = read_answer(turn, question, pack, text)
     if found is None:
-        unclear(turn, returning)
+        unclear(turn, returning, text)
         return
     value, number = found
     record(turn, question, value, number, None, skipped=False)
