@@ -1,6 +1,6 @@
 """One step of a phone call: what the caller pressed or said in, the TwiML to play next out.
 
-    ring           → welcome ("automated service, no call is recorded"), office hours if closed,
+    ring           → welcome ("a computer, not a person; no call is recorded"), office hours if closed,
                      then the phone pack's intro and consent question (or: carry on / start again)
     key 1..3       → the choice with that key, by value, for the question the key was offered for
     key 9 / 0      → REPEAT / SKIP;  key 8 → the next three choices;  *, # and others → "that key

@@ -30,10 +30,14 @@ _NOT_WORD = re.compile(r"[^\w]+")
 
 def plain(text: str) -> str:
     """The comparison form of something said: "That's right!" gives "thats right"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    bare = _APOSTROPHES.sub("", bare.lower())
+    bare = _bare(_bare(text).casefold())  # again: case folding can leave accents ("İ" gives "i̇")
+    bare = _APOSTROPHES.sub("", bare)
     return " ".join(_NOT_WORD.sub(" ", bare).replace("_", " ").split())
+
+
+def _bare(text: str) -> str:
+    """Compatibility forms spelled out ("㎒" is "MHz") and accents gone ("â" is "a")."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
 class _KeepMissing(dict[str, Any]):

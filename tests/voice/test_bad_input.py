@@ -147,7 +147,7 @@ async def test_a_step_for_a_call_we_have_never_seen_starts_that_call(world) -> N
     stranger = Caller(world.http, "+447700900456")
     stranger.pages.append(caller.page)
     page = await stranger.press("1")
-    assert "automated service" in page.text
+    assert "talking to a computer" in page.text
     assert await submission_statuses(world) == []
 
 
@@ -155,7 +155,7 @@ async def test_a_step_without_any_state_in_its_url_starts_the_call(world) -> Non
     form = call_form(new_call_sid(), "+447700900123", Digits="1")
     url = PUBLIC_URL + ANSWER_PATH
     response = await world.post(url, form, sign(AUTH_TOKEN, url, form))
-    assert response.status_code == 200 and "automated service" in response.text
+    assert response.status_code == 200 and "talking to a computer" in response.text
 
 
 @pytest.mark.parametrize("path", [VOICE_PATH, ANSWER_PATH + "?c=CA" + "0" * 32 + "&n=1", SILENCE_PATH])

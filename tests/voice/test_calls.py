@@ -12,7 +12,7 @@ async def test_a_whole_call_by_keypad_stores_every_answer_and_ends_with_what_hap
     pack = phone_pack(world)
     caller = world.caller()
     page = await caller.ring()
-    assert "automated service" in page.text and "do not record this call" in page.text
+    assert "talking to a computer" in page.text and "do not record this call" in page.text
     assert pack.intro["en"] in page.text
     assert pack.consent["en"] in page.question
 
@@ -245,4 +245,4 @@ async def test_a_welsh_speaker_hears_welsh_with_a_welsh_voice(world) -> None:
 
     # Ringing back, the welcome is already in Welsh.
     page = await world.caller().ring()
-    assert "Gwasanaeth awtomatig yw hwn." in page.text
+    assert "Rydych chi'n siarad â chyfrifiadur" in page.text
