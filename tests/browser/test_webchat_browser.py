@@ -72,6 +72,17 @@ def test_an_empty_send_says_what_to_do_and_keeps_the_buttons(new_page, chat_url:
     wait_for_text(page, "What could we do better?")
 
 
+def test_when_the_script_cannot_post_the_form_posts_the_plain_way(new_page, chat_url: str) -> None:
+    page = new_page()
+    page.goto(chat_url)
+    page.evaluate("() => document.querySelectorAll('input[name=csrf]').forEach(i => { i.value = 'forged'; })")
+    tap(page, "Your visit")  # fetch gets a 400, so the script falls back to a real form post
+    page.get_by_role("heading", name="Sorry, that did not work").wait_for()
+    page.get_by_role("link", name="Go back to the chat").click()
+    wait_for_text(page, "Pick one to start.")
+    assert page.locator(".turn-person").count() == 0  # nothing was processed
+
+
 def test_without_javascript_every_answer_posts_and_comes_back_at_the_latest(new_page, chat_url: str) -> None:
     page = new_page(javascript=False)
     page.goto(chat_url)

@@ -22,7 +22,7 @@ def test_a_post_with_a_wrong_csrf_token_gets_a_kind_page_and_nothing_happens(cha
     assert response.status_code == 400
     assert "Sorry, that did not work" in response.text
     assert "Nothing was saved." in response.text
-    assert 'href="/chat#latest"' in response.text
+    assert 'href="/chat?back=1#latest"' in response.text
     assert chat.service.received == []
     assert chat.turns() == before
 

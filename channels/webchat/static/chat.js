@@ -17,6 +17,12 @@
     return;
   }
   var pending = false;
+  var lastPressed = null; // for browsers without SubmitEvent.submitter
+
+  document.addEventListener("click", function (event) {
+    var button = event.target instanceof Element ? event.target.closest("button[type=submit]") : null;
+    lastPressed = button;
+  });
 
   function setHidden(name, value) {
     var inputs = document.querySelectorAll('input[type="hidden"][name="' + name + '"]');
@@ -118,7 +124,7 @@
       return; // a double tap: the first one is on its way
     }
     pending = true;
-    var submitter = event.submitter || null;
+    var submitter = event.submitter || (lastPressed && lastPressed.form === form ? lastPressed : null);
     var body = new URLSearchParams();
     var fields = new FormData(form);
     fields.forEach(function (value, name) {
