@@ -62,12 +62,18 @@ def handle(conversation: Conversation, message: Inbound, ctx: Context) -> Step:
 
 
 def _close_stale(turn: Turn) -> bool:
-    """Abandon a submission left too long, or whose pack or question no longer exists."""
+    """Abandon a submission left too long, or whose pack or question no longer exists.
+
+    A side question (menu, language list, "delete your details?") is forgotten after a long time away:
+    a "yes" or "1" days later should not act on a question the person no longer has in mind.
+    """
     conversation, ctx = turn.conversation, turn.ctx
+    last_seen = conversation.last_seen
+    if conversation.awaiting is not None and last_seen is not None and ctx.now - last_seen >= ctx.resume_after:
+        conversation.awaiting = None
     if not conversation.in_pack:
         return False
     pack = turn.pack
-    last_seen = conversation.last_seen
     if last_seen is not None and ctx.now - last_seen > ctx.expiry:
         abandon(turn)
         if not conversation.stopped:

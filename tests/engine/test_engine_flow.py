@@ -164,3 +164,12 @@ def test_the_state_given_is_never_changed(chat: Chat) -> None:
     chat.send("yes")
     assert kept.to_dict() == before and kept is not chat.conversation
     assert Conversation.from_dict(before).stage is Stage.CONSENT
+
+
+def test_a_side_question_is_forgotten_after_a_long_time_away(chat: Chat) -> None:
+    chat.send("FORGET ME")
+    step = chat.send("yes", after=timedelta(days=2))
+    assert [type(e).__name__ for e in step.events] == ["Started"], "no deletion on a two-day-old question"
+    chat.send("forget me")
+    step = chat.send("yes", after=timedelta(minutes=2))
+    assert [type(e).__name__ for e in step.events] == ["ForgetConfirmed"]
