@@ -162,7 +162,8 @@ class WebChat:
     async def _take_turn(self, token: str, turns: list[Turn], form: ChatForm) -> list[Turn]:
         n = next_number(turns)
         words = words_for(last_language(turns))
-        if form.turn != n:
+        # Our pages always say which turn they answer; a client that does not say is taken at its word.
+        if form.turn is not None and form.turn != n:
             if self._repeats(turns, form):
                 return []  # a double submit of what was just processed: show where we are
             new = [bot_turn(n, [note_message(words["moved_on"], words.lang_of("moved_on"))])]

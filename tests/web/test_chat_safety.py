@@ -275,3 +275,10 @@ def test_an_empty_send_leaves_the_question_and_its_buttons_in_place(chat: Chat) 
     assert "Type a message or tap a button." in body["html"]
     assert "form" not in body["html"]
     assert 'name="choice" value="good"' in chat.open()
+
+
+def test_a_client_that_does_not_say_which_turn_it_answers_is_still_heard(chat: Chat) -> None:
+    csrf = chat.fields()["csrf"]
+    chat.post(fields={"csrf": csrf}, start="visit")
+    chat.post(fields={"csrf": csrf}, text="1")
+    assert [m.start_pack or m.text for _, _, m in chat.service.received] == ["visit", "1"]
