@@ -179,12 +179,15 @@ async def run_dispatch(database_url: str, rate: float = 5.0, messages: int = 100
         await parts.database.dispose()
         arrivals = sorted(m.at for m in fake.messages)
     achieved = (len(arrivals) - 1) / (arrivals[-1] - arrivals[0]) if len(arrivals) > 1 else 0.0
+    # Twilio queues by the second: a burst inside the average shows here.
+    busiest = max((sum(1 for t in arrivals if start <= t < start + 1.0) for start in arrivals), default=0)
     return {
         "configured_per_second": rate,
         "sender_declares_per_second": float(sender_rate) if sender_rate is not None else -1.0,
         "sent": len(arrivals),
         "achieved_per_second": round(achieved, 2),
         "error_percent": round(abs(achieved - rate) / rate * 100, 1),
+        "most_in_any_second": busiest,
         "seconds": round(time.perf_counter() - started, 1),
     }
 
