@@ -1,0 +1,185 @@
+"""Risk detection in any free text: pure, fast, and never quiet about a match.
+
+    detector = Detector.load(SHIPPED_PROMPTS)
+    detector.detect("i w@nt 2 d1e")         -> Finding(urgent, [en.suicide_intent])
+    detector.detect("I'm not going to hurt myself")
+                                            -> Finding(concern, [en.self_harm_intent (negated)])
+    detector.detect("this wait is killing me")   -> Finding(none)
+
+Every language's list is tried on every message (a person writing in Welsh may still use English).
+A phrase matches word by word in squeezed form; a word of five or more letters may have one typo (two
+from nine letters) if it starts with the right letter, unless the phrase is listed as `exact`. Phrases
+also match written together or split ("killmyself", "kill my self"). Patterns are regular expressions
+over the clause's words.
+
+A match inside a harmless idiom from the lists ("could kill for a pizza") is dropped. A negation just
+before a match ("not", "never", within the list's window and not past a stop word such as "and" or
+"i") softens an urgent match to concern, and a hedge earlier in the clause ("not sure", "can not
+promise") undoes that. A negation never drops a match to none.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapidfuzz.distance import OSA
+
+from bot.safeguarding.finding import NOTHING, Finding, Hit, Level
+from bot.safeguarding.lists import Entry, LanguageList, Phrase, load_list
+from bot.safeguarding.normalise import Clause
+
+log = logging.getLogger("said.safeguarding")
+
+FUZZY_FROM = 5  # letters; shorter words must be spelled right ("kil" is squeezed "kill", but "hill" is not)
+TWO_TYPOS_FROM = 9
+LONGEST_GLUE = 4  # words a phrase may be split into, or glued from
+PATTERN_TIMEOUT = 0.05  # seconds; a badly written pattern must not hold up a reply
+LONGEST_TEXT = 8000  # characters looked at; feedback is cut to 4000 before this anyway
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    entry: Entry
+    start: int
+    end: int  # exclusive, in words
+
+
+class _Matcher:
+    """Every phrase of a set of entries, indexed for one pass over a clause."""
+
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        self.entries = entries
+        self._by_first: dict[str, list[tuple[Phrase, Entry]]] = {}
+        self._glued: dict[str, list[tuple[Phrase, Entry]]] = {}
+        fuzzy_words: set[str] = set()
+        for entry in entries:
+            for phrase in entry.phrases:
+                self._by_first.setdefault(phrase.squeezed[0], []).append((phrase, entry))
+                if len(phrase.glued) >= FUZZY_FROM:
+                    self._glued.setdefault(phrase.glued, []).append((phrase, entry))
+                if phrase.fuzzy:
+                    fuzzy_words.update(w for w in phrase.squeezed if len(w) >= FUZZY_FROM)
+        self._fuzzy_words = sorted(fuzzy_words)
+        self._fuzzy_by_first: dict[str, list[str]] = {}
+        for word in self._fuzzy_words:
+            self._fuzzy_by_first.setdefault(word[0], []).append(word)
+
+    def _near(self, word: str) -> set[str]:
+        """Phrase words `word` may be a typo of."""
+        if len(word) < FUZZY_FROM - 1:
+            return set()
+        found = set()
+        for candidate in self._fuzzy_by_first.get(word[0], ()):
+            allowed = 2 if min(len(candidate), len(word)) >= TWO_TYPOS_FROM else 1
+            if abs(len(candidate) - len(word)) <= allowed and OSA.distance(word, candidate) <= allowed:
+                found.add(candidate)
+        return found
+
+    def spans(self, clause: Clause) -> list[_Span]:
+        words = clause.squeezed
+        near = [self._near(w) for w in words]
+        found: list[_Span] = []
+        for i, word in enumerate(words):
+            for first in (word, *near[i]):
+                for phrase, entry in self._by_first.get(first, ()):
+                    size = len(phrase.squeezed)
+                    if i + size <= len(words) and all(
+                        words[i + k] == want or (phrase.fuzzy and want in near[i + k])
+                        for k, want in enumerate(phrase.squeezed)
+                    ):
+                        found.append(_Span(entry, i, i + size))
+        for i in range(len(words)):
+            glued = ""
+            for size in range(1, min(LONGEST_GLUE, len(words) - i) + 1):
+                glued += words[i + size - 1]
+                for phrase, entry in self._glued.get(glued, ()):
+                    if size != len(phrase.squeezed):
+                        found.append(_Span(entry, i, i + size))
+        text = clause.text
+        for entry in self.entries:
+            for pattern in entry.patterns:
+                try:
+                    matches = list(pattern.finditer(text, timeout=PATTERN_TIMEOUT))
+                except TimeoutError:
+                    log.warning("safeguarding pattern in %s took too long and was skipped", entry.qualified)
+                    continue
+                for match in matches:
+                    start = text.count(" ", 0, match.start())
+                    found.append(_Span(entry, start, start + match.group().count(" ") + 1))
+        return found
+
+
+class _Language:
+    def __init__(self, lists: LanguageList) -> None:
+        self.lists = lists
+        self.rules = _Matcher(lists.rules)
+        self.harmless = _Matcher(lists.harmless)
+
+    def hits(self, text: str) -> Iterable[Hit]:
+        for clause in self.lists.read(text):
+            idioms = self.harmless.spans(clause)
+            for span in self.rules.spans(clause):
+                if any(i.start <= span.start and span.end <= i.end for i in idioms):
+                    continue
+                level = span.entry.level
+                assert level is not None  # rules always have one; harmless entries are matched apart
+                negated = self._negated(clause.words, span.start)
+                if negated and level is Level.URGENT:
+                    level = Level.CONCERN
+                yield Hit(span.entry.qualified, level, negated)
+
+    def _negated(self, words: Sequence[str], start: int) -> bool:
+        lists = self.lists
+        negated = False
+        for i in range(start - 1, max(-1, start - 1 - lists.window), -1):
+            if words[i] in lists.stop_words:
+                break
+            if words[i] in lists.negations:
+                negated = True
+                break
+        if not negated:
+            return False
+        before = words[:start]
+        return not any(
+            tuple(before[i:i + len(hedge)]) == hedge for hedge in lists.hedges for i in range(len(before))
+        )
+
+
+class Detector:
+    def __init__(self, lists: Sequence[LanguageList]) -> None:
+        self.lists = tuple(lists)
+        self._languages = [_Language(each) for each in lists]
+        self._means = {e.qualified: e.means for each in lists for e in each.rules}
+
+    @classmethod
+    def load(cls, folders: Sequence[Path]) -> Detector:
+        """Every `*.yaml` in `<folder>/safeguarding/`; a later folder's file replaces one of the same name."""
+        files: dict[str, Path] = {}
+        for folder in folders:
+            directory = Path(folder) / "safeguarding"
+            if directory.is_dir():
+                files.update({p.name: p for p in sorted(directory.glob("*.yaml"))})
+        if not files:
+            raise ValueError(f"no safeguarding lists found under {', '.join(str(f) for f in folders)}")
+        return cls([load_list(path) for _, path in sorted(files.items())])
+
+    def detect(self, text: str) -> Finding:
+        """The level of risk `text` shows and the rules that matched. Never raises for any text."""
+        if not text or not text.strip():
+            return NOTHING
+        hits = [hit for language in self._languages for hit in language.hits(text[:LONGEST_TEXT])]
+        if not hits:
+            return NOTHING
+        level = max((h.level for h in hits), key=lambda lv: lv.rank)
+        return Finding(level, tuple(dict.fromkeys(hits)))
+
+    def means(self, rule_label: str) -> str:
+        """What a rule shows, in a few words, for the console ("wants to end their life")."""
+        return self._means.get(rule_label.removesuffix(" (negated)"), rule_label)
+
+    def rule_ids(self) -> list[str]:
+        return list(self._means)
+

@@ -1,0 +1,129 @@
+"""Reading a message the way a worried person types it, so the phrase lists can be plain words.
+
+    "I w@nt 2 d1e!!!"        -> clause ("i", "want", "to", "die")
+    "k i l l  m y s e l f"   -> clause ("killmyself",)   (the matcher also tries phrases glued together)
+    "Im soooo done. cant go on" -> ("i", "am", "so", "done") and ("can", "not", "go", "on")
+
+Steps, in order: case and accents folded (plus letters NFKD cannot split, like Polish ł); apostrophes
+dropped ("don't" -> "dont"); single letters spaced or dotted out ("k.i.l.l") joined; leetspeak inside
+words (1→i 3→e 0→o 4→a 5→s 7→t, $→s @→a !→i); split into clauses at sentence punctuation, so a "not"
+in one sentence never negates the next; runs of three or more of a letter cut to one ("diiie");
+then each language's `spellings` (txt-speak, contractions) replace whole words.
+
+`squeezed` forms have every repeated letter cut to one ("kill" -> "kil"): phrases are compared in that
+form, so "kil myself" and "killl myself" read the same as "kill myself".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+# Letters that NFKD leaves whole; without this "zabiję" folds but "żyć"'s neighbour "ł" would not.
+_UNSPLIT = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"})
+_APOSTROPHES = re.compile(r"['’ʼ`´‘]")
+# Symbols that stand for a letter when they touch one: "$uicide", "w@nt", "k!ll".
+_SYMBOL_LEET = re.compile(r"(?<=[^\W\d_])!(?=[^\W\d_])|(?<=[^\W\d_])[$@]|[$@](?=[^\W\d_])")
+_SYMBOL_LETTERS = {"$": "s", "@": "a", "!": "i"}
+_DIGIT_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"})
+# Three or more single characters with separators between them: "k i l l", "s.u.i.c.i.d.e", "d-i-e".
+_SPACED_OUT = re.compile(r"(?<!\w)\w(?:[ .\-_*·]{1,3}\w(?!\w)){2,}")
+_SEPARATORS = re.compile(r"[ .\-_*·]")
+_CLAUSE_BREAK = re.compile(r"[.!?;:,\n()\"“”…|/]+")
+_NOT_WORD = re.compile(r"[\W_]+")
+_LONG_RUN = re.compile(r"([^\W\d_])\1{2,}")
+_ANY_RUN = re.compile(r"([^\W\d_])\1+")
+
+MOST_SPELLING_WORDS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    words: tuple[str, ...]
+    squeezed: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        """The words with single spaces, for the lists' regular-expression patterns."""
+        return " ".join(self.words)
+
+
+def squeeze(word: str) -> str:
+    """Every run of a repeated character cut to one: "killl" and "kill" both give "kil"."""
+    return _ANY_RUN.sub(r"\1", word)
+
+
+def fold_characters(text: str) -> str:
+    """Case and accents folded, apostrophes dropped; nothing else changed."""
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_UNSPLIT)
+    text = _APOSTROPHES.sub("", text)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) not in ("Mn", "Me", "Cf"))
+
+
+def _word(token: str) -> str:
+    if any(ch.isalpha() for ch in token) and any(ch.isdigit() for ch in token):
+        token = token.translate(_DIGIT_LEET)
+    return _LONG_RUN.sub(r"\1", token)
+
+
+def split_clauses(text: str) -> list[list[str]]:
+    """The folded words of each clause, before any spellings are applied."""
+    text = fold_characters(text)
+    text = _SPACED_OUT.sub(lambda m: _SEPARATORS.sub("", m.group()), text)
+    text = _SYMBOL_LEET.sub(lambda m: _SYMBOL_LETTERS[m.group()], text)
+    clauses: list[list[str]] = []
+    for part in _CLAUSE_BREAK.split(text):
+        words = [_word(token) for token in _NOT_WORD.split(part) if token]
+        if words:
+            clauses.append(words)
+    return clauses
+
+
+class Spellings:
+    """Whole-word replacements ("wanna" -> "want to", "dont" -> "do not"), looked up in squeezed form.
+
+    Keys may be up to three words ("do not" stays, "i m" -> "i am"); the longest key wins.
+    """
+
+    def __init__(self, table: Mapping[str, str]) -> None:
+        self._table: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for key, value in table.items():
+            key_words = tuple(squeeze(w) for c in split_clauses(key) for w in c)
+            value_words = tuple(w for c in split_clauses(value) for w in c)
+            if not key_words or len(key_words) > MOST_SPELLING_WORDS:
+                raise ValueError(f"spelling '{key}' should be 1 to {MOST_SPELLING_WORDS} words")
+            self._table[key_words] = value_words
+
+    def keys(self) -> set[str]:
+        """The single-word keys, so a list can warn when a pattern uses a word that never survives."""
+        return {key[0] for key in self._table if len(key) == 1}
+
+    def apply(self, words: list[str]) -> list[str]:
+        if not self._table:
+            return words
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            for size in range(MOST_SPELLING_WORDS, 0, -1):
+                key = tuple(squeeze(w) for w in words[i:i + size])
+                if len(key) == size and key in self._table:
+                    out.extend(self._table[key])
+                    i += size
+                    break
+            else:
+                out.append(words[i])
+                i += 1
+        return out
+
+
+def clauses(text: str, spellings: Spellings) -> list[Clause]:
+    """`text` read into clauses of canonical words, with one language's spellings applied."""
+    found: list[Clause] = []
+    for words in split_clauses(text):
+        canonical = spellings.apply(words)
+        if canonical:
+            found.append(Clause(tuple(canonical), tuple(squeeze(w) for w in canonical)))
+    return found
