@@ -112,16 +112,19 @@ class Dispatcher:
             log.warning("outbox tick for %s skipped: database unavailable", channel)
             return
         stats.claimed += len(items)
-        sends = []
+        sends: list[asyncio.Task[None]] = []
         for item in items:
             if not await self._ready(item, now, stats):
                 continue
-            at = await self._slot(sender, item, now)
-            if at - now > self.horizon:
+            # Reserve against the clock as it is now, and start the send straight away: a slot reserved
+            # early but used late would let a backlog go out in a burst above the rate.
+            reserved_at = self._clock()
+            at = await self._slot(sender, item, reserved_at)
+            if at - reserved_at > self.horizon:
                 await self.store.defer(item.id, at)
                 stats.deferred += 1
                 continue
-            sends.append(self._send_at(item, sender, at, stats))
+            sends.append(asyncio.create_task(self._send_at(item, sender, at, stats)))
         await asyncio.gather(*sends)
 
     async def _ready(self, item: Any, now: datetime, stats: DispatchStats) -> bool:

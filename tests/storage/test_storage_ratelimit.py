@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from datetime import UTC, datetime, timedelta
 
 from storage.store import Store
@@ -38,6 +39,6 @@ async def test_concurrent_reservations_from_two_stores_get_distinct_evenly_space
     )
     ordered = sorted(slots)
     assert len(set(ordered)) == 40
-    gaps = {round((b - a).total_seconds(), 4) for a, b in zip(ordered, ordered[1:], strict=False)}
+    gaps = {round((b - a).total_seconds(), 4) for a, b in itertools.pairwise(ordered)}
     assert gaps == {0.1}
     assert ordered[0] == now
