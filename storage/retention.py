@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.models import Base, Consent, InboundMessage, OutboxMessage, VaultEntry, WebSession
+from storage.models import Base, Consent, InboundMessage, OutboxMessage, RateSlot, VaultEntry, WebSession
 
 OUTBOX_KEPT = timedelta(days=30)
 INBOUND_KEPT = timedelta(days=7)
@@ -29,6 +29,8 @@ async def purge(conn: AsyncConnection, now: datetime) -> dict[str, int]:
             OutboxMessage.status.in_(_FINISHED), OutboxMessage.status_changed_at < now - OUTBOX_KEPT
         ),
         "inbound_messages": delete(InboundMessage).where(InboundMessage.received_at < now - INBOUND_KEPT),
+        # A slot an hour in the past limits nothing any more; per-person keys would otherwise pile up.
+        "rate_slots": delete(RateSlot).where(RateSlot.next_at < (now - timedelta(hours=1)).timestamp()),
     }
     removed: dict[str, int] = {}
     for name, statement in statements.items():

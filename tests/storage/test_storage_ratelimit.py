@@ -42,3 +42,13 @@ async def test_concurrent_reservations_from_two_stores_get_distinct_evenly_space
     gaps = {round((b - a).total_seconds(), 4) for a, b in itertools.pairwise(ordered)}
     assert gaps == {0.1}
     assert ordered[0] == now
+
+
+async def test_purge_drops_slots_that_no_longer_limit_anything(store) -> None:
+    now = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+    await store.reserve_slot("telegram:p1", now=now, interval=1)
+    await store.reserve_slot("telegram:p2", now=now + timedelta(hours=2), interval=1)
+    removed = await store.purge(now + timedelta(hours=2))
+    assert removed["rate_slots"] == 1
+    # The live key keeps its place in the queue.
+    assert await store.reserve_slot("telegram:p2", now=now + timedelta(hours=2), interval=1) > now + timedelta(hours=2)
