@@ -29,18 +29,21 @@ async def test_purge_removes_only_what_has_expired(timed_store: Store, clock):
         "web_sessions": 1,
         "outbox": 0,
         "inbound_messages": 0,
+        "rate_slots": 0,
     }
     assert await store.purge(clock.advance(days=2)) == {
         "vault_entries": 0,
         "web_sessions": 0,
         "outbox": 0,
         "inbound_messages": 1,
+        "rate_slots": 0,
     }
     assert await store.purge(clock.advance(days=23)) == {
         "vault_entries": 2,
         "web_sessions": 0,
         "outbox": 1,
         "inbound_messages": 0,
+        "rate_slots": 0,
     }
     dump = await store.dump_all_text()
     assert dump.count("vault_entries:") == 1
