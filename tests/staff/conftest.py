@@ -1,0 +1,106 @@
+"""Staff console fixtures: the console wired as the app wires it, on the test database, over ASGI.
+
+`staff_world` gives the parts, the console, an httpx client (in the test's own event loop, where the
+database's connections live) and helpers to add accounts and sign in. Passwords use cheap argon2
+settings so a test can sign in many times; the hashing code is the same.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from argon2 import PasswordHasher
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+
+from bot.app import Parts, build_parts
+from bot.security import SecurityHeadersMiddleware
+from bot.settings import load_settings
+from bot.staff.console import StaffConsole
+from bot.staff.passwords import Passwords
+from bot.staff.routes import staff_routes
+from bot.staff.wiring import build_staff
+from storage.staff_records import Actor
+
+PASSWORD = "correct horse battery staple"
+CHEAP = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += timedelta(**kwargs)
+
+
+@dataclass
+class StaffWorld:
+    parts: Parts
+    console: StaffConsole
+    http: httpx.AsyncClient
+    clock: Clock
+
+    async def add(self, email: str, role: str = "staff", password: str = PASSWORD, *, must_change: bool = False):
+        hashed = await self.console.passwords.hash(password)
+        return await self.console.store.create_account(email, hashed, role, must_change=must_change,
+                                                       actor=Actor("test"))
+
+    async def sign_in(self, email: str, password: str = PASSWORD, *, client: httpx.AsyncClient | None = None):
+        client = client or self.http
+        page = await client.get("/staff/login")
+        token = csrf_in(page.text)
+        return await client.post("/staff/login", data={"csrf": token, "email": email, "password": password})
+
+    async def csrf(self, path: str = "/staff") -> str:
+        return csrf_in((await self.http.get(path)).text)
+
+    async def post(self, path: str, data: dict[str, Any], *, csrf_from: str = "/staff") -> httpx.Response:
+        return await self.http.post(path, data={"csrf": await self.csrf(csrf_from), **data})
+
+    def client(self) -> httpx.AsyncClient:
+        """Another browser: its own cookies."""
+        return httpx.AsyncClient(transport=self.http._transport, base_url="http://testserver")
+
+
+def csrf_in(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]*)"', html)
+    assert found, "the page has no CSRF field"
+    return found.group(1)
+
+
+def staff_settings(tmp_path: Path, **overrides: Any):
+    return load_settings(secret_key="staff-test-secret", var_dir=tmp_path, scheduler=False, **overrides)
+
+
+def staff_app(console: StaffConsole) -> Starlette:
+    return Starlette(routes=staff_routes(console), middleware=[Middleware(SecurityHeadersMiddleware)])
+
+
+@pytest.fixture
+def clock() -> Clock:
+    # A Tuesday at noon in London: inside office hours, outside quiet hours.
+    return Clock(datetime(2026, 11, 24, 12, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+async def staff_world(database, tmp_path: Path, clock: Clock) -> AsyncIterator[StaffWorld]:
+    settings = staff_settings(tmp_path)
+    parts = build_parts(settings, database=database, clock=clock)
+    console = build_staff(
+        settings, database, parts.service.prompts, channels=parts.senders, on_planned=parts.dispatcher.kick,
+        clock=clock, passwords=Passwords(CHEAP),
+    )
+    transport = httpx.ASGITransport(app=staff_app(console))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield StaffWorld(parts, console, http, clock)
