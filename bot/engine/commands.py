@@ -20,7 +20,9 @@ from bot.packs.model import Kind
 def inside_yes_no(turn: Turn) -> bool:
     """Whether YES would answer a question now (then it is an answer, not START)."""
     conversation = turn.conversation
-    if conversation.awaiting is Awaiting.FORGET or conversation.stage is Stage.CONSENT:
+    if conversation.awaiting in (Awaiting.FORGET, Awaiting.CARRY_ON, Awaiting.CALLBACK):
+        return True
+    if conversation.stage is Stage.CONSENT:
         return True
     question = turn.question
     return conversation.stage is Stage.QUESTION and question is not None and question.kind is Kind.YESNO

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,6 +10,7 @@ from bot.hours import WeeklyHours
 from bot.packs.library import PackLibrary
 from bot.packs.symbols import Symbols
 from bot.packs.texts import SystemTexts
+from bot.safeguarding.loading import Safeguarding, shipped_safeguarding
 
 
 @dataclass(frozen=True)
@@ -24,3 +25,5 @@ class Context:
     expiry: timedelta = timedelta(days=14)  # an open submission untouched this long is abandoned
     default_language: str = "en"
     resume_after: timedelta = timedelta(hours=6)  # after this long away a person is welcomed back
+    # Risk phrase lists and signposting; the shipped ones unless the host passes a deployment's own.
+    safeguarding: Safeguarding = field(default_factory=shipped_safeguarding)

@@ -2,10 +2,12 @@
 
 The order of checks is the order of importance:
 1. a submission untouched for `ctx.expiry` is closed, and one whose pack was removed too;
-2. STOP always works; while stopped only START (and FORGET ME) do anything;
-3. an answer to a side question (the menu, the language list, "delete your details?");
-4. other commands, a language switch, a start keyword or a pack picked from the menu;
-5. otherwise an answer to the consent question or the current question, or, outside a pack,
+2. a message that shows risk gets help first (`risk`), and so do SUPPORT and CALL ME, even while stopped;
+   then the answer to "carry on?" or to a call-back question;
+3. STOP always works; while stopped only START (and FORGET ME) do anything;
+4. an answer to a side question (the menu, the language list, "delete your details?");
+5. other commands, a language switch, a start keyword or a pack picked from the menu;
+6. otherwise an answer to the consent question or the current question, or, outside a pack,
    a general message kept as feedback.
 
 Never raises on any input; the hypothesis tests in tests/engine hold it to that.
@@ -13,7 +15,7 @@ Never raises on any input; the hypothesis tests in tests/engine hold it to that.
 
 from __future__ import annotations
 
-from bot.engine import commands
+from bot.engine import commands, risk
 from bot.engine.answers import pick, yes_or_no
 from bot.engine.asks import language_options, menu_ask, menu_options, yes_no_options
 from bot.engine.context import Context
@@ -46,7 +48,9 @@ def handle(conversation: Conversation, message: Inbound, ctx: Context) -> Step:
     text = clean(message.text or "")
     expired = _close_stale(turn)
     command = _command(turn, text, expired)
-    if command == "stop":
+    if _safeguarding(turn, text, command):
+        pass
+    elif command == "stop":
         commands.stop(turn)
     elif turn.conversation.awaiting is Awaiting.FORGET and _forget_answer(turn, text, command):
         pass
@@ -59,6 +63,13 @@ def handle(conversation: Conversation, message: Inbound, ctx: Context) -> Step:
     else:
         _converse(turn, text, expired)
     return turn.step()
+
+
+def _safeguarding(turn: Turn, text: str, command: str | None) -> bool:
+    """Risk gets help first, whatever else the message was; then SUPPORT, CALL ME and their questions."""
+    if command is None and text and (risk.screen(turn, text) or risk.asked_for(turn, text)):
+        return True
+    return turn.conversation.awaiting in risk.RISK_AWAITING and risk.side_answer(turn, text)
 
 
 def _close_stale(turn: Turn) -> bool:

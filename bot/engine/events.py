@@ -1,13 +1,14 @@
 """What happened in one step, for the host to store in one transaction.
 
-Events carry no address. `AnswerGiven` for a question that already has an answer in the submission
+Events carry no address (except `CallbackRequested.phone`, given by the person for that purpose).
+`AnswerGiven` for a question that already has an answer in the submission
 replaces it (BACK lets a person change an answer). `AnswerWithdrawn` removes an answer whose question
 no longer applies after such a change.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 
@@ -76,7 +77,32 @@ class LanguageChosen:
     language: str
 
 
+@dataclass(frozen=True, slots=True)
+class RiskDetected:
+    """A message showed risk. Comes after the event that kept the words (an answer or feedback), so the
+    host can link the alert to that row. `rules` are rule ids, never the matched words."""
+
+    level: Literal["urgent", "concern"]
+    rules: tuple[str, ...]
+    where: str  # the question id, "consent", or "feedback" outside a pack
+    kept_as: Literal["answer", "feedback"]
+    text: str  # not yet scrubbed: the host scrubs it before storing
+    submission_id: str | None
+    pack_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackRequested:
+    """The person said yes to a call back from the duty team.
+
+    `phone` is a number they typed (web chat, Telegram), already in E.164; None means the number they are
+    writing from. The one event that may carry an address: the host seals it at once and never logs it.
+    """
+
+    phone: str | None = field(default=None, repr=False)
+
+
 Event = (
     SubmissionStarted | AnswerGiven | AnswerWithdrawn | SubmissionFinished | FeedbackGiven | ConsentGiven
-    | Stopped | Started | ForgetConfirmed | LanguageChosen
+    | Stopped | Started | ForgetConfirmed | LanguageChosen | RiskDetected | CallbackRequested
 )

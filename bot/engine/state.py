@@ -27,6 +27,9 @@ class Awaiting(StrEnum):
     MENU = "menu"
     LANGUAGE = "language"
     FORGET = "forget"
+    CARRY_ON = "carry_on"  # after signposting inside a pack: carry on with the questions?
+    CALLBACK = "callback"  # "Do you want a person from our team to phone you on this number?"
+    CALLBACK_NUMBER = "callback_number"  # "Which number should we phone?"
 
 
 @dataclass

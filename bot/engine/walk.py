@@ -28,6 +28,7 @@ from bot.engine.events import (
 )
 from bot.engine.feedback import LONGEST_FEEDBACK, media_names
 from bot.engine.flow import next_question
+from bot.engine.signposts import aftercare
 from bot.engine.state import Awaiting, Stage
 from bot.engine.turn import Turn
 from bot.messages import Say
@@ -223,6 +224,7 @@ def finish(turn: Turn, pack: Pack) -> None:
                  turn.ctx.symbols.emoji("thank_you")))
     if any(q.sensitive for q in pack.questions):
         turn.say("support", "support")
+        aftercare(turn)
     turn.emit(SubmissionFinished(submission, "completed"))
     turn.conversation.leave_pack()
     turn.ended = True
