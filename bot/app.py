@@ -108,6 +108,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             kicker.cancel()
             if scheduler is not None:
                 scheduler.shutdown(wait=False)
+            for sender in parts.senders.values():
+                close = getattr(sender, "aclose", None)
+                if close is not None:
+                    await close()  # provider HTTP sessions belong to this event loop
             await parts.database.dispose()
 
     async def healthz(request: Request) -> Response:
