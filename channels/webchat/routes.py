@@ -11,6 +11,7 @@ the transcript store, and never into a log line, an error page or a response bod
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -109,6 +110,26 @@ class WebChat:
     # -- HTTP handlers -------------------------------------------------------------------------
 
     async def show(self, request: Request) -> Response:
+        return await self._guarded(self._show, request)
+
+    async def post(self, request: Request) -> Response:
+        return await self._guarded(self._post, request)
+
+    async def restart(self, request: Request) -> Response:
+        return await self._guarded(self._restart, request)
+
+    async def _guarded(self, handler: Callable[[Request], Awaitable[Response]], request: Request) -> Response:
+        """A kind page whatever happens: a refused post, or the store or service failing behind us."""
+        try:
+            return await handler(request)
+        except _Refused as refused:
+            return self._refuse(refused)
+        except Exception as exc:
+            # Only the type: a storage error's message can quote what it was looking up.
+            log.error("web chat: %s %s failed with %s", request.method, request.url.path, type(exc).__name__)
+            return self._refuse(_Refused("error_busy", 503))
+
+    async def _show(self, request: Request) -> Response:
         old = self._cookie_token(request)
         turns = await self.transcripts.load(old) if old else None
         if old is not None and turns is not None:
@@ -117,12 +138,9 @@ class WebChat:
         token = new_token()
         return self._page(token, await self._begin(token, expired=old is not None), new_cookie=True)
 
-    async def post(self, request: Request) -> Response:
-        try:
-            form = await _read_form(request)
-            token = self._checked_token(request, form)
-        except _Refused as refused:
-            return self._refuse(refused)
+    async def _post(self, request: Request) -> Response:
+        form = await _read_form(request)
+        token = self._checked_token(request, form)
         async with self.locks.hold(token):
             turns = await self.transcripts.load(token)
             if turns is None:
@@ -133,12 +151,9 @@ class WebChat:
             new_turns = await self._take_turn(token, turns, form)
         return self._answer(request, token, new_turns, before=turns, replace=False, new_cookie=False)
 
-    async def restart(self, request: Request) -> Response:
-        try:
-            form = await _read_form(request)
-            self._checked_token(request, form)
-        except _Refused as refused:
-            return self._refuse(refused)
+    async def _restart(self, request: Request) -> Response:
+        form = await _read_form(request)
+        self._checked_token(request, form)
         token = new_token()
         turns = await self._begin(token, expired=False)
         return self._answer(request, token, turns, before=[], replace=True, new_cookie=True)

@@ -34,6 +34,7 @@ ENGLISH: dict[str, str] = {
     "error_csrf": "We could not send that. This can happen if the chat was open in another window. Nothing was saved.",
     "error_form": "We could not read that message. Nothing was saved.",
     "error_too_big": "That message was too long for us. Nothing was saved.",
+    "error_busy": "The chat is not working just now. Please try again in a few minutes.",
     "error_back": "Go back to the chat",
 }
 

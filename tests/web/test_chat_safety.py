@@ -282,3 +282,21 @@ def test_a_client_that_does_not_say_which_turn_it_answers_is_still_heard(chat: C
     chat.post(fields={"csrf": csrf}, start="visit")
     chat.post(fields={"csrf": csrf}, text="1")
     assert [m.start_pack or m.text for _, _, m in chat.service.received] == ["visit", "1"]
+
+
+def test_a_broken_store_gets_a_kind_page_and_logs_no_address(chat: Chat, caplog) -> None:
+    chat.open()
+    token = chat.token
+
+    async def broken(*args, **kwargs):
+        raise ConnectionError(f"database gone while loading {token}")
+
+    chat.transcripts.load = broken
+    with caplog.at_level(logging.DEBUG):
+        page = chat.client.get("/chat")
+        posted = chat.post(fields={"csrf": "x" * 64}, text="hi")
+    assert page.status_code == 503
+    assert "The chat is not working just now. Please try again in a few minutes." in page.text
+    assert posted.status_code == 400  # a forged post is refused before the store is asked
+    assert token not in caplog.text
+    assert "ConnectionError" in caplog.text
