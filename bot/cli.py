@@ -92,7 +92,10 @@ def _serve(host: str, port: int) -> int:
 
     settings = load_settings()
     app = create_app(settings)
-    uvicorn.run(app, host=host, port=port, log_config=None, proxy_headers=True, server_header=False)
+    # No access log: it would record people's IP addresses, which we have no need to keep.
+    uvicorn.run(
+        app, host=host, port=port, log_config=None, proxy_headers=True, server_header=False, access_log=False
+    )
     return 0
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 import logging
 import re
 
-PHONE_LIKE = re.compile(r"(?<![\w/])\+?\d[\d \-().]{6,}\d(?![\w/])")
+# A number written the way people write phone numbers: starting +, 00 or 0, at least 10 digits, spaces
+# or hyphens between. Dates, times and IP addresses do not start that way, so they stay readable.
+PHONE_LIKE = re.compile(r"(?<![\w:./-])(?:\+|00|0)\d(?:[ -]?\d){8,14}(?![\w:.])")
 
 
 class RedactAddresses(logging.Filter):
@@ -28,5 +30,5 @@ def setup_logging(level: int = logging.INFO) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "apscheduler.executors.default", "aiosqlite"):
+    for noisy in ("httpx", "apscheduler.executors.default", "aiosqlite", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
