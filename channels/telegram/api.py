@@ -11,9 +11,15 @@ depend on Telegram being reachable. Nothing here needs the bot's own user.
 from __future__ import annotations
 
 import asyncio
+import os
 
 from telegram import Bot
 from telegram.request import HTTPXRequest
+
+# PTB 22 warns on every read of a time period (RetryAfter.retry_after) until a program opts in to the
+# timedelta values its next major version will use. It reads the setting at each use; our code reads
+# either kind of value, so opt in.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 TELEGRAM_API = "https://api.telegram.org/bot"
 CONNECTIONS = 64  # concurrent requests to the Bot API from one process

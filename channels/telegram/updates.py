@@ -133,12 +133,17 @@ class UpdateReader:
         if update is None:
             return Ignored(data["update_id"], "an update type the bot does not use")
         update_id = update.update_id
-        if update.message is not None:
-            return self._message(update_id, update.message, received_at)
-        if update.callback_query is not None:
-            return self._tap(update_id, update.callback_query, received_at)
-        if update.my_chat_member is not None:
-            return self._membership(update_id, update.my_chat_member, received_at)
+        try:
+            if update.message is not None:
+                return self._message(update_id, update.message, received_at)
+            if update.callback_query is not None:
+                return self._tap(update_id, update.callback_query, received_at)
+            if update.my_chat_member is not None:
+                return self._membership(update_id, update.my_chat_member, received_at)
+        except (AttributeError, TypeError) as exc:
+            # PTB builds objects from whatever JSON it is given; a part missing (a chat without an id,
+            # a text that is a number) shows up here, as it would from anything but Telegram.
+            raise BadUpdate(f"the update does not have Telegram's shape ({type(exc).__name__})") from None
         return Ignored(update_id, "an edited message")  # the first version was already answered
 
     def _message(self, update_id: int, message: Message, received_at: datetime) -> Event:
@@ -187,19 +192,18 @@ class UpdateReader:
 
     def _membership(self, update_id: int, change: ChatMemberUpdated, received_at: datetime) -> Event:
         chat = change.chat
-        if not isinstance(chat.id, int):
-            raise BadUpdate("the chat has no id")
+        chat_id = _chat_id(change)
         status = getattr(change.new_chat_member, "status", None)
         if chat.type != ChatType.PRIVATE:
             if status in JOINED_STATUSES:
                 user = change.from_user
                 language = user.language_code if user is not None and isinstance(user.language_code, str) else None
-                return NotPrivate(update_id, chat.id, language)
+                return NotPrivate(update_id, chat_id, language)
             return Ignored(update_id, "the bot left or was removed from a group")
         if status in BLOCKED_STATUSES:
             stop = Inbound(text="STOP", channel=Channel.TELEGRAM, received_at=received_at,
                            provider_id=self.ids.update(update_id))
-            return Blocked(update_id, chat.id, stop)
+            return Blocked(update_id, chat_id, stop)
         return Ignored(update_id, "the person unblocked the bot; /start will follow")
 
 
@@ -225,7 +229,8 @@ def _update(data: Any) -> Update | None:
         raise BadUpdate(f"{kind} is not an object")
     try:
         return Update.de_json({"update_id": update_id, kind: data[kind]}, None)
-    except (TypeError, KeyError, ValueError, AttributeError, IndexError) as exc:
+    except (TypeError, KeyError, ValueError, AttributeError, IndexError, OverflowError, OSError) as exc:
+        # OverflowError and OSError: a `date` too far out for the system's clock functions.
         raise BadUpdate(f"the {kind} does not have Telegram's shape ({type(exc).__name__})") from None
 
 

@@ -76,6 +76,7 @@ class _Failure:
     status: int
     description: str
     retry_after: int | None
+    after: int = 0  # calls of the method to let through first
 
 
 @dataclass
@@ -147,16 +148,17 @@ class FakeTelegram:
 
     def fail_next(
         self, method: str | None, status: int, description: str = "", *, retry_after: int | None = None,
-        times: int = 1,
+        times: int = 1, after: int = 0,
     ) -> None:
-        """The next `times` calls of `method` (any method when None) fail with this status."""
+        """The next `times` calls of `method` (any method when None) fail with this status, once `after`
+        calls of it have gone through."""
         if not description:
             description = {429: f"Too Many Requests: retry after {retry_after or 1}",
                            403: BLOCKED, 400: "Bad Request: chat not found",
                            500: "Internal Server Error"}.get(status, "Error")
         with self._state.lock:
             for _ in range(times):
-                self._state.failures.append(_Failure(method, status, description, retry_after))
+                self._state.failures.append(_Failure(method, status, description, retry_after, after))
 
     @property
     def calls(self) -> list[Call]:
@@ -231,7 +233,10 @@ class FakeTelegram:
     def _admit(self, method: str, params: dict[str, Any]) -> JSONResponse | None:
         with self._state.lock:
             failure = next((f for f in self._state.failures if f.method in (None, method)), None)
-            if failure is not None:
+            if failure is not None and failure.after > 0:
+                failure.after -= 1
+                failure = None
+            elif failure is not None:
                 self._state.failures.remove(failure)
         if failure is not None:
             return self._error(method, params, failure.status, failure.description, retry_after=failure.retry_after)

@@ -120,11 +120,11 @@ def world_settings(fake: FakeTelegram, tmp_path: Path, **overrides: Any):
 
 
 def wired_parts(settings: Any, database: Any, clock: Any, **wiring: Any) -> Parts:
-    """The service as `bot/app.py` builds it, Telegram included."""
+    """The service as `bot/app.py` builds it, Telegram included; `wiring` (symbol cards) re-wires
+    Telegram with those extras, into the same senders the dispatcher reads."""
     parts = build_parts(settings, database=database, clock=clock)
-    if "telegram" not in parts.senders or wiring:
-        # bot/app.py does not call telegram_wiring yet (or the test wants its own symbol cards): wire it
-        # here exactly as the app will, into the same senders the dispatcher reads.
+    assert "telegram" in parts.senders, "build_parts did not wire the Telegram sender"
+    if wiring:
         routes, senders = telegram_wiring(settings, parts.service, clock=clock, **wiring)
         parts.channel_routes[:] = [r for r in parts.channel_routes if getattr(r, "path", "") != WEBHOOK_PATH]
         parts.channel_routes.extend(routes)
