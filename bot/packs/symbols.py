@@ -1,10 +1,13 @@
-"""Symbols (`prompts/symbols/symbols.yaml`): a name, the emoji shown in text channels, and the OpenMoji
-picture the web chat shows.
+"""Symbols (`prompts/symbols/symbols.yaml`): a name, the emoji shown in text channels, and the picture
+Telegram, the web chat and the staff pages show: an OpenMoji by its hexcode, or a file of our own.
 
     happy: {emoji: "😀", openmoji: 1F600}
     clinic: {emoji: "🏥", openmoji: 1F3E5, image: clinic.svg}   # a picture of our own, in prompts/symbols/
+    _credit: {name: Our symbols, url: "https://example.org/symbols", licence: CC BY 4.0,
+              licence_url: "https://creativecommons.org/licenses/by/4.0/"}
 
-A deployment's file is laid over the shipped one, so it can add or change symbols one by one.
+A deployment's file is laid over the shipped one, so it can add or change symbols one by one. `_credit`
+(not a symbol: names never start with _) is the attribution its own pictures' licence asks for.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from bot.packs.folding import fold
@@ -20,6 +23,9 @@ from bot.packs.yamlfile import SHIPPED_PROMPTS, merged, read_yaml
 
 _HEXCODE = re.compile(r"^[0-9A-F]{4,6}(-[0-9A-F]{4,6})*$")
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+IMAGE_SUFFIXES = (".svg", ".png")
+CREDIT_KEY = "_credit"
+_CREDIT_FIELDS = ("name", "url", "licence", "licence_url")
 
 
 @dataclass(frozen=True)
@@ -31,8 +37,23 @@ class Symbol:
 
 
 @dataclass(frozen=True)
+class Credit:
+    """Whose pictures these are and under which licence, as the licence asks us to show."""
+
+    name: str
+    url: str
+    licence: str
+    licence_url: str
+
+    @property
+    def text(self) -> str:
+        return f"Symbols: {self.name}, {self.licence}"
+
+
+@dataclass(frozen=True)
 class Symbols:
     symbols: Mapping[str, Symbol]
+    credit: Credit | None = None  # for the deployment's own pictures; OpenMoji's is in bot.symbols
 
     @classmethod
     def load(cls, directory: Path) -> Symbols:
@@ -49,7 +70,11 @@ class Symbols:
             raise ValueError(f"{source}: should map symbol names to an emoji and an openmoji code")
         problems: list[str] = []
         symbols: dict[str, Symbol] = {}
+        credit = None
         for name, entry in data.items():
+            if name == CREDIT_KEY:
+                credit = _credit(entry, problems)
+                continue
             if not isinstance(name, str) or not _NAME.match(name):
                 problems.append(f"'{name}' is not a symbol name; use lower-case letters, digits and _")
                 continue
@@ -66,10 +91,13 @@ class Symbols:
                 problems.append(f"{name}: unknown keys {keys}; use emoji, openmoji or image")
                 continue
             image = entry.get("image")
+            if image is not None and (problem := _image_problem(image)) is not None:
+                problems.append(f"{name}: {problem}")
+                continue
             symbols[name] = Symbol(name, entry["emoji"], hexcode, str(image) if image else None)
         if problems:
             raise ValueError(f"{source}: " + f"\n{source}: ".join(problems))
-        return cls(symbols)
+        return cls(symbols, credit)
 
     def get(self, name: str | None) -> Symbol | None:
         return self.symbols.get(name) if name else None
@@ -86,3 +114,29 @@ class Symbols:
         """The symbol name whose emoji is the whole of `text` (skin tones and variation marks ignored)."""
         folded = fold(text)
         return next((s.name for s in self.symbols.values() if fold(s.emoji) == folded and folded), None)
+
+
+def _image_problem(image: object) -> str | None:
+    """Why `image` cannot name a picture file inside the symbols folder, or None when it can."""
+    if not isinstance(image, str) or not image.strip():
+        return "image should be a file name such as clinic.svg"
+    path = PurePosixPath(image.replace("\\", "/"))
+    # Only files inside the symbols folder: the web server hands these out, so no path may lead elsewhere.
+    if path.is_absolute() or ".." in path.parts or re.match(r"^[A-Za-z]:", image):
+        return f"image '{image}' should be a path inside the symbols folder, like clinic.svg or aac/clinic.png"
+    if path.suffix.lower() not in IMAGE_SUFFIXES:
+        return f"image '{image}' should be an .svg or .png file"
+    return None
+
+
+def _credit(entry: object, problems: list[str]) -> Credit | None:
+    if not isinstance(entry, dict) or set(entry) != set(_CREDIT_FIELDS) or not all(
+        isinstance(entry[k], str) and entry[k].strip() for k in _CREDIT_FIELDS
+    ):
+        problems.append(f"{CREDIT_KEY}: needs exactly name, url, licence and licence_url, each some words")
+        return None
+    for key in ("url", "licence_url"):
+        if not entry[key].startswith(("https://", "http://")):
+            problems.append(f"{CREDIT_KEY}: {key} should start with https://")
+            return None
+    return Credit(*(entry[k].strip() for k in _CREDIT_FIELDS))
