@@ -47,7 +47,7 @@ def start(turn: Turn) -> None:
 
 
 def help_(turn: Turn) -> None:
-    turn.say("help_about", "help")
+    turn.say("help_about", "help", service=turn.ctx.service_name)
     turn.say("help_commands", "help")
     turn.say("office_hours", "clock", hours=turn.ctx.office_hours.describe(turn.language))
     show_current(turn)

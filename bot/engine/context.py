@@ -25,5 +25,6 @@ class Context:
     expiry: timedelta = timedelta(days=14)  # an open submission untouched this long is abandoned
     default_language: str = "en"
     resume_after: timedelta = timedelta(hours=6)  # after this long away a person is welcomed back
+    service_name: str = "the team"  # who runs the service, named in HELP (setting SAID_SERVICE_NAME)
     # Risk phrase lists and signposting; the shipped ones unless the host passes a deployment's own.
     safeguarding: Safeguarding = field(default_factory=shipped_safeguarding)
