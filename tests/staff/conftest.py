@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 from argon2 import PasswordHasher
+from browser.kit import browser, live_app, new_page  # noqa: F401  (fixtures for the browser tests here)
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
@@ -104,3 +105,7 @@ async def staff_world(database, tmp_path: Path, clock: Clock) -> AsyncIterator[S
     transport = httpx.ASGITransport(app=staff_app(console))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield StaffWorld(parts, console, http, clock)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: drives headless Chromium (skips without it locally)")
