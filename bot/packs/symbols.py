@@ -118,7 +118,7 @@ class Symbols:
 
 def _image_problem(image: object) -> str | None:
     """Why `image` cannot name a picture file inside the symbols folder, or None when it can."""
-    if not isinstance(image, str) or not image.strip():
+    if not isinstance(image, str) or not image.strip() or any(ord(ch) < 32 for ch in image):
         return "image should be a file name such as clinic.svg"
     path = PurePosixPath(image.replace("\\", "/"))
     # Only files inside the symbols folder: the web server hands these out, so no path may lead elsewhere.
