@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,11 +19,13 @@ from bot.engine import engine
 from bot.engine.context import Context
 from bot.engine.events import (
     AnswerGiven,
+    CallbackRequested,
     ConsentGiven,
     Event,
     FeedbackGiven,
     ForgetConfirmed,
     LanguageChosen,
+    RiskDetected,
     Started,
     Stopped,
     SubmissionFinished,
@@ -33,6 +35,8 @@ from bot.engine.state import Conversation
 from bot.hours import WeeklyHours
 from bot.messages import Channel, Inbound, Reply, Say
 from bot.packs.library import PackLibrary, Symbols, SystemTexts
+from bot.safeguarding import alerts
+from bot.safeguarding.loading import Safeguarding, shipped_safeguarding
 from bot.wire import reply_from_dict, reply_to_dict
 from storage.privacy import AddressError, short
 from storage.store import DuplicateInbound, StorageUnavailable, Store
@@ -47,6 +51,7 @@ class Prompts:
     library: PackLibrary
     texts: SystemTexts
     symbols: Symbols
+    safeguarding: Safeguarding = field(default_factory=shipped_safeguarding)
 
 
 class ConversationService:
@@ -67,6 +72,9 @@ class ConversationService:
         self.expiry = expiry
         self._clock = clock or (lambda: datetime.now(UTC))
         self.on_reply_queued: Callable[[], None] | None = None
+        # Safeguarding: alerts written so far, and what to call once one is committed (the duty notices).
+        self.alerts_raised = 0
+        self.on_alert_raised: Callable[[], None] | None = None
 
     @property
     def library(self) -> PackLibrary:
@@ -82,6 +90,7 @@ class ConversationService:
             timezone=self.zone,
             new_id=str(uuid.uuid4()),
             expiry=self.expiry,
+            safeguarding=self.prompts.safeguarding,
         )
 
     async def menu(self, language: str | None = None) -> Reply:
@@ -105,6 +114,7 @@ class ConversationService:
         once. Returns the reply and whether it was queued: a reply that could not be queued (a database
         blip, or the person was just forgotten and has no address left) is for the adapter to send itself.
         """
+        raised = self.alerts_raised
         try:
             reply, queued = await self._handle(channel, address, message, reply_by_outbox)
         except AddressError:
@@ -122,6 +132,8 @@ class ConversationService:
             return (reply_from_dict(cached) if cached else Reply()), False
         if queued and self.on_reply_queued is not None:
             self.on_reply_queued()
+        if self.alerts_raised != raised and self.on_alert_raised is not None:
+            self.on_alert_raised()  # committed by now; a concurrent message may make this an extra, harmless kick
         return reply, queued
 
     async def _handle(
@@ -159,6 +171,7 @@ class ConversationService:
     ) -> bool:
         """Write the engine's events. Returns True when the person asked to be forgotten."""
         language = conversation.language or "en"
+        feedback_id: int | None = None  # the general message just kept, for an alert about it
         for event in events:
             match event:
                 case SubmissionStarted():
@@ -174,9 +187,12 @@ class ConversationService:
                 case SubmissionFinished():
                     await uow.finish_submission(event.submission_id, event.status)
                 case FeedbackGiven():
-                    await uow.add_feedback(
+                    feedback_id = await uow.add_feedback(
                         participant_id, channel.value, language, event.text, event.media, event.pack_id
                     )
+                case RiskDetected() | CallbackRequested():
+                    await alerts.record(uow, event, participant_id, channel.value, language, feedback_id)
+                    self.alerts_raised += 1
                 case ConsentGiven():
                     await uow.set_consent(participant_id, event.purpose, event.granted)
                 case Stopped():
