@@ -71,6 +71,7 @@ def build_parts(settings: Settings, *, database: Database | None = None, clock: 
         office_hours=WeeklyHours.parse(settings.office_hours, zone),
         zone=zone,
         expiry=timedelta(days=settings.conversation_expiry_days),
+        service_name=settings.service_name,
         clock=clock,
     )
     senders: dict[str, Sender] = {"web": WebSender(store)}

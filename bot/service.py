@@ -19,6 +19,7 @@ from bot.engine import engine
 from bot.engine.context import Context
 from bot.engine.events import (
     AnswerGiven,
+    AnswerWithdrawn,
     CallbackRequested,
     ConsentGiven,
     Event,
@@ -64,12 +65,14 @@ class ConversationService:
         zone: ZoneInfo,
         expiry: timedelta,
         clock: Any = None,
+        service_name: str = "the team",
     ) -> None:
         self.store = store
         self.prompts = prompts
         self.office_hours = office_hours
         self.zone = zone
         self.expiry = expiry
+        self.service_name = service_name
         self._clock = clock or (lambda: datetime.now(UTC))
         self.on_reply_queued: Callable[[], None] | None = None
         # Safeguarding: alerts written so far, and what to call once one is committed (the duty notices).
@@ -90,6 +93,7 @@ class ConversationService:
             timezone=self.zone,
             new_id=str(uuid.uuid4()),
             expiry=self.expiry,
+            service_name=self.service_name,
             safeguarding=self.prompts.safeguarding,
         )
 
@@ -184,6 +188,8 @@ class ConversationService:
                         event.submission_id, event.question_id, value=event.value, number=event.number,
                         text=event.text, skipped=event.skipped,
                     )
+                case AnswerWithdrawn():
+                    await uow.withdraw_answer(event.submission_id, event.question_id)
                 case SubmissionFinished():
                     await uow.finish_submission(event.submission_id, event.status)
                 case FeedbackGiven():

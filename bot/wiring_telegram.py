@@ -85,7 +85,7 @@ def telegram_wiring(
     secret = settings.secret()
     hide_telegram_details(token)
     api = TelegramApi(token, base_url=settings.telegram_api_base_url)
-    buttons = ButtonCodec(_derive(secret, "telegram-buttons"), catalogue=lambda: choice_catalogue(service))
+    buttons = ButtonCodec(button_key(secret), catalogue=lambda: choice_catalogue(service))
     sender = TelegramSender(
         api, buttons, symbol_image=symbol_image, rate_per_second=RATE_PER_SECOND,
         per_address_rate_per_second=PER_CHAT_RATE_PER_SECOND,
@@ -190,6 +190,11 @@ def _setup_problem(exc: TelegramError, url: str) -> str:
     if "resolve host" in text:
         return f"Telegram could not find the host in {url}. Check SAID_PUBLIC_URL."
     return f"Telegram refused to set the webhook ({described(exc)}). Check SAID_PUBLIC_URL and try again."
+
+
+def button_key(secret: str) -> bytes:
+    """The key that signs button data (tools that build taps, like the benchmark, need it too)."""
+    return _derive(secret, "telegram-buttons")
 
 
 def _derive(secret: str, purpose: str) -> bytes:

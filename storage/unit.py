@@ -146,6 +146,11 @@ class UnitOfWork:
         )
 
     @translating
+    async def withdraw_answer(self, submission_id: str, question_id: str) -> None:
+        """Remove an answer that no longer applies after the person changed an earlier one."""
+        await responses.withdraw_answer(self._conn, submission_id, question_id)
+
+    @translating
     async def finish_submission(self, submission_id: str, status: str) -> None:
         await responses.finish_submission(self._conn, submission_id, status, self._clock())
 

@@ -60,6 +60,10 @@ class TelegramSender:
     def __repr__(self) -> str:
         return f"TelegramSender(rate_per_second={self.rate_per_second})"
 
+    async def aclose(self) -> None:
+        """Close the Bot's HTTP connections (at shutdown)."""
+        await self.api.aclose()
+
     async def send(self, address: str, messages: list[Outbound], *, outbox_id: int) -> Sent:
         chat_id = _chat_id(address)
         parts = render_telegram(messages)
