@@ -78,6 +78,10 @@ def _derive(material: bytes, info: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=_HKDF_SALT, info=info).derive(material)
 
 
+CALL_PREFIX = "call:"
+_CALL_ID = re.compile(r"[A-Za-z0-9-]{8,64}")
+
+
 def normalise_address(channel: str, address: str) -> str:
     """The canonical form of an address: E.164 for phones, the decimal chat id for Telegram.
 
@@ -86,6 +90,11 @@ def normalise_address(channel: str, address: str) -> str:
     >>> normalise_address("whatsapp", "whatsapp:+44 7700 900123")
     '+447700900123'
     """
+    if channel == "voice" and address.startswith(CALL_PREFIX):
+        # A withheld number: the call itself is the only address, good for this one call.
+        if not _CALL_ID.fullmatch(address[len(CALL_PREFIX) :]):
+            raise AddressError("a one-call address must be call: and a call id")
+        return address
     if channel in PHONE_CHANNELS:
         return _normalise_phone(address)
     if channel == "telegram":
@@ -129,7 +138,8 @@ def pseudonym(keys: Keys, channel: str, address: str) -> str:
 
 def pseudonym_of_normalised(keys: Keys, channel: str, normalised: str) -> str:
     """`pseudonym` for an address already passed through `normalise_address`."""
-    subject = f"{identity_channel(channel)}:{normalised}"
+    # One-call addresses (withheld numbers) carry their own "call:" namespace, apart from phones.
+    subject = normalised if normalised.startswith(CALL_PREFIX) else f"{identity_channel(channel)}:{normalised}"
     return hmac.new(keys.pseudonym_key, subject.encode("utf-8"), hashlib.sha256).hexdigest()
 
 

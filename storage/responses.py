@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import insert, update
+from sqlalchemy import delete, insert, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.models import SUBMISSION_STATUSES, Answer, Feedback, Submission
@@ -66,6 +66,13 @@ async def record_answer(
         index_elements=[Answer.submission_id, Answer.question_id], set_=fields
     )
     await conn.execute(answer)
+
+
+async def withdraw_answer(conn: AsyncConnection, submission_id: str, question_id: str) -> None:
+    """Remove an answer whose question no longer applies (the person went back and changed their mind)."""
+    await conn.execute(
+        delete(Answer).where(Answer.submission_id == submission_id, Answer.question_id == question_id)
+    )
 
 
 async def finish_submission(conn: AsyncConnection, submission_id: str, status: str, now: datetime) -> None:

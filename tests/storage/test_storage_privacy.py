@@ -134,3 +134,17 @@ def test_the_wrong_key_or_a_damaged_token_raises_vault_error_without_leaking():
         with pytest.raises(VaultError):
             Vault(KEYS).open(broken)
     assert "7700" not in repr(Vault(KEYS))
+
+
+def test_a_withheld_caller_is_known_only_by_the_call(keys) -> None:
+    from storage.privacy import AddressError, normalise_address, pseudonym
+
+    call = "call:CA0123456789abcdef0123456789abcdef"
+    assert normalise_address("voice", call) == call
+    # Its own namespace: never the same person as any phone number, and two calls are two people.
+    assert pseudonym(keys, "voice", call) != pseudonym(keys, "voice", "call:CAffffffffffffffffffffffffffffffff")
+    for bad in ("call:", "call:../../etc", "call:" + "A" * 65):
+        with pytest.raises(AddressError):
+            normalise_address("voice", bad)
+    with pytest.raises(AddressError):
+        normalise_address("sms", call)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import re
 
-import pytest
 from sqlalchemy import func, select
 
 from storage.models import Participant, VaultEntry
@@ -74,10 +73,6 @@ async def test_a_withheld_caller_is_answered_and_their_placeholder_is_kept_nowhe
     assert not opened & {"anonymous", "+266696687", ""}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="storage.privacy.normalise_address refuses the one-call address call:<CallSid> for channel voice",
-)
 async def test_a_withheld_caller_can_still_answer_for_the_length_of_the_call(world) -> None:
     pack = phone_pack(world)
     caller = world.caller("anonymous")
