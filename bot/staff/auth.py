@@ -196,8 +196,12 @@ def _to_login(request: Request) -> Response:
 
 
 def safe_next(value: str | None) -> str:
-    """Where to go after signing in: only a path inside the console, never another site."""
-    if not value or not value.startswith("/staff") or value.startswith("//") or "\\" in value:
+    """Where to go after signing in (or after a form): only a path inside the console, never another site."""
+    if not value or any(ord(ch) < 33 for ch in value):
+        return "/staff"
+    path = value.split("?", 1)[0].split("#", 1)[0]
+    # No dot segments or escapes in the path: "/staff/../chat" or "/staff/%2e%2e/" would leave the console.
+    if not (path == "/staff" or path.startswith("/staff/")) or ".." in path or "%" in path or "\\" in value:
         return "/staff"
     parts = urlsplit(value)
     if parts.scheme or parts.netloc:
