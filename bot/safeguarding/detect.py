@@ -29,7 +29,7 @@ from rapidfuzz.distance import OSA
 
 from bot.safeguarding.finding import NOTHING, Finding, Hit, Level
 from bot.safeguarding.lists import Entry, LanguageList, Phrase, load_list
-from bot.safeguarding.normalise import Clause
+from bot.safeguarding.normalise import Clause, split_clauses
 
 log = logging.getLogger("said.safeguarding")
 
@@ -37,6 +37,7 @@ FUZZY_FROM = 5  # letters; shorter words must be spelled right ("kil" is squeeze
 TWO_TYPOS_FROM = 9
 LONGEST_GLUE = 4  # words a phrase may be split into, or glued from
 PATTERN_TIMEOUT = 0.05  # seconds; a badly written pattern must not hold up a reply
+NEAR_CACHE = 50_000  # words remembered with their near phrase words; cleared when full
 LONGEST_TEXT = 8000  # characters looked at; feedback is cut to 4000 before this anyway
 
 
@@ -63,39 +64,54 @@ class _Matcher:
                 if phrase.fuzzy:
                     fuzzy_words.update(w for w in phrase.squeezed if len(w) >= FUZZY_FROM)
         self._fuzzy_words = sorted(fuzzy_words)
+        self._glued_prefixes = {glued[:n] for glued in self._glued for n in range(1, len(glued) + 1)}
+        self._near_cache: dict[str, frozenset[str]] = {}
         self._fuzzy_by_first: dict[str, list[str]] = {}
         for word in self._fuzzy_words:
             self._fuzzy_by_first.setdefault(word[0], []).append(word)
 
-    def _near(self, word: str) -> set[str]:
-        """Phrase words `word` may be a typo of."""
+    def _near(self, word: str) -> frozenset[str]:
+        """Phrase words `word` may be a typo of (remembered: the same words come up again and again)."""
         if len(word) < FUZZY_FROM - 1:
-            return set()
+            return frozenset()
+        known = self._near_cache.get(word)
+        if known is not None:
+            return known
         found = set()
         for candidate in self._fuzzy_by_first.get(word[0], ()):
             allowed = 2 if min(len(candidate), len(word)) >= TWO_TYPOS_FROM else 1
             if abs(len(candidate) - len(word)) <= allowed and OSA.distance(word, candidate) <= allowed:
                 found.add(candidate)
-        return found
+        if len(self._near_cache) >= NEAR_CACHE:
+            self._near_cache.clear()
+        self._near_cache[word] = frozen = frozenset(found)
+        return frozen
 
     def spans(self, clause: Clause) -> list[_Span]:
         words = clause.squeezed
+        count = len(words)
         near = [self._near(w) for w in words]
         found: list[_Span] = []
+        by_first = self._by_first
         for i, word in enumerate(words):
-            for first in (word, *near[i]):
-                for phrase, entry in self._by_first.get(first, ()):
-                    size = len(phrase.squeezed)
-                    if i + size <= len(words) and all(
-                        words[i + k] == want or (phrase.fuzzy and want in near[i + k])
-                        for k, want in enumerate(phrase.squeezed)
-                    ):
+            for first in (word, *near[i]) if near[i] else (word,):
+                for phrase, entry in by_first.get(first, ()):
+                    want = phrase.squeezed
+                    size = len(want)
+                    if i + size > count:
+                        continue
+                    if words[i:i + size] == want or (phrase.fuzzy and all(
+                        words[i + k] == w or w in near[i + k] for k, w in enumerate(want)
+                    )):
                         found.append(_Span(entry, i, i + size))
-        for i in range(len(words)):
+        prefixes, glued_phrases = self._glued_prefixes, self._glued
+        for i in range(count):
             glued = ""
-            for size in range(1, min(LONGEST_GLUE, len(words) - i) + 1):
+            for size in range(1, min(LONGEST_GLUE, count - i) + 1):
                 glued += words[i + size - 1]
-                for phrase, entry in self._glued.get(glued, ()):
+                if glued not in prefixes:
+                    break  # no phrase glued together starts like this
+                for phrase, entry in glued_phrases.get(glued, ()):
                     if size != len(phrase.squeezed):
                         found.append(_Span(entry, i, i + size))
         text = clause.text
@@ -118,8 +134,8 @@ class _Language:
         self.rules = _Matcher(lists.rules)
         self.harmless = _Matcher(lists.harmless)
 
-    def hits(self, text: str) -> Iterable[Hit]:
-        for clause in self.lists.read(text):
+    def hits(self, split: list[list[str]]) -> Iterable[Hit]:
+        for clause in self.lists.read(split):
             idioms = self.harmless.spans(clause)
             for span in self.rules.spans(clause):
                 if any(i.start <= span.start and span.end <= i.end for i in idioms):
@@ -170,7 +186,8 @@ class Detector:
         """The level of risk `text` shows and the rules that matched. Never raises for any text."""
         if not text or not text.strip():
             return NOTHING
-        hits = [hit for language in self._languages for hit in language.hits(text[:LONGEST_TEXT])]
+        split = split_clauses(text[:LONGEST_TEXT])  # the same for every language; spellings differ
+        hits = [hit for language in self._languages for hit in language.hits(split)]
         if not hits:
             return NOTHING
         level = max((h.level for h in hits), key=lambda lv: lv.rank)

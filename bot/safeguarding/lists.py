@@ -60,7 +60,7 @@ class LanguageList:
     rules: tuple[Entry, ...]
     harmless: tuple[Entry, ...]
 
-    def read(self, text: str) -> list[Clause]:
+    def read(self, text: str | list[list[str]]) -> list[Clause]:
         return clauses(text, self.spellings)
 
 

@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Letters that NFKD leaves whole; without this "zabiję" folds but "żyć"'s neighbour "ł" would not.
 _UNSPLIT = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"})
@@ -50,6 +51,7 @@ class Clause:
         return " ".join(self.words)
 
 
+@lru_cache(maxsize=65536)
 def squeeze(word: str) -> str:
     """Every run of a repeated character cut to one: "killl" and "kill" both give "kil"."""
     return _ANY_RUN.sub(r"\1", word)
@@ -104,13 +106,14 @@ class Spellings:
     def apply(self, words: list[str]) -> list[str]:
         if not self._table:
             return words
+        squeezed = [squeeze(w) for w in words]
         out: list[str] = []
         i = 0
         while i < len(words):
-            for size in range(MOST_SPELLING_WORDS, 0, -1):
-                key = tuple(squeeze(w) for w in words[i:i + size])
-                if len(key) == size and key in self._table:
-                    out.extend(self._table[key])
+            for size in range(min(MOST_SPELLING_WORDS, len(words) - i), 0, -1):
+                replacement = self._table.get(tuple(squeezed[i:i + size]))
+                if replacement is not None:
+                    out.extend(replacement)
                     i += size
                     break
             else:
@@ -119,10 +122,10 @@ class Spellings:
         return out
 
 
-def clauses(text: str, spellings: Spellings) -> list[Clause]:
-    """`text` read into clauses of canonical words, with one language's spellings applied."""
+def clauses(text: str | list[list[str]], spellings: Spellings) -> list[Clause]:
+    """`text` (or its `split_clauses`) read into clauses of canonical words, with one language's spellings."""
     found: list[Clause] = []
-    for words in split_clauses(text):
+    for words in split_clauses(text) if isinstance(text, str) else text:
         canonical = spellings.apply(words)
         if canonical:
             found.append(Clause(tuple(canonical), tuple(squeeze(w) for w in canonical)))
