@@ -24,7 +24,10 @@ from bot.safeguarding.finding import Level
 from bot.safeguarding.loading import shipped_safeguarding
 
 ROOT = Path(__file__).resolve().parents[1]
-SETS = {"cases": ROOT / "tests" / "safeguarding" / "cases.yaml", "holdout": ROOT / "bench" / "safeguarding_holdout.yaml"}
+SETS = {
+    "cases": ROOT / "tests" / "safeguarding" / "cases.yaml",
+    "holdout": ROOT / "bench" / "safeguarding_holdout.yaml",
+}
 
 
 def quality(path: Path) -> dict[str, Any]:
@@ -59,8 +62,11 @@ def speed() -> dict[str, float]:
         started = time.perf_counter()
         detector.detect(long_text)
         timings.append(time.perf_counter() - started)
-    return {"short_per_second": round(per_second), "longest_message_ms_median": round(statistics.median(timings) * 1000, 2),
-            "longest_message_ms_max": round(max(timings) * 1000, 2)}
+    return {
+        "short_per_second": round(per_second),
+        "longest_message_ms_median": round(statistics.median(timings) * 1000, 2),
+        "longest_message_ms_max": round(max(timings) * 1000, 2),
+    }
 
 
 def main() -> None:

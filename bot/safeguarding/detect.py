@@ -29,7 +29,7 @@ from rapidfuzz.distance import OSA
 
 from bot.safeguarding.finding import NOTHING, Finding, Hit, Level
 from bot.safeguarding.lists import Entry, LanguageList, Phrase, load_list
-from bot.safeguarding.normalise import Clause, split_clauses
+from bot.safeguarding.normalise import Clause, split_clauses, squeeze
 
 log = logging.getLogger("said.safeguarding")
 
@@ -108,23 +108,23 @@ class _Matcher:
         for i in range(count):
             glued = ""
             for size in range(1, min(LONGEST_GLUE, count - i) + 1):
-                glued += words[i + size - 1]
+                glued = squeeze(glued + words[i + size - 1])  # "want"+"to" reads as "wantodie" does
                 if glued not in prefixes:
                     break  # no phrase glued together starts like this
                 for phrase, entry in glued_phrases.get(glued, ()):
                     if size != len(phrase.squeezed):
                         found.append(_Span(entry, i, i + size))
-        text = clause.text
-        for entry in self.entries:
-            for pattern in entry.patterns:
-                try:
-                    matches = list(pattern.finditer(text, timeout=PATTERN_TIMEOUT))
-                except TimeoutError:
-                    log.warning("safeguarding pattern in %s took too long and was skipped", entry.qualified)
-                    continue
-                for match in matches:
-                    start = text.count(" ", 0, match.start())
-                    found.append(_Span(entry, start, start + match.group().count(" ") + 1))
+        for text in clause.texts:
+            for entry in self.entries:
+                for pattern in entry.patterns:
+                    try:
+                        matches = list(pattern.finditer(text, timeout=PATTERN_TIMEOUT))
+                    except TimeoutError:
+                        log.warning("safeguarding pattern in %s took too long and was skipped", entry.qualified)
+                        continue
+                    for match in matches:
+                        start = text.count(" ", 0, match.start())
+                        found.append(_Span(entry, start, start + match.group().count(" ") + 1))
         return found
 
 

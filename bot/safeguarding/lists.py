@@ -15,7 +15,7 @@ import regex
 
 from bot.packs.yamlfile import read_yaml
 from bot.safeguarding.finding import Level
-from bot.safeguarding.normalise import Clause, Spellings, clauses
+from bot.safeguarding.normalise import Clause, Spellings, clauses, squeeze
 
 PATTERN_FLAGS = regex.IGNORECASE | regex.VERSION1
 _ID = regex.compile(r"^[a-z][a-z0-9_]{0,59}$")
@@ -167,7 +167,7 @@ def _phrases(items: Any, spellings: Spellings, where: str, *, fuzzy: bool) -> li
         read = clauses(item, spellings)
         if len(read) != 1:
             raise ValueError(f"{where}: phrase {item!r} should be words without sentence punctuation")
-        out.append(Phrase(read[0].squeezed, "".join(read[0].squeezed), fuzzy))
+        out.append(Phrase(read[0].squeezed, squeeze("".join(read[0].squeezed)), fuzzy))
     return out
 
 

@@ -7,8 +7,9 @@
 Steps, in order: case and accents folded (plus letters NFKD cannot split, like Polish ł); apostrophes
 dropped ("don't" -> "dont"); single letters spaced or dotted out ("k.i.l.l") joined; leetspeak inside
 words (1→i 3→e 0→o 4→a 5→s 7→t, $→s @→a !→i); split into clauses at sentence punctuation, so a "not"
-in one sentence never negates the next; runs of three or more of a letter cut to one ("diiie");
-then each language's `spellings` (txt-speak, contractions) replace whole words.
+in one sentence never negates the next; then each language's `spellings` (txt-speak, contractions)
+replace whole words; runs of three or more of a letter are cut to one ("diiie"), and patterns are also
+tried with them cut to two ("killll").
 
 `squeezed` forms have every repeated letter cut to one ("kill" -> "kil"): phrases are compared in that
 form, so "kil myself" and "killl myself" read the same as "kill myself".
@@ -30,7 +31,7 @@ _SYMBOL_LEET = re.compile(r"(?<=[^\W\d_])!(?=[^\W\d_])|(?<=[^\W\d_])[$@]|[$@](?=
 _SYMBOL_LETTERS = {"$": "s", "@": "a", "!": "i"}
 _DIGIT_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"})
 # Three or more single characters with separators between them: "k i l l", "s.u.i.c.i.d.e", "d-i-e".
-_SPACED_OUT = re.compile(r"(?<!\w)\w(?:[ .\-_*·]{1,3}\w(?!\w)){2,}")
+_SPACED_OUT = re.compile(r"(?<!\w)(\w)\1*(?:[ .\-_*·]{1,3}(\w)\2*(?!\w)){2,}")  # "kkk.i.l.l" too
 _SEPARATORS = re.compile(r"[ .\-_*·]")
 _CLAUSE_BREAK = re.compile(r"[.!?;:,\n()\"“”…|/]+")
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -42,13 +43,20 @@ MOST_SPELLING_WORDS = 3
 
 @dataclass(frozen=True, slots=True)
 class Clause:
-    words: tuple[str, ...]
+    words: tuple[str, ...]  # runs of three or more of a letter cut to one: "diiie" -> "die"
     squeezed: tuple[str, ...]
+    doubled: tuple[str, ...] = ()  # the same words with such runs cut to two: "killll" -> "kill"
 
     @property
     def text(self) -> str:
         """The words with single spaces, for the lists' regular-expression patterns."""
         return " ".join(self.words)
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        """Every form patterns are tried on: "diiie" is read as "die", and "killll" as "kill"."""
+        doubled = " ".join(self.doubled) if self.doubled else self.text
+        return (self.text,) if doubled == self.text else (self.text, doubled)
 
 
 @lru_cache(maxsize=65536)
@@ -66,9 +74,10 @@ def fold_characters(text: str) -> str:
 
 
 def _word(token: str) -> str:
+    """Leetspeak read, long runs of a letter kept as three ("killlll" -> "killl"); `clauses` cuts them."""
     if any(ch.isalpha() for ch in token) and any(ch.isdigit() for ch in token):
         token = token.translate(_DIGIT_LEET)
-    return _LONG_RUN.sub(r"\1", token)
+    return _LONG_RUN.sub(r"\1\1\1", token)
 
 
 def split_clauses(text: str) -> list[list[str]]:
@@ -128,5 +137,14 @@ def clauses(text: str | list[list[str]], spellings: Spellings) -> list[Clause]:
     for words in split_clauses(text) if isinstance(text, str) else text:
         canonical = spellings.apply(words)
         if canonical:
-            found.append(Clause(tuple(canonical), tuple(squeeze(w) for w in canonical)))
+            forms = [_forms(w) for w in canonical]
+            single = tuple(f[0] for f in forms)
+            double = tuple(f[1] for f in forms)
+            found.append(Clause(single, tuple(f[2] for f in forms), double if double != single else ()))
     return found
+
+
+@lru_cache(maxsize=65536)
+def _forms(word: str) -> tuple[str, str, str]:
+    """(long runs cut to one, long runs cut to two, squeezed), remembered: words come up again and again."""
+    return _LONG_RUN.sub(r"\1", word), _LONG_RUN.sub(r"\1\1", word), squeeze(word)
