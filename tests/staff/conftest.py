@@ -31,6 +31,7 @@ from bot.staff.wiring import build_staff
 from storage.staff_records import Actor
 
 PASSWORD = "correct horse battery staple"
+SECRET = "staff-test-secret"
 CHEAP = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
@@ -81,7 +82,7 @@ def csrf_in(html: str) -> str:
 
 
 def staff_settings(tmp_path: Path, **overrides: Any):
-    return load_settings(secret_key="staff-test-secret", var_dir=tmp_path, scheduler=False, **overrides)
+    return load_settings(secret_key=SECRET, var_dir=tmp_path, scheduler=False, **overrides)
 
 
 def staff_app(console: StaffConsole) -> Starlette:

@@ -1,0 +1,149 @@
+"""Results, comments and exports as staff see them: suppressed, escaped, and safe to open in a spreadsheet."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import re
+
+import openpyxl
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.staff.exports import neutralise
+from storage.privacy import Keys
+from storage.store import Store
+
+from .conftest import SECRET
+from .seed import FORMULA_COMMENT, HOSTILE_COMMENT, seed_answers, seed_comment
+
+
+async def seeded(world, **counts) -> Store:
+    store = Store(world.parts.database, Keys.from_secret(SECRET), clock=world.clock)
+    await seed_answers(store, world.clock, **counts)
+    return store
+
+
+async def signed_in(world, role: str = "staff") -> None:
+    await world.add(f"{role}@example.org", role)
+    await world.sign_in(f"{role}@example.org")
+
+
+def row(html: str, table_id: str, label: str) -> list[str]:
+    table = re.search(rf'<table class="data" id="{table_id}">(.*?)</table>', html, re.DOTALL).group(1)
+    found = re.search(rf"<th scope=\"row\">{re.escape(label)}</th>(.*?)</tr>", table, re.DOTALL).group(1)
+    return [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", found, re.DOTALL)]
+
+
+async def test_results_hide_small_counts_and_what_would_reveal_them(staff_world):
+    await seeded(staff_world, good=40, ok=12, poor=3)
+    await signed_in(staff_world)
+    page = (await staff_world.http.get("/staff/results/demo")).text
+    assert row(page, "t-overall", "Good") == ["40", "73%"]
+    assert row(page, "t-overall", "Poor") == ["fewer than 5", "not shown"]
+    # 55 - 40 - 12 = 3: so "OK" is hidden too.
+    assert row(page, "t-overall", "OK") == ["fewer than 5", "not shown"]
+    assert "55" in re.search(r'id="t-overall">.*?<tfoot>(.*?)</tfoot>', page, re.DOTALL).group(1)
+
+
+async def test_charts_are_scriptless_pictures_that_never_show_a_hidden_number(staff_world):
+    await seeded(staff_world, good=40, ok=12, poor=3)
+    await signed_in(staff_world)
+    page = (await staff_world.http.get("/staff/results/demo")).text
+    assert "<script" not in page.split("</main>")[0]
+    uris = re.findall(r'<img class="chart" src="data:image/svg\+xml;base64,([^"]+)"', page)
+    assert uris
+    first = base64.b64decode(uris[0]).decode()
+    assert "<script" not in first
+    values = re.findall(r'class="value[^"]*"[^>]*>([^<]+)<', first)
+    assert "40" in values and "12" not in values and "3" not in values
+
+
+async def test_everything_below_the_threshold_hides_the_total_too(staff_world):
+    await seeded(staff_world, good=2, ok=1, poor=1)
+    await signed_in(staff_world)
+    page = (await staff_world.http.get("/staff/results/demo")).text
+    assert "Answered fewer than 5 times" in page
+    assert "40" not in row(page, "t-overall", "Good")
+    home = (await staff_world.http.get("/staff")).text
+    assert "fewer than 5" in home
+
+
+async def test_exports_carry_the_same_suppression_and_are_audited(staff_world):
+    await seeded(staff_world, good=40, ok=12, poor=3)
+    await signed_in(staff_world)
+    response = await staff_world.http.get("/staff/results/demo/export.csv")
+    assert response.status_code == 200
+    assert response.headers["content-disposition"].startswith('attachment; filename="said-and-done-demo-')
+    rows = list(csv.reader(io.StringIO(response.text)))
+    overall = {r[2]: r[3] for r in rows if r[1] == "How was your last visit?"}
+    assert overall["Good"] == "40" and overall["OK"] == overall["Poor"] == "fewer than 5"
+    sheet = await staff_world.http.get("/staff/results/demo/export.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(sheet.content))
+    cells = [[c.value for c in r] for r in book["Results"].iter_rows(min_row=2)]
+    good = next(r for r in cells if r[1] == "How was your last visit?" and r[2] == "Good")
+    assert good[3] == 40  # a number, not text
+    assert any(r[2] == "Poor" and r[3] == "fewer than 5" for r in cells)
+    entries, _ = await staff_world.console.store.audit_entries(limit=5, action="export")
+    assert [(e.action, e.subject) for e in entries] == [("export.xlsx", "pack demo"), ("export.csv", "pack demo")]
+
+
+async def test_a_value_that_looks_like_a_formula_cannot_run_in_a_spreadsheet(staff_world):
+    store = await seeded(staff_world, good=6)
+    async with store.unit() as uow:  # an answer value from an older pack version, shaped like a formula
+        await uow.start_submission("evil", None, "demo", 1, "en", "sms")
+        await uow.record_answer("evil", "overall", value="=1+1", number=None, text=None, skipped=False)
+    await signed_in(staff_world)
+    text = (await staff_world.http.get("/staff/results/demo/export.csv")).text
+    labels = [r[2] for r in csv.reader(io.StringIO(text))]
+    assert "'=1+1 (no longer offered)" in labels
+    assert not any(label.startswith(("=", "+", "-", "@")) for label in labels)
+    book = openpyxl.load_workbook(io.BytesIO((await staff_world.http.get("/staff/results/demo/export.xlsx")).content))
+    cell = next(c for r in book["Results"].iter_rows() for c in r if c.value == "'=1+1 (no longer offered)")
+    assert cell.data_type == "s"
+
+
+@given(st.text(max_size=50))
+def test_neutralised_text_never_starts_like_a_formula(text):
+    safe = neutralise(text)
+    assert not safe.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert safe.endswith(text)
+
+
+async def test_comments_with_html_are_escaped_and_can_be_tagged(staff_world):
+    store = await seeded(staff_world, good=5)
+    await seed_comment(store, HOSTILE_COMMENT, submission="hostile")
+    await seed_comment(store, FORMULA_COMMENT, submission="formula")
+    await signed_in(staff_world)
+    page = (await staff_world.http.get("/staff/comments?pack=demo")).text
+    assert "<script>window.__pwned" not in page
+    assert "&lt;script&gt;window.__pwned = true&lt;/script&gt;" in page
+    answer_id = re.search(r'id="answer-(\d+)"', page).group(1)
+    tagged = await staff_world.post(
+        "/staff/comments/tag", {"kind": "answer", "id": answer_id, "theme": "  Waiting   room ",
+                                "back": "/staff/comments?pack=demo"},
+    )
+    assert tagged.status_code == 303
+    assert tagged.headers["location"] == f"/staff/comments?pack=demo#answer-{answer_id}"
+    filtered = (await staff_world.http.get("/staff/comments?theme=Waiting+room")).text
+    assert filtered.count('class="card comment"') == 1 and "Waiting room (1)" in filtered
+    missing = await staff_world.post("/staff/comments/tag", {"kind": "answer", "id": "999999", "theme": "x"})
+    assert missing.status_code == 404
+    await staff_world.post("/staff/comments/untag", {"kind": "answer", "id": answer_id, "theme": "Waiting room"})
+    assert await staff_world.console.store.themes() == []
+    entries, _ = await staff_world.console.store.audit_entries(limit=5, action="comment")
+    assert [e.action for e in entries] == ["comment.untag", "comment.tag"]
+
+
+async def test_general_messages_are_listed_newest_first(staff_world):
+    store = await seeded(staff_world, good=1)
+    async with store.unit() as uow:
+        await uow.add_feedback(None, "sms", "en", "Please call me on 07700 900123", None, None)
+        staff_world.clock.advance(hours=1)
+    async with store.unit() as uow:
+        await uow.add_feedback(None, "telegram", "en", None, "picture", None)
+    await signed_in(staff_world)
+    page = (await staff_world.http.get("/staff/messages")).text
+    assert "07700" not in page and "[phone number]" in page
+    assert page.index("sent a picture") < page.index("[phone number]")
