@@ -1,0 +1,1 @@
+"""The public page of published actions, `/you-said-we-did`, and its printable easy-read poster view."""
