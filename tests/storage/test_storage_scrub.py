@@ -128,7 +128,8 @@ def test_a_phone_number_in_any_text_never_survives(before, phone, after):
     written, nsn = phone
     scrubbed = scrub(before + written + after)
     assert nsn not in _digits_only(scrubbed)
-    assert "[phone number]" in scrubbed
+    # Replaced by a label, whichever pattern claimed it (an "@" just before it makes it look like an email).
+    assert "[phone number]" in scrubbed or "[email]" in scrubbed
 
 
 @settings(max_examples=200)
