@@ -1,5 +1,7 @@
-"""Run the benchmarks: `python -m bench [NAME …]`. PostgreSQL runs too when SAID_BENCH_POSTGRES_URL
-(or SAID_TEST_POSTGRES_URL) is set. Results are printed as JSON lines and saved to bench/results/latest.json."""
+"""Run the benchmarks: `python -m bench [NAME …]`; safeguarding quality is `python -m bench.safeguarding`.
+
+PostgreSQL runs too when SAID_BENCH_POSTGRES_URL (or SAID_TEST_POSTGRES_URL) is set. Results are printed
+as JSON lines and saved to bench/results/latest.json."""
 
 from __future__ import annotations
 
@@ -34,20 +36,33 @@ async def _reset_postgres(url: str) -> None:
     await engine.dispose()
 
 
+# name: (module, function); each takes a database URL and returns a dict of figures.
+BENCHES = {
+    "engine_storage": ("engine_storage", "run"),
+    "webchat_latency": ("webchat_latency", "run"),
+    "sms_webhooks": ("sms", "run_webhooks"),
+    "sms_dispatch": ("sms", "run_dispatch"),
+    "telegram_webhooks": ("telegram", "run_webhooks"),
+    "telegram_broadcast": ("telegram", "run_broadcast"),
+    "voice_steps": ("voice", "run"),
+    "staff_results": ("staff", "run_results"),
+    "staff_broadcast_plan": ("staff", "run_broadcast_plan"),
+    "staff_broadcast_dispatch": ("staff", "run_broadcast_dispatch"),
+    "loop_followups": ("loop", "run"),
+}
+
+
 def benches() -> dict[str, Callable[[str], Awaitable[dict[str, float]]]]:
-    from bench import engine_storage, webchat_latency
+    import importlib
 
-    found: dict[str, Callable[[str], Awaitable[dict[str, float]]]] = {
-        "engine_storage": engine_storage.run,
-        "webchat_latency": webchat_latency.run,
-    }
-    try:
-        from bench import sms
-
-        found["sms_webhooks"] = sms.run_webhooks
-        found["sms_dispatch"] = sms.run_dispatch
-    except ImportError:
-        pass
+    found: dict[str, Callable[[str], Awaitable[dict[str, float]]]] = {}
+    for name, (module_name, function) in BENCHES.items():
+        try:
+            module = importlib.import_module(f"bench.{module_name}")
+        except ModuleNotFoundError:
+            continue
+        if hasattr(module, function):
+            found[name] = getattr(module, function)
     return found
 
 
