@@ -25,6 +25,7 @@ from bot.scheduler import build_scheduler
 from bot.security import SecurityHeadersMiddleware
 from bot.service import ConversationService
 from bot.settings import Settings, load_settings
+from bot.symbols import SymbolPictures, symbol_routes
 from bot.web_sessions import StoreTranscripts, WebSender
 from bot.wiring_telegram import telegram_wiring
 from bot.wiring_twilio import twilio_wiring
@@ -49,6 +50,7 @@ class Parts:
     dispatcher: Dispatcher
     senders: dict[str, Sender]
     channel_routes: list[BaseRoute]
+    pictures: SymbolPictures
 
 
 def derive(secret: str, purpose: str) -> bytes:
@@ -77,12 +79,14 @@ def build_parts(settings: Settings, *, database: Database | None = None, clock: 
     senders: dict[str, Sender] = {"web": WebSender(store)}
     twilio_routes, twilio_senders = twilio_wiring(settings, service, store.record_status, clock=clock)
     senders.update(twilio_senders)
-    telegram_routes, telegram_senders = telegram_wiring(settings, service, clock=clock)
+    pictures = SymbolPictures(service.prompts.symbols, settings.prompts_dir)
+    cards = pictures.card if settings.telegram_symbol_cards else None
+    telegram_routes, telegram_senders = telegram_wiring(settings, service, clock=clock, symbol_image=cards)
     senders.update(telegram_senders)
     voice_routes = voice_wiring(settings, service, clock=clock)
     dispatcher = Dispatcher(store, senders, QuietHours.parse(settings.quiet_hours, zone), clock=clock)
     channel_routes = [*twilio_routes, *voice_routes, *telegram_routes]
-    return Parts(settings, database, store, service, dispatcher, senders, channel_routes)
+    return Parts(settings, database, store, service, dispatcher, senders, channel_routes, pictures)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -102,11 +106,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
             scheduler.start()
         parts.service.on_reply_queued = parts.dispatcher.kick
         kicker = asyncio.create_task(parts.dispatcher.run_on_kick())
+        # Render the Telegram symbol cards in the background so the first questions need not wait.
+        warming = asyncio.create_task(asyncio.to_thread(parts.pictures.warm))
         log.info("Said & Done is serving on %s", settings.public_url)
         try:
             yield
         finally:
             kicker.cancel()
+            warming.cancel()
             if scheduler is not None:
                 scheduler.shutdown(wait=False)
             for sender in parts.senders.values():
@@ -127,11 +134,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/", home),
         Route("/healthz", healthz),
         *parts.channel_routes,
+        *symbol_routes(parts.pictures),
         *webchat_routes(
             parts.service,
             StoreTranscripts(parts.store),
             secure_cookies=settings.secure_cookies,
             csrf_secret=derive(settings.secret(), "webchat-csrf"),
+            symbols=parts.pictures,
         ),
     ]
     app = Starlette(

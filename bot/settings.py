@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     # Plain GSM-7 rendering (no emoji, straight quotes) keeps most questions to one SMS segment.
     sms_plain: bool = False
 
+    # A symbol card picture before each Telegram question; each card is one more message per question.
+    telegram_symbol_cards: bool = True
     # The phone line (Twilio Voice): neural voices per language, a slower speaking rate, and when to
     # read back what the caller said before storing it.
     voice_name: str = "Google.en-GB-Neural2-C"

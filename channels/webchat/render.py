@@ -10,7 +10,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader
 
-from channels.webchat.symbols import SymbolImages
+from channels.webchat.symbols import SymbolImages, SymbolUrls
 from channels.webchat.turns import current_ask, expand, last_language, waiting_position
 from channels.webchat.words import Words, words_for
 
@@ -59,7 +59,7 @@ def _progress(message: dict[str, Any], words: Words) -> str:
     return ""
 
 
-def turn_views(turns: Sequence[dict[str, Any]], symbols: SymbolImages) -> list[TurnView]:
+def turn_views(turns: Sequence[dict[str, Any]], symbols: SymbolUrls) -> list[TurnView]:
     """One view per message of `turns`, oldest first."""
     expanded = expand(list(turns))
     waiting = waiting_position(expanded)
@@ -131,8 +131,8 @@ def _fingerprint(path: Path) -> str:
 
 
 class Renderer:
-    def __init__(self, symbols: SymbolImages | None = None) -> None:
-        self.symbols = symbols or SymbolImages()
+    def __init__(self, symbols: SymbolUrls | None = None) -> None:
+        self.symbols: SymbolUrls = symbols or SymbolImages()
         self.env = Environment(
             loader=PackageLoader("channels.webchat", "templates"),
             autoescape=True,  # every template, whatever its name: person text is never trusted
@@ -143,6 +143,8 @@ class Renderer:
         versions = {name: _fingerprint(STATIC_DIR / name) for name in ("chat.css", "chat.js")}
         self.env.globals["static"] = lambda name: f"{STATIC_URL}/{name}?v={versions.get(name, '0')}"
         self.env.globals["words_for"] = words_for
+        # The licence of a symbol set (OpenMoji: CC BY-SA 4.0) asks for a credit wherever it is shown.
+        self.env.globals["symbol_credits"] = tuple(getattr(self.symbols, "credits", tuple)())
 
     def page(self, turns: Sequence[dict[str, Any]], *, csrf: str, turn_no: int) -> str:
         lang = last_language(list(turns))

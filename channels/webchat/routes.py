@@ -26,7 +26,7 @@ from channels.webchat.locks import SessionLocks
 from channels.webchat.ports import ChatService, Transcripts
 from channels.webchat.render import STATIC_DIR, Renderer, compose_label_key
 from channels.webchat.session import COOKIE_NAME, COOKIE_PATH, CsrfSigner, looks_like_token, new_token
-from channels.webchat.symbols import SymbolImages
+from channels.webchat.symbols import SymbolImages, SymbolUrls
 from channels.webchat.turns import (
     Message,
     Turn,
@@ -98,7 +98,7 @@ class WebChat:
         *,
         secure_cookies: bool,
         csrf_secret: bytes,
-        symbols: SymbolImages | None = None,
+        symbols: SymbolUrls | None = None,
     ) -> None:
         self.service = service
         self.transcripts = transcripts
@@ -308,9 +308,11 @@ def webchat_routes(
     secure_cookies: bool,
     csrf_secret: bytes,
     symbol_dir: Path | None = None,
+    symbols: SymbolUrls | None = None,
 ) -> list[BaseRoute]:
-    """Routes for the web chat. `symbol_dir` holds NAME.svg/.png pictures shown instead of emoji."""
-    symbols = SymbolImages(symbol_dir)
+    """Routes for the web chat. Pictures come from `symbols` (the app's symbol pictures) or, without it,
+    from NAME.svg/.png files in `symbol_dir`; a symbol with no picture shows as its emoji."""
+    symbols = symbols or SymbolImages(symbol_dir)
     chat = WebChat(service, transcripts, secure_cookies=secure_cookies, csrf_secret=csrf_secret, symbols=symbols)
     routes: list[BaseRoute] = [
         Route("/chat", chat.show, methods=["GET"], name="webchat"),

@@ -9,9 +9,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Protocol
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _SUFFIXES = (".svg", ".png")
+
+
+class SymbolUrls(Protocol):
+    """Anything that gives a symbol's picture URL; the app passes its OpenMoji-backed pictures."""
+
+    def url(self, symbol: str | None) -> str | None: ...
 
 
 class SymbolImages:
