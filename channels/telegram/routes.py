@@ -100,8 +100,8 @@ def telegram_routes(
                     async with locks.hold(str(event.chat_id)):
                         await _tapped(event)
                 else:
-                    log.info("telegram update %d: a tap on a button we did not make; answered, ignored",
-                             event.update_id)
+                    log.info("telegram update %d: a tap on a button we did not make, or outside a private "
+                             "chat; answered, ignored", event.update_id)
             case NotPrivate():
                 await _not_private(event)
             case Blocked():
@@ -114,8 +114,7 @@ def telegram_routes(
 
     async def _said(event: Said) -> None:
         reply, queued = await handle(str(event.chat_id), event.message)
-        log.info("telegram update %d handled: %d repl%s, %s", event.update_id, len(reply.messages),
-                 "y" if len(reply.messages) == 1 else "ies", "queued" if queued else "sent directly")
+        _log_handled(event.update_id, "a message", reply, queued)
         if not queued and reply.messages:
             await sender.send_reply(event.chat_id, reply.messages)
 
@@ -123,8 +122,7 @@ def telegram_routes(
         assert event.chat_id is not None and event.message is not None
         reply, queued = await handle(str(event.chat_id), event.message)
         await _show_choice(event)
-        log.info("telegram update %d: a tap handled: %d repl%s, %s", event.update_id, len(reply.messages),
-                 "y" if len(reply.messages) == 1 else "ies", "queued" if queued else "sent directly")
+        _log_handled(event.update_id, "a tap", reply, queued)
         if not queued and reply.messages:
             await sender.send_reply(event.chat_id, reply.messages)
 
@@ -164,6 +162,11 @@ def telegram_routes(
                  event.update_id)
 
     return [Route(WEBHOOK_PATH, webhook, methods=["POST"])]
+
+
+def _log_handled(update_id: int, what: str, reply: Reply, queued: bool) -> None:
+    how = "in the outbox" if queued else "sent from here" if reply.messages else "nothing to send"
+    log.info("telegram update %d: %s handled; %d message(s) in reply, %s", update_id, what, len(reply.messages), how)
 
 
 def _secret_matches(given: str | None, secret: str) -> bool:
