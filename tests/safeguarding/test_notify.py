@@ -4,6 +4,8 @@ Failures are retried with back-off, and the person's reply never waits for any o
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import socket
 from collections.abc import Iterator
 from email import message_from_bytes
@@ -19,6 +21,7 @@ from bot.messages import Outbound
 from bot.safeguarding.duty import DutyConfig, DutySettings, SmtpConfig
 from bot.safeguarding.mail import SmtpMailer
 from bot.safeguarding.notify import AlertNotifier
+from bot.safeguarding.wiring import build_safeguarding
 from channels.base import Sent
 from storage.tables_safeguarding import SafeguardingAlert
 
@@ -211,3 +214,22 @@ def test_duty_settings_are_checked_without_repeating_the_address() -> None:
 def test_no_duty_contacts_means_nothing_to_send() -> None:
     config = DutyConfig.from_settings(DutySettings())
     assert (config.emails, config.messages, config.smtp) == ((), [], None)
+
+
+async def test_wired_up_an_urgent_message_reaches_the_duty_inbox_by_itself(parts, smtp, clock) -> None:
+    inbox, port = smtp
+    duty = DutySettings(public_url="https://said.example.org", duty_emails=DUTY_EMAIL, smtp_host="127.0.0.1",
+                        smtp_port=port, smtp_security="none")
+    wired = build_safeguarding(parts.settings, parts, duty=duty, clock=clock)
+    loop = asyncio.create_task(wired.notifier.run_on_kick())
+    try:
+        await Texter(parts, clock).send(WORDS)
+        for _ in range(100):
+            if inbox.envelopes:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        loop.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await loop  # a tick still holding a connection must finish before the database is closed
+    assert len(inbox.envelopes) == 1, "kicked by the service, with no scheduler running"
