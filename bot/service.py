@@ -26,6 +26,7 @@ from bot.engine.events import (
     FeedbackGiven,
     ForgetConfirmed,
     LanguageChosen,
+    LoopAnswered,
     RiskDetected,
     Started,
     Stopped,
@@ -39,6 +40,7 @@ from bot.packs.library import PackLibrary, Symbols, SystemTexts
 from bot.safeguarding import alerts
 from bot.safeguarding.loading import Safeguarding, shipped_safeguarding
 from bot.wire import reply_from_dict, reply_to_dict
+from storage.loop_records import LoopQuestion
 from storage.privacy import AddressError, short
 from storage.store import DuplicateInbound, StorageUnavailable, Store
 
@@ -83,7 +85,7 @@ class ConversationService:
     def library(self) -> PackLibrary:
         return self.prompts.library
 
-    def context(self, now: datetime | None = None) -> Context:
+    def context(self, now: datetime | None = None, loop_question: LoopQuestion | None = None) -> Context:
         return Context(
             now=now or self._clock(),
             library=self.prompts.library,
@@ -95,6 +97,7 @@ class ConversationService:
             expiry=self.expiry,
             service_name=self.service_name,
             safeguarding=self.prompts.safeguarding,
+            loop_question=loop_question,
         )
 
     async def menu(self, language: str | None = None) -> Reply:
@@ -155,7 +158,8 @@ class ConversationService:
             conversation.stopped = person.stopped
             if conversation.language is None and person.language:
                 conversation.language = person.language
-            step = engine.handle(conversation, message, self.context(message.received_at))
+            loop_question = await uow.loop_question(person.id, message.received_at)
+            step = engine.handle(conversation, message, self.context(message.received_at, loop_question))
             forgotten = await self._apply(uow, person.id, channel, step.conversation, step.events)
             if not forgotten:
                 await uow.save_conversation(person.id, step.conversation.to_dict(), step.conversation.language)
@@ -207,6 +211,10 @@ class ConversationService:
                     await uow.set_stopped(participant_id, False)
                 case LanguageChosen():
                     pass  # saved with the conversation below
+                case LoopAnswered():
+                    await uow.answer_loop_question(
+                        event.contact_id, event.answer, event.words, channel=channel.value, language=language
+                    )
                 case ForgetConfirmed():
                     await uow.forget(participant_id)
                     return True

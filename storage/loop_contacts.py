@@ -352,17 +352,15 @@ async def answer(
 
 async def followup_progress(conn: AsyncConnection, action_id: int) -> tuple[dict[str, int], dict[str, int], int]:
     """(outbox status -> people, answer -> people, "tell us more" messages) for one action."""
-    statuses = dict(
-        (
-            await conn.execute(
-                select(func.coalesce(_O.status, literal("finished", String())), func.count())
-                .select_from(_C)
-                .outerjoin(_O, _O.id == _C.outbox_id)
-                .where(_C.action_id == action_id)
-                .group_by(func.coalesce(_O.status, literal("finished", String())))
-            )
-        ).all()
+    rows = await conn.execute(
+        select(_O.status, func.count())
+        .select_from(_C)
+        .outerjoin(_O, _O.id == _C.outbox_id)
+        .where(_C.action_id == action_id)
+        .group_by(_O.status)
     )
+    # No outbox row any more: sent long ago and purged, or the person was forgotten.
+    statuses = {status or "finished": int(n) for status, n in rows}
     answers = dict(
         (
             await conn.execute(
@@ -375,7 +373,7 @@ async def followup_progress(conn: AsyncConnection, action_id: int) -> tuple[dict
     words = int(
         await conn.scalar(select(func.count()).where(_C.action_id == action_id, _C.feedback_id.is_not(None))) or 0
     )
-    return {k: int(v) for k, v in statuses.items()}, {k: int(v) for k, v in answers.items()}, words
+    return statuses, {k: int(v) for k, v in answers.items()}, words
 
 
 def invitation_answers() -> Any:

@@ -8,8 +8,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage import inbound, outbox, participants, responses
+from storage import inbound, loop_contacts, outbox, participants, responses
 from storage.errors import translating
+from storage.loop_records import LoopQuestion
 from storage.privacy import Keys, Vault, normalise_address, pseudonym_of_normalised
 from storage.records import ParticipantRecord
 
@@ -167,6 +168,22 @@ class UnitOfWork:
         """Store a general message (scrubbed) or a note that media was sent. Returns the feedback id."""
         return await responses.add_feedback(
             self._conn, participant_id, channel, language, text, media, pack_id, self._clock()
+        )
+
+    # "You said, we did": the one-tap questions we sent, and their answers
+
+    @translating
+    async def loop_question(self, participant_id: int, now: datetime) -> LoopQuestion | None:
+        """The last "Was this helpful?" or invitation that reached this person lately, answered or not."""
+        return await loop_contacts.open_question(self._conn, participant_id, now)
+
+    @translating
+    async def answer_loop_question(
+        self, contact_id: int, answer: str, words: str | None, *, channel: str, language: str
+    ) -> None:
+        """Store the answer; "tell us more" words are kept (scrubbed) as a general message."""
+        await loop_contacts.answer(
+            self._conn, contact_id, answer, words, channel=channel, language=language, now=self._clock()
         )
 
     # Outbox

@@ -11,6 +11,7 @@ from bot.packs.library import PackLibrary
 from bot.packs.symbols import Symbols
 from bot.packs.texts import SystemTexts
 from bot.safeguarding.loading import Safeguarding, shipped_safeguarding
+from storage.loop_records import LoopQuestion
 
 
 @dataclass(frozen=True)
@@ -28,3 +29,5 @@ class Context:
     service_name: str = "the team"  # who runs the service, named in HELP (setting SAID_SERVICE_NAME)
     # Risk phrase lists and signposting; the shipped ones unless the host passes a deployment's own.
     safeguarding: Safeguarding = field(default_factory=shipped_safeguarding)
+    # The last "You said, we did" question sent to this person ("Was this helpful?", an invitation).
+    loop_question: LoopQuestion | None = None

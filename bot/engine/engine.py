@@ -5,6 +5,7 @@ The order of checks is the order of importance:
 2. a message that shows risk gets help first (`risk`), and so do SUPPORT and CALL ME, even while stopped;
    then the answer to "carry on?" or to a call-back question;
 3. STOP always works; while stopped only START (and FORGET ME) do anything;
+   then a tap or reply answering a "You said, we did" message (`bot.loop.reply`);
 4. an answer to a side question (the menu, the language list, "delete your details?");
 5. other commands, a language switch, a start keyword or a pack picked from the menu;
 6. otherwise an answer to the consent question or the current question, or, outside a pack,
@@ -24,6 +25,7 @@ from bot.engine.feedback import LONGEST_FEEDBACK, keep_feedback, media_names
 from bot.engine.state import Awaiting, Conversation, Stage
 from bot.engine.turn import Step, Turn
 from bot.engine.walk import abandon, answer_consent, answer_question, show_current, start_pack
+from bot.loop import reply as loop_reply
 from bot.messages import Inbound, Reply, Say
 from bot.packs.folding import clean, fold
 from bot.packs.model import Kind, Pack
@@ -56,7 +58,9 @@ def handle(conversation: Conversation, message: Inbound, ctx: Context) -> Step:
         pass
     elif turn.conversation.stopped:
         _while_stopped(turn, text, command)
-    elif turn.conversation.awaiting is not None and _side_answer(turn, text):
+    elif loop_reply.answer(turn, text, command) or (
+        turn.conversation.awaiting is not None and _side_answer(turn, text)
+    ):
         pass
     elif command is not None:
         commands.run(turn, command)

@@ -102,7 +102,17 @@ class CallbackRequested:
     phone: str | None = field(default=None, repr=False)
 
 
+@dataclass(frozen=True, slots=True)
+class LoopAnswered:
+    """An answer to a "You said, we did" question (bot/loop/reply.py): up, down or more to "Was this
+    helpful?", yes or no to an invitation. `words` is "tell us more", not yet scrubbed."""
+
+    contact_id: int
+    answer: str
+    words: str | None = None
+
+
 Event = (
     SubmissionStarted | AnswerGiven | AnswerWithdrawn | SubmissionFinished | FeedbackGiven | ConsentGiven
-    | Stopped | Started | ForgetConfirmed | LanguageChosen | RiskDetected | CallbackRequested
+    | Stopped | Started | ForgetConfirmed | LanguageChosen | RiskDetected | CallbackRequested | LoopAnswered
 )

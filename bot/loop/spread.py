@@ -31,7 +31,8 @@ def send_runs(now: datetime, count: int, *, rate: float | None, quiet: QuietHour
     left = count
     while left > 0:
         end = next_quiet_start(quiet, start)
-        room = left if end is None else math.ceil((end - start).total_seconds() / every)
+        # Rows k = 0, 1, … go at start + k·every while that is before `end` (less a hair for float error).
+        room = left if end is None else math.ceil((end - start).total_seconds() / every - 1e-6)
         if room >= left or end is None or len(runs) == MOST_RUNS - 1:
             runs.append(SendRun(start, left, every))
             break

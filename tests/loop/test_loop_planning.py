@@ -6,7 +6,7 @@ import asyncio
 from datetime import date
 
 import pytest
-from conftest import STAFF
+from loop_kit import STAFF
 from sqlalchemy import func, select
 
 from bot.loop.loop import LoopProblem
@@ -36,7 +36,10 @@ async def _theme_with_people(world, people) -> tuple[int, dict[str, int]]:
 async def _action(world, theme_ids: list[int], **changes) -> int:
     fields = {
         "you_said": {"en": "The wait for a first visit was too long.", "cy": "Roedd yr aros yn rhy hir."},
-        "we_did": {"en": "We added more visits on Saturdays.", "cy": "Rydyn ni wedi ychwanegu ymweliadau ar ddydd Sadwrn."},
+        "we_did": {
+            "en": "We added more visits on Saturdays.",
+            "cy": "Rydyn ni wedi ychwanegu ymweliadau ar ddydd Sadwrn.",
+        },
         "status": "done",
         "symbol": "clock",
         "happened_on": date(2026, 11, 2),
