@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from storage.models import Consent, JSONValue, OutboxMessage, Participant, Submission, VaultEntry
 from storage.sql import is_postgres
 from storage.staff_records import BroadcastRecord, PlanResult
-from storage.tables_staff import AUDIENCES, Broadcast, BroadcastSend, StaffUser
+from storage.tables_staff import AUDIENCES, Broadcast, StaffUser
 from storage.types import UTCDateTime
 
 _O = OutboxMessage
@@ -143,6 +143,11 @@ async def plan(
     reached = int(await conn.scalar(select(func.count()).where(*base)) or 0) if channels else 0
     where = [*base, _P.id.not_in(_over_cap(window))]
     languages: dict[str, int] = {}
+    per_channel: dict[str, int] = {}
+    low: int | None = None
+    high: int | None = None
+    # SQLite: this transaction holds the only write lock (BEGIN IMMEDIATE), so every outbox id above
+    # `before` is one of ours. PostgreSQL counts the new rows as it inserts them (below).
     before = None if is_postgres(conn) else int(await conn.scalar(select(func.coalesce(func.max(_O.id), 0))) or 0)
     for language, payload_messages in messages.items() if channels else ():
         payload = {"messages": payload_messages, "broadcast_id": broadcast_id}
@@ -165,52 +170,67 @@ async def plan(
         ]
         queued = insert(_O).from_select(columns, rows)
         if before is None:
-            # PostgreSQL: link the new rows in the same statement, however many other writers there are.
-            added = queued.returning(_O.id).cte("added")
-            done = await conn.execute(
-                insert(BroadcastSend).from_select(
-                    ["outbox_id", "broadcast_id"], select(added.c.id, literal(broadcast_id))
-                )
+            added = queued.returning(_O.id, _O.channel).cte("added")
+            summary = select(added.c.channel, func.count(), func.min(added.c.id), func.max(added.c.id)).group_by(
+                added.c.channel
             )
+            found = (await conn.execute(summary)).all()
         else:
-            done = await conn.execute(queued)
-        languages[language] = int(done.rowcount or 0)
-    if before is not None:
-        # SQLite: this transaction holds the only write lock (BEGIN IMMEDIATE), so every outbox id above
-        # `before` is one of ours.
-        await conn.execute(
-            insert(BroadcastSend).from_select(
-                ["outbox_id", "broadcast_id"],
-                select(_O.id, literal(broadcast_id)).where(_O.id > before, _O.kind == "broadcast"),
-            )
-        )
-    per_channel = await _queued_per_channel(conn, broadcast_id)
+            await conn.execute(queued)
+            found = []
+        languages[language] = sum(int(n) for _, n, _, _ in found)
+        for channel, n, first, last in found:
+            per_channel[channel] = per_channel.get(channel, 0) + int(n)
+            low = first if low is None else min(low, first)
+            high = last if high is None else max(high, last)
+    if before is not None and channels:
+        ours = [_O.id > before, _O.kind == "broadcast"]
+        summary = select(_O.channel, func.count(), func.min(_O.id), func.max(_O.id)).where(*ours).group_by(_O.channel)
+        for channel, n, first, last in (await conn.execute(summary)).all():
+            per_channel[channel] = int(n)
+            low = first if low is None else min(low, first)
+            high = last if high is None else max(high, last)
+        languages = {}  # one count for all languages is all SQLite's cheap path knows
     total = sum(per_channel.values())
     await conn.execute(
         update(Broadcast)
         .where(Broadcast.id == broadcast_id)
-        .values(recipients=total, over_cap=max(reached - total, 0), planned_at=now, updated_at=now)
+        .values(
+            recipients=total,
+            over_cap=max(reached - total, 0),
+            planned_at=now,
+            updated_at=now,
+            first_outbox_id=low,
+            last_outbox_id=high,
+        )
     )
     return PlanResult(broadcast_id, per_channel, max(reached - total, 0), languages)
 
 
-async def _queued_per_channel(conn: AsyncConnection, broadcast_id: int) -> dict[str, int]:
-    rows = await conn.execute(
-        select(_O.channel, func.count())
-        .join(BroadcastSend, BroadcastSend.outbox_id == _O.id)
-        .where(BroadcastSend.broadcast_id == broadcast_id)
-        .group_by(_O.channel)
-    )
-    return {channel: int(n) for channel, n in rows}
+async def _rows_of(conn: AsyncConnection, broadcast_id: int) -> list[Any] | None:
+    """WHERE conditions for this broadcast's outbox rows; None when it queued none."""
+    bounds = (
+        await conn.execute(
+            select(Broadcast.first_outbox_id, Broadcast.last_outbox_id).where(Broadcast.id == broadcast_id)
+        )
+    ).first()
+    if bounds is None or bounds.first_outbox_id is None:
+        return None
+    # The primary key range narrows the scan; the payload check leaves out other rows written meanwhile.
+    return [
+        _O.id.between(bounds.first_outbox_id, bounds.last_outbox_id),
+        _O.kind == "broadcast",
+        _O.payload["broadcast_id"].as_integer() == broadcast_id,
+    ]
 
 
 async def progress(conn: AsyncConnection, broadcast_id: int) -> dict[str, dict[str, int]]:
     """channel -> outbox status -> rows, for one broadcast."""
+    where = await _rows_of(conn, broadcast_id)
+    if where is None:
+        return {}
     rows = await conn.execute(
-        select(_O.channel, _O.status, func.count())
-        .join(BroadcastSend, BroadcastSend.outbox_id == _O.id)
-        .where(BroadcastSend.broadcast_id == broadcast_id)
-        .group_by(_O.channel, _O.status)
+        select(_O.channel, _O.status, func.count()).where(*where).group_by(_O.channel, _O.status)
     )
     found: dict[str, dict[str, int]] = {}
     for channel, status, n in rows:
@@ -220,10 +240,12 @@ async def progress(conn: AsyncConnection, broadcast_id: int) -> dict[str, dict[s
 
 async def stop_remaining(conn: AsyncConnection, broadcast_id: int, now: datetime) -> int:
     """Cancel this broadcast's rows that have not been picked up for sending yet."""
-    mine = select(BroadcastSend.outbox_id).where(BroadcastSend.broadcast_id == broadcast_id)
+    where = await _rows_of(conn, broadcast_id)
+    if where is None:
+        return 0
     done = await conn.execute(
         update(_O)
-        .where(_O.id.in_(mine), _O.status == "pending")
+        .where(*where, _O.status == "pending")
         .values(status="cancelled", last_error="stopped by staff", status_changed_at=now)
     )
     return int(done.rowcount or 0)

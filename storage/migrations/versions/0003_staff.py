@@ -126,6 +126,8 @@ def upgrade() -> None:
         _ts("planned_at", nullable=True),
         sa.Column("recipients", sa.Integer(), nullable=True),
         sa.Column("over_cap", sa.Integer(), nullable=True),
+        sa.Column("first_outbox_id", sa.Integer(), nullable=True),
+        sa.Column("last_outbox_id", sa.Integer(), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_broadcasts"),
         sa.ForeignKeyConstraint(
             ["created_by"], ["staff_users.id"], ondelete="SET NULL", name="fk_broadcasts_created_by_staff_users"
@@ -138,27 +140,9 @@ def upgrade() -> None:
     )
     op.create_index("ix_broadcasts_status_send_at", "broadcasts", ["status", "send_at"])
 
-    op.create_table(
-        "broadcast_sends",
-        sa.Column("outbox_id", sa.Integer(), nullable=False),
-        sa.Column("broadcast_id", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("outbox_id", name="pk_broadcast_sends"),
-        sa.ForeignKeyConstraint(
-            ["outbox_id"], ["outbox.id"], ondelete="CASCADE", name="fk_broadcast_sends_outbox_id_outbox"
-        ),
-        sa.ForeignKeyConstraint(
-            ["broadcast_id"],
-            ["broadcasts.id"],
-            ondelete="CASCADE",
-            name="fk_broadcast_sends_broadcast_id_broadcasts",
-        ),
-    )
-    op.create_index("ix_broadcast_sends_broadcast_id", "broadcast_sends", ["broadcast_id"])
-
 
 def downgrade() -> None:
     for table in (
-        "broadcast_sends",
         "broadcasts",
         "comment_tags",
         "audit_log",
