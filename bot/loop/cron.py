@@ -36,7 +36,6 @@ def trigger(expression: str, zone: ZoneInfo) -> CronTrigger:
             if name not in FIELDS or not value:
                 raise CronProblem(f"'{part}' is not a schedule field; use {', '.join(FIELDS)} like hour=10")
             fields[name] = value
-        fields.setdefault("second", "0")
         return CronTrigger(timezone=zone, **fields)  # type: ignore[arg-type]
     except CronProblem:
         raise

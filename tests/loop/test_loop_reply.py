@@ -32,7 +32,7 @@ def followup(**changes) -> LoopQuestion:
 
 def invitation(**changes) -> LoopQuestion:
     return LoopQuestion(**({"contact_id": 9, "kind": "invitation", "language": "en", "asked_at": ASKED,
-                            "answer": None, "next_step": "Please phone Sam on 01632 960123 on a weekday."}
+                            "answer": None, "next_step": "Please phone Sam on 01632 960123 from Monday to Friday."}
                            | changes))
 
 
@@ -134,7 +134,7 @@ def test_a_tap_from_another_question_is_not_a_followup_answer():
 def test_yes_to_an_invitation_gives_the_next_step(typed):
     result = step(typed, question=invitation())
     assert loop_events(result) == [LoopAnswered(9, "yes")]
-    assert "Please phone Sam on 01632 960123 on a weekday." in [m.text for m in result.reply.messages
+    assert "Please phone Sam on 01632 960123 from Monday to Friday." in [m.text for m in result.reply.messages
                                                                if isinstance(m, Say)]
 
 
