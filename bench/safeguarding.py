@@ -2,7 +2,8 @@
 
 Quality, on two sets of messages with the level a safeguarding lead would expect:
 - tests/safeguarding/cases.yaml, the table the tests hold the lists to (the lists were tuned on it);
-- bench/safeguarding_holdout.yaml, written afterwards and never used for tuning.
+- bench/safeguarding_review1/2/3.yaml, held-out sets each since used for a review of the lists;
+- bench/safeguarding_holdout.yaml, written after the third review and never used for tuning.
 For each: urgent recall (read as urgent), concern recall (read as concern or urgent), urgent messages
 read as less than urgent, and false positives (harmless messages flagged at any level).
 
@@ -26,6 +27,9 @@ from bot.safeguarding.loading import shipped_safeguarding
 ROOT = Path(__file__).resolve().parents[1]
 SETS = {
     "cases": ROOT / "tests" / "safeguarding" / "cases.yaml",
+    "review1": ROOT / "bench" / "safeguarding_review1.yaml",
+    "review2": ROOT / "bench" / "safeguarding_review2.yaml",
+    "review3": ROOT / "bench" / "safeguarding_review3.yaml",
     "holdout": ROOT / "bench" / "safeguarding_holdout.yaml",
 }
 
@@ -41,6 +45,8 @@ def quality(path: Path) -> dict[str, Any]:
     return {
         "messages": sum(len(v) for v in levels.values()),
         "urgent_recall": sum(lv is Level.URGENT for lv in urgent) / max(len(urgent), 1),
+        # Urgent messages flagged at any level: these still get signposting and reach the duty team.
+        "urgent_flagged": sum(lv is not Level.NONE for lv in urgent) / max(len(urgent), 1),
         "concern_recall": sum(lv is not Level.NONE for lv in concern) / max(len(concern), 1),
         "false_positive_rate": len(flagged) / max(len(none), 1),
         "missed": misses,

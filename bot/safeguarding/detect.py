@@ -8,7 +8,8 @@
 
 Every language's list is tried on every message (a person writing in Welsh may still use English).
 A phrase matches word by word in squeezed form; a word of five or more letters may have one typo (two
-from nine letters) if it starts with the right letter, unless the phrase is listed as `exact`. Phrases
+from nine letters) if it starts with the right letter, and a four-letter word two neighbouring letters
+swapped ("wnat"), unless the phrase is listed as `exact`. Phrases
 also match written together or split ("killmyself", "kill my self"). Patterns are regular expressions
 over the clause's words.
 
@@ -34,6 +35,7 @@ from bot.safeguarding.normalise import Clause, split_clauses, squeeze
 log = logging.getLogger("said.safeguarding")
 
 FUZZY_FROM = 5  # letters; shorter words must be spelled right ("kil" is squeezed "kill", but "hill" is not)
+SWAPPED_FROM = 4  # letters; from here two letters swapped are forgiven ("wnat" for "want", never "what")
 TWO_TYPOS_FROM = 9
 LONGEST_GLUE = 4  # words a phrase may be split into, or glued from
 PATTERN_TIMEOUT = 0.05  # seconds; a badly written pattern must not hold up a reply
@@ -62,7 +64,7 @@ class _Matcher:
                 if len(phrase.glued) >= FUZZY_FROM:
                     self._glued.setdefault(phrase.glued, []).append((phrase, entry))
                 if phrase.fuzzy:
-                    fuzzy_words.update(w for w in phrase.squeezed if len(w) >= FUZZY_FROM)
+                    fuzzy_words.update(w for w in phrase.squeezed if len(w) >= SWAPPED_FROM)
         self._fuzzy_words = sorted(fuzzy_words)
         self._glued_prefixes = {glued[:n] for glued in self._glued for n in range(1, len(glued) + 1)}
         self._near_cache: dict[str, frozenset[str]] = {}
@@ -72,14 +74,20 @@ class _Matcher:
 
     def _near(self, word: str) -> frozenset[str]:
         """Phrase words `word` may be a typo of (remembered: the same words come up again and again)."""
-        if len(word) < FUZZY_FROM - 1:
+        if len(word) < SWAPPED_FROM:
             return frozenset()
         known = self._near_cache.get(word)
         if known is not None:
             return known
         found = set()
         for candidate in self._fuzzy_by_first.get(word[0], ()):
-            allowed = 2 if min(len(candidate), len(word)) >= TWO_TYPOS_FROM else 1
+            shorter = min(len(candidate), len(word))
+            if shorter < FUZZY_FROM:
+                # Short words: only two neighbouring letters swapped, the commonest typo that makes no other word.
+                if sorted(candidate) == sorted(word) and OSA.distance(word, candidate) == 1:
+                    found.add(candidate)
+                continue
+            allowed = 2 if shorter >= TWO_TYPOS_FROM else 1
             if abs(len(candidate) - len(word)) <= allowed and OSA.distance(word, candidate) <= allowed:
                 found.add(candidate)
         if len(self._near_cache) >= NEAR_CACHE:
@@ -128,6 +136,16 @@ class _Matcher:
         return found
 
 
+def _covered(span: _Span, spans: Sequence[_Span]) -> bool:
+    """Whether a longer match of another rule, at least as serious, holds this one."""
+    level = span.entry.level or Level.NONE
+    return any(
+        other.entry is not span.entry and other.start <= span.start and span.end <= other.end
+        and other.end - other.start > span.end - span.start and (other.entry.level or Level.NONE).rank >= level.rank
+        for other in spans
+    )
+
+
 class _Language:
     def __init__(self, lists: LanguageList) -> None:
         self.lists = lists
@@ -137,9 +155,13 @@ class _Language:
     def hits(self, split: list[list[str]]) -> Iterable[Hit]:
         for clause in self.lists.read(split):
             idioms = self.harmless.spans(clause)
-            for span in self.rules.spans(clause):
-                if any(i.start <= span.start and span.end <= i.end for i in idioms):
-                    continue
+            spans = [
+                span for span in self.rules.spans(clause)
+                if not any(i.start <= span.start and span.end <= i.end for i in idioms)
+            ]
+            for span in spans:
+                if _covered(span, spans):
+                    continue  # "kill" inside "kill myself": staff see the rule that says more
                 level = span.entry.level
                 assert level is not None  # rules always have one; harmless entries are matched apart
                 negated = self._negated(clause.words, span.start)

@@ -12,16 +12,19 @@ from zoneinfo import ZoneInfo
 
 from ruamel.yaml import YAML
 
+from bot.app import Parts
 from bot.engine.context import Context
 from bot.engine.engine import handle
 from bot.engine.events import Event
 from bot.engine.state import Conversation
 from bot.engine.turn import Step
 from bot.hours import WeeklyHours
-from bot.messages import Ask, Channel, Inbound, Say
+from bot.messages import Ask, Channel, Inbound, Reply, Say
 from bot.packs.library import SHIPPED_PROMPTS, PackLibrary, Symbols, SystemTexts
 from bot.safeguarding.loading import Safeguarding, shipped_safeguarding
 
+SECRET = "safeguarding-test-secret"
+PERSON = "+447700900123"
 LONDON = ZoneInfo("Europe/London")
 TUESDAY_10AM = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
 SATURDAY_10AM = datetime(2025, 3, 8, 10, 0, tzinfo=UTC)
@@ -96,3 +99,28 @@ def first_say(step: Step) -> Say:
     first = step.reply.messages[0]
     assert isinstance(first, Say)
     return first
+
+
+@dataclass
+class Clock:
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += timedelta(**kwargs)
+
+
+class Texter:
+    """One person writing to the real service on a channel."""
+
+    def __init__(self, parts: Parts, clock: Clock, channel: Channel = Channel.SMS, address: str = PERSON) -> None:
+        self.parts, self.clock, self.channel, self.address = parts, clock, channel, address
+        self.count = 0
+
+    async def send(self, text: str = "", choice: str | None = None) -> Reply:
+        self.count += 1
+        message = Inbound(text=text, channel=self.channel, received_at=self.clock.now, choice=choice,
+                          provider_id=f"{self.channel}-{self.address[-4:]}-{self.count}")
+        return await self.parts.service.handle(self.channel, self.address, message)

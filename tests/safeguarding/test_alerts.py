@@ -4,7 +4,7 @@ readable only by a safeguarding lead, whose every reading, acknowledgement, clos
 from __future__ import annotations
 
 import pytest
-from conftest import PERSON, Texter
+from safeguarding_kit import PERSON, Texter
 from sqlalchemy import select
 
 from bot.messages import Channel

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 from argon2 import PasswordHasher
-from conftest import PERSON, SECRET, Clock, Texter
+from safeguarding_kit import PERSON, SECRET, Clock, Texter
 from starlette.applications import Starlette
 
 from bot.app import Parts, build_parts

@@ -7,7 +7,7 @@ import string
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from kit import cases
+from safeguarding_kit import cases
 
 from bot.safeguarding.finding import Level
 from bot.safeguarding.loading import shipped_safeguarding

@@ -7,7 +7,7 @@ and the false-positive rate on harmless messages, including look-alikes such as 
 from __future__ import annotations
 
 import pytest
-from kit import cases
+from safeguarding_kit import cases
 
 from bot.safeguarding.finding import Level
 from bot.safeguarding.loading import shipped_safeguarding

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from kit import SATURDAY_10AM, Person, cases, first_say, last_ask, names, texts_of
+from safeguarding_kit import SATURDAY_10AM, Person, cases, first_say, last_ask, names, texts_of
 
 from bot.engine.events import AnswerGiven, CallbackRequested, FeedbackGiven, RiskDetected, SubmissionFinished
 from bot.messages import Ask, Channel, Say

@@ -12,7 +12,7 @@ from email import message_from_bytes
 
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import PERSON, Texter
+from safeguarding_kit import PERSON, Texter
 from sqlalchemy import select
 
 from bot.dispatcher import Dispatcher
