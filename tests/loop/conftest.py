@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
+from browser.kit import browser, live_app, new_page  # noqa: F401  (fixtures for the browser tests here)
 from loop_kit import FakeTelegram, FakeTwilio, LoopWorld, Seeder, loop_world
 
 
@@ -53,3 +54,7 @@ def make_world(database, fakes, tmp_path):
 @pytest.fixture
 def people(world: LoopWorld) -> Seeder:
     return Seeder(world)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: drives headless Chromium (skips without it locally)")

@@ -1,9 +1,6 @@
-"""Helpers for the "You said, we did" tests: the whole service with SMS (fake Twilio) and Telegram (fake Bot API),
-the `Loop` on the same database, a clock the test moves, and helpers to seed people quickly.
-
-`world`      a LoopWorld at Tuesday 24 November 2026, noon in London (office hours, not quiet hours).
-`make_world` `async with make_world(quiet_hours="21:00-08:00", at=datetime(...)) as world:` for others.
-`people`     a Seeder: people who answered, with consents, straight through the storage API (fast).
+"""Helpers for the "You said, we did" tests (fixtures in conftest.py): the whole service with SMS (fake Twilio)
+and Telegram (fake Bot API), the `Loop` on the same database, a clock the test moves, and a `Seeder` that
+adds people who answered, with consents, straight through the storage API (fast).
 
 httpx's ASGI transport runs the app in the test's own event loop, where the database's connections live.
 The SMS rate is set high so a batch is not held back in real time by the fake clock; spreading and
