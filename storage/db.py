@@ -10,8 +10,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event, text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from storage.errors import translated
@@ -41,8 +41,20 @@ class Database:
         self.reader: AsyncEngine = self.engine.execution_options(**{READ_ONLY: True})
         self.write_wait = sqlite_busy_timeout
         self._write_lock: asyncio.Lock | None = None
+        # SQLite only: a synchronous engine on the same file for `storage.inline` (see there for why).
+        self.inline: Engine | None = None
+        self.inline_reader: Engine | None = None
         if self.is_sqlite:
-            _tune_sqlite(self.engine, busy_timeout_ms=int(sqlite_busy_timeout * 1000))
+            _tune_sqlite(self.engine.sync_engine, busy_timeout_ms=int(sqlite_busy_timeout * 1000))
+            self.inline = create_engine(
+                self.url.set(drivername="sqlite+pysqlite"),
+                hide_parameters=True,
+                echo=echo,
+                # One coroutine uses a pooled connection at a time, from whichever thread runs the loop.
+                connect_args={"check_same_thread": False},
+            )
+            _tune_sqlite(self.inline, busy_timeout_ms=int(sqlite_busy_timeout * 1000))
+            self.inline_reader = self.inline.execution_options(**{READ_ONLY: True})
 
     def __repr__(self) -> str:
         return f"Database({self.url.render_as_string(hide_password=True)!r})"
@@ -104,6 +116,8 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self.inline is not None:
+            self.inline.dispose()
 
     def _create_sqlite_folder(self) -> None:
         database = self.url.database
@@ -125,8 +139,8 @@ def _sqlite_foreign_keys(connection: Connection, enabled: bool) -> None:
     cursor.close()
 
 
-def _tune_sqlite(engine: AsyncEngine, *, busy_timeout_ms: int) -> None:
-    @event.listens_for(engine.sync_engine, "connect")
+def _tune_sqlite(engine: Engine, *, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy emit BEGIN itself (below) instead of the driver's lazy, deferred one.
         dbapi_connection.isolation_level = None
@@ -137,7 +151,7 @@ def _tune_sqlite(engine: AsyncEngine, *, busy_timeout_ms: int) -> None:
         cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         # BEGIN IMMEDIATE takes the write lock up front. With a deferred BEGIN, two transactions that
         # read and then write can deadlock on lock upgrade, which busy_timeout cannot resolve.

@@ -117,13 +117,16 @@ async def _keep_address(
     expires_at: datetime | None,
     now: datetime,
 ) -> None:
-    sealed = await conn.scalar(select(VaultEntry.sealed).where(VaultEntry.participant_id == participant_id))
+    # One statement in the usual case (this is on every message's path): extend the expiry and read
+    # back what is sealed; only a missing or different entry needs a second statement.
+    refreshed = (
+        update(VaultEntry)
+        .where(VaultEntry.participant_id == participant_id)
+        .values(expires_at=expires_at)
+        .returning(VaultEntry.sealed)
+    )
+    sealed = (await conn.execute(refreshed)).scalar()
     if sealed is not None and _opens_to(vault, sealed, address):
-        await conn.execute(
-            update(VaultEntry)
-            .where(VaultEntry.participant_id == participant_id)
-            .values(expires_at=expires_at)
-        )
         return
     # Missing (purged, or new), sealed under an old key, or the address changed form: seal it afresh.
     fresh = upsert_insert(conn, VaultEntry).values(

@@ -16,13 +16,14 @@ import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import outbox, participants, ratelimit, retention, web_sessions
 from storage.db import Database
 from storage.errors import DuplicateInbound, StorageUnavailable, translated
+from storage.inline import InlineConnection
 from storage.privacy import Keys, Vault
 from storage.records import OutboxItem, WebSessionRecord
 from storage.unit import UnitOfWork
@@ -69,18 +70,24 @@ class Store:
     @asynccontextmanager
     async def _transaction(self, *, read_only: bool = False) -> AsyncIterator[AsyncConnection]:
         if read_only:
-            async with self._connection(self.database.reader) as conn:
+            async with self._connection(read_only=True) as conn:
                 yield conn
             return
         async with contextlib.AsyncExitStack() as stack:
             with translated():  # waiting too long for our turn is the same as a busy database
                 await stack.enter_async_context(self.database.writing())
-            yield await stack.enter_async_context(self._connection(self.database.engine))
+            yield await stack.enter_async_context(self._connection(read_only=False))
 
     @asynccontextmanager
-    async def _connection(self, engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    async def _connection(self, *, read_only: bool) -> AsyncIterator[AsyncConnection]:
+        database = self.database
         with translated():
-            conn = await engine.connect()
+            if database.inline is not None and database.inline_reader is not None:
+                # SQLite: statements run inline (storage/inline.py says why); same interface.
+                inline = InlineConnection.connect(database.inline_reader if read_only else database.inline)
+                conn = cast(AsyncConnection, inline)
+            else:
+                conn = await (database.reader if read_only else database.engine).connect()
         try:
             with translated():
                 await conn.begin()
