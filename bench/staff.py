@@ -3,6 +3,7 @@
 `run_results`: a pack with 1,000,000 answers (200,000 submissions over a year, five questions each), then
 the results page rendered through the real app (queries, suppression, charts, template) by a signed-in
 member; the time is the median of five renders after one warm-up. Target: under 1 s on PostgreSQL.
+One question's month-by-month page (its own query) is timed too.
 
 `run_broadcast_plan`: 100,000 people who said yes to updates, and a broadcast planned to all of them in
 one transaction (INSERT … SELECT). Target: under 10 s. Memory is Python's peak allocation during
@@ -97,6 +98,16 @@ async def _answers(database: Any, submissions: int) -> int:
     return answered
 
 
+async def _analyze(database: Any) -> None:
+    """Refresh the planner's statistics, as autovacuum does after a bulk load, so the plans are the ones a
+    running service gets (with stale statistics PostgreSQL sorts a million rows instead of hashing)."""
+    from sqlalchemy import text
+
+    async with database.engine.connect() as conn:
+        await conn.execute(text("ANALYZE"))
+        await conn.commit()
+
+
 async def run_results(database_url: str, submissions: int = 200_000) -> dict[str, float]:
     settings, parts = _parts(database_url)
     await parts.database.migrate()
@@ -104,6 +115,7 @@ async def run_results(database_url: str, submissions: int = 200_000) -> dict[str
         loaded = time.perf_counter()
         answers = await _answers(parts.database, submissions)
         loaded = time.perf_counter() - loaded
+        await _analyze(parts.database)
         console = _console(settings, parts)
         password = "bench passphrase for the console"
         await console.store.create_account("bench@example.org", await console.passwords.hash(password), "staff",
@@ -123,9 +135,16 @@ async def run_results(database_url: str, submissions: int = 200_000) -> dict[str
                 page = await http.get("/staff/results/demo")
                 timings.append(time.perf_counter() - start)
                 assert page.status_code == 200, page.text[:500]
+            trend = []
+            for _ in range(3):
+                start = time.perf_counter()
+                page = await http.get("/staff/results/demo/trend/overall")
+                trend.append(time.perf_counter() - start)
+                assert page.status_code == 200, page.text[:500]
         return {"answers": answers, "load_s": round(loaded, 1),
                 "render_median_s": round(statistics.median(timings[1:]), 3),
-                "render_max_s": round(max(timings[1:]), 3), "target_s": 1.0}
+                "render_max_s": round(max(timings[1:]), 3), "target_s": 1.0,
+                "trend_page_median_s": round(statistics.median(trend), 3)}
     finally:
         await parts.database.dispose()
 

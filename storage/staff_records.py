@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,21 +30,33 @@ class AuditEntry:
 
 @dataclass(frozen=True, slots=True)
 class AnswerCount:
-    """How many answers one question got with one value (or number) on one UTC day."""
+    """How many answers one question got with one value (or number, or skip, or written answer).
+
+    `month` is set only by the per-question trend query: "YYYY-MM" in local time on PostgreSQL, in UTC on
+    SQLite (which has no time zone rules; only answers near midnight on the 1st can differ)."""
 
     question_id: str
     value: str
-    day: str  # YYYY-MM-DD, UTC
+    count: int
+    month: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SlotCount:
+    """Submissions started in one local hour of the week, on one channel."""
+
+    weekday: int  # Monday is 0
+    hour: int  # 0 to 23, local time
+    channel: str
     count: int
 
 
 @dataclass(frozen=True, slots=True)
-class HourCount:
-    """Submissions (or messages) started in one UTC hour, on one channel."""
+class TimeCounts:
+    """When submissions started, in local time: per hour of the week and channel, and per week."""
 
-    hour: datetime  # the start of the UTC hour
-    channel: str
-    count: int
+    slots: tuple[SlotCount, ...]
+    weeks: dict[date, int]  # the Monday a local week starts on -> submissions
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,9 +28,9 @@ from storage.staff_records import (
     AuditEntry,
     BroadcastRecord,
     Comment,
-    HourCount,
     PlanResult,
     StaffMember,
+    TimeCounts,
 )
 
 T = TypeVar("T")
@@ -210,11 +210,11 @@ class StaffStore:
     async def answer_counts(self, pack_id: str) -> list[AnswerCount]:
         return await self._read(lambda conn: staff_results.answer_counts(conn, pack_id))
 
-    async def submission_hours(self, pack_id: str) -> list[HourCount]:
-        return await self._read(lambda conn: staff_results.submission_hours(conn, pack_id))
+    async def answer_months(self, pack_id: str, question_id: str, zone: str) -> list[AnswerCount]:
+        return await self._read(lambda conn: staff_results.answer_months(conn, pack_id, question_id, zone))
 
-    async def message_hours(self) -> list[HourCount]:
-        return await self._read(staff_results.message_hours)
+    async def submission_times(self, pack_id: str, zone: str) -> TimeCounts:
+        return await self._read(lambda conn: staff_results.submission_times(conn, pack_id, zone))
 
     # Comments and themes
 

@@ -72,3 +72,13 @@ def line_chart(labels: Sequence[str], figures: Sequence[Figure]) -> str:
     chart.x_labels = list(labels)
     chart.add("People", [f.value if f.shown else None for f in figures])
     return _data_uri(chart)
+
+
+def lines_chart(labels: Sequence[str], series: dict[str, Sequence[Figure]]) -> str:
+    """One line per answer over time, with a legend; hidden figures are gaps."""
+    config = {**_config(), "show_legend": True, "legend_at_bottom": True, "print_values": False}
+    chart = pygal.Line(height=420, x_label_rotation=30, **config)
+    chart.x_labels = list(labels)
+    for name, figures in series.items():
+        chart.add(name, [f.value if f.shown else None for f in figures])
+    return _data_uri(chart)

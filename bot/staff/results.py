@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, time, timedelta
 
 from bot.hours import WeeklyHours
 from bot.packs.model import Kind, Pack, Question
 from bot.staff.suppression import Figure, Suppressed, suppress, suppress_counts
-from storage.staff_records import AnswerCount, HourCount
+from storage.staff_records import AnswerCount, SlotCount, TimeCounts
 from storage.staff_results import SKIPPED, WROTE
 
 CHANNEL_NAMES = {"sms": "SMS", "whatsapp": "WhatsApp", "telegram": "Telegram", "voice": "Phone call", "web": "Web chat"}
@@ -61,7 +60,6 @@ class QuestionResult:
     answers: Table | None  # None for written answers
     skipped: Figure
     written: Figure | None  # written answers, for text questions
-    trend: Grid | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,18 +107,10 @@ def _as_number(value: str) -> float:
         return float("inf")
 
 
-def _month(day: str) -> str:
-    # A UTC day stands for its local month; only answers in the hour around midnight on the 1st can land
-    # in the neighbouring month, which a monthly trend can bear.
-    return day[:7]
-
-
 def question_result(question: Question, counts: list[AnswerCount], threshold: int) -> QuestionResult:
     by_value: dict[str, int] = defaultdict(int)
-    by_month: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for item in counts:
         by_value[item.value] += item.count
-        by_month[_month(item.day)][item.value] += item.count
     skipped = suppress_counts([by_value.get(SKIPPED, 0)], threshold=threshold)[1]
     text = english(question.text)
     if question.kind is Kind.TEXT:
@@ -128,17 +118,28 @@ def question_result(question: Question, counts: list[AnswerCount], threshold: in
         return QuestionResult(question, text, None, skipped, written)
     categories = _categories(question, by_value)
     answers = table(text, ((label, by_value.get(value, 0)) for value, label in categories), threshold)
-    trend = None
-    months = sorted(by_month)
-    if len(months) > 1 and question.kind is not Kind.NUMBER:
-        grid = [[by_month[month].get(value, 0) for value, _ in categories] for month in months]
-        trend = Grid(
-            f"{text}: by month",
-            tuple(_month_name(m) for m in months),
-            tuple(label for _, label in categories),
-            suppress(grid, threshold=threshold),
-        )
-    return QuestionResult(question, text, answers, skipped, None, trend)
+    return QuestionResult(question, text, answers, skipped, None)
+
+
+def has_trend(question: Question) -> bool:
+    return question.kind in (Kind.CHOICE, Kind.SCALE, Kind.YESNO)
+
+
+def question_trend(question: Question, months: list[AnswerCount], threshold: int) -> Grid:
+    """Month by answer, suppressed along every month and every answer (skips left out)."""
+    per: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for item in months:
+        if item.month is not None and item.value not in (SKIPPED, WROTE):
+            per[item.month][item.value] += item.count
+    categories = _categories(question, {value for counts in per.values() for value in counts})
+    ordered = sorted(per)
+    grid = [[per[month].get(value, 0) for value, _ in categories] for month in ordered]
+    return Grid(
+        f"{english(question.text)}: by month",
+        tuple(_month_name(m) for m in ordered),
+        tuple(label for _, label in categories),
+        suppress(grid, threshold=threshold),
+    )
 
 
 def _month_name(month: str) -> str:
@@ -148,10 +149,9 @@ def _month_name(month: str) -> str:
 def pack_result(
     pack: Pack,
     counts: list[AnswerCount],
-    hours: list[HourCount],
+    times: TimeCounts,
     *,
     threshold: int,
-    zone: ZoneInfo,
     office_hours: WeeklyHours,
     today: date,
 ) -> PackResult:
@@ -159,69 +159,71 @@ def pack_result(
     for item in counts:
         per_question[item.question_id].append(item)
     questions = tuple(question_result(q, per_question.get(q.id, []), threshold) for q in pack.questions)
-    total_count = sum(h.count for h in hours)
-    total = suppress_counts([total_count], threshold=threshold)[1]
+    total = suppress_counts([sum(slot.count for slot in times.slots)], threshold=threshold)[1]
     return PackResult(
         pack=pack,
         title=english(pack.title),
         total=total,
         questions=questions,
-        channels=channel_table(hours, threshold),
-        office=office_table(hours, threshold, office_hours),
-        hours=hour_table(hours, threshold, zone),
-        weeks=week_table(hours, threshold, zone, today),
+        channels=channel_table(times.slots, threshold),
+        office=office_table(times.slots, threshold, office_hours),
+        hours=hour_table(times.slots, threshold),
+        weeks=week_table(times.weeks, threshold, today),
     )
 
 
-def channel_table(hours: list[HourCount], threshold: int, title: str = "Answers by channel") -> Table:
+def channel_table(slots: Iterable[SlotCount], threshold: int, title: str = "Answers by channel") -> Table:
     per: dict[str, int] = defaultdict(int)
-    for h in hours:
-        per[h.channel] += h.count
+    for slot in slots:
+        per[slot.channel] += slot.count
     order = [c for c in CHANNEL_NAMES if c in per] + sorted(c for c in per if c not in CHANNEL_NAMES)
     return table(title, ((CHANNEL_NAMES.get(c, c), per[c]) for c in order), threshold)
 
 
-def office_table(hours: list[HourCount], threshold: int, office_hours: WeeklyHours) -> Table:
-    inside = sum(h.count for h in hours if office_hours.is_open(h.hour))
-    outside = sum(h.count for h in hours) - inside
+# A Monday: office hours are wall-clock times on weekdays, so any week will do to ask about one.
+_A_MONDAY = date(2024, 1, 1)
+
+
+def office_table(slots: Iterable[SlotCount], threshold: int, office_hours: WeeklyHours) -> Table:
+    open_at: dict[tuple[int, int], bool] = {}
+    inside = outside = 0
+    for slot in slots:
+        key = (slot.weekday, slot.hour)
+        if key not in open_at:
+            # The middle of the hour, so "09:00-17:00" counts 9 to 5 and an office opening at 09:30
+            # counts that hour as open.
+            moment = datetime.combine(_A_MONDAY + timedelta(days=slot.weekday), time(slot.hour, 30), office_hours.zone)
+            open_at[key] = office_hours.is_open(moment)
+        if open_at[key]:
+            inside += slot.count
+        else:
+            outside += slot.count
     return table("Inside and outside office hours", (("In office hours", inside), ("Outside office hours", outside)),
                  threshold)
 
 
-def hour_table(hours: list[HourCount], threshold: int, zone: ZoneInfo) -> Table:
+def hour_table(slots: Iterable[SlotCount], threshold: int) -> Table:
     per = [0] * 24
-    for h in hours:
-        per[h.hour.astimezone(zone).hour] += h.count
+    for slot in slots:
+        per[slot.hour] += slot.count
     return table("Time of day (local time)", ((f"{n:02d}:00 to {(n + 1) % 24:02d}:00", per[n]) for n in range(24)),
                  threshold)
 
 
-def week_table(hours: list[HourCount], threshold: int, zone: ZoneInfo, today: date) -> Table:
+def week_table(weeks: dict[date, int], threshold: int, today: date) -> Table:
     """Answers per week (weeks start on Monday), the last 26 weeks; anything older in one row, so the rows
     still add up to the total."""
     this_monday = today - timedelta(days=today.weekday())
     first = this_monday - timedelta(weeks=MAX_WEEKS - 1)
-    per: dict[date, int] = defaultdict(int)
-    earlier = 0
-    for h in hours:
-        day = h.hour.astimezone(zone).date()
-        monday = day - timedelta(days=day.weekday())
-        if monday < first:
-            earlier += h.count
-        else:
-            per[monday] += h.count
+    per = {monday: n for monday, n in weeks.items() if monday >= first}
+    earlier = sum(n for monday, n in weeks.items() if monday < first)
     if not per and not earlier:
         return table("Answers each week", (), threshold)
-    start = min(per) if per else this_monday
-    weeks = []
-    monday = start
-    while monday <= max(this_monday, max(per) if per else this_monday):
-        weeks.append((f"Week of {monday.day} {monday:%b %Y}", per.get(monday, 0)))
+    rows = []
+    monday = min(per) if per else this_monday
+    while monday <= max([this_monday, *per]):
+        rows.append((f"Week of {monday.day} {monday:%b %Y}", per.get(monday, 0)))
         monday += timedelta(weeks=1)
     if earlier:
-        weeks.insert(0, (f"Before {first.day} {first:%b %Y}", earlier))
-    return table("Answers each week", weeks, threshold)
-
-
-def utc_today(now: datetime, zone: ZoneInfo) -> date:
-    return now.astimezone(zone).date() if now.tzinfo else now.replace(tzinfo=UTC).astimezone(zone).date()
+        rows.insert(0, (f"Before {first.day} {first:%b %Y}", earlier))
+    return table("Answers each week", rows, threshold)

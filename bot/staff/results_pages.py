@@ -12,7 +12,7 @@ from bot.staff import charts
 from bot.staff.auth import actor_of, console_of, current_staff, requires_role
 from bot.staff.console import StaffConsole
 from bot.staff.exports import to_csv, to_xlsx
-from bot.staff.results import PackResult, Table, english, pack_result
+from bot.staff.results import PackResult, Table, english, has_trend, pack_result, question_trend
 from bot.staff.suppression import suppress_counts
 from storage.staff_records import StaffMember
 
@@ -36,11 +36,12 @@ async def _result(console: StaffConsole, pack_id: str) -> PackResult | None:
     if pack is None:
         return None
     # Two queries side by side, each on its own connection.
-    counts, hours = await asyncio.gather(console.store.answer_counts(pack.id), console.store.submission_hours(pack.id))
+    counts, times = await asyncio.gather(
+        console.store.answer_counts(pack.id), console.store.submission_times(pack.id, console.zone.key)
+    )
     today = console.store.now().astimezone(console.zone).date()
     return pack_result(
-        pack, counts, hours, threshold=console.threshold, zone=console.zone, office_hours=console.office_hours,
-        today=today,
+        pack, counts, times, threshold=console.threshold, office_hours=console.office_hours, today=today
     )
 
 
@@ -63,7 +64,28 @@ async def results(request: Request) -> Response:
         )
     if len(result.weeks.rows) > 1 and _drawable(result.weeks):
         pictures["_weeks"] = charts.line_chart(result.weeks.labels, [r.figure for r in result.weeks.rows])
-    return console.pages.render(request, "results.html", result=result, charts=pictures)
+    return console.pages.render(request, "results.html", result=result, charts=pictures, has_trend=has_trend)
+
+
+@requires_role()
+async def trend(request: Request) -> Response:
+    console = console_of(request)
+    pack = console.packs.get(request.path_params["pack_id"])
+    question = pack.question(request.path_params["question_id"]) if pack else None
+    if pack is None or question is None or not has_trend(question):
+        return console.pages.refused(request, 404, "There is no such question to show month by month.")
+    months = await console.store.answer_months(pack.id, question.id, console.zone.key)
+    grid = question_trend(question, months, console.threshold)
+    picture = None
+    if any(f.shown and f.value for row in grid.table.cells for f in row):
+        picture = charts.lines_chart(
+            grid.row_labels,
+            {label: [row[c] for row in grid.table.cells] for c, label in enumerate(grid.column_labels)},
+        )
+    return console.pages.render(
+        request, "trend.html", grid=grid, picture=picture, question_text=english(question.text),
+        pack_title=english(pack.title), pack_id=pack.id, question_id=question.id,
+    )
 
 
 def _drawable(table: Table) -> bool:

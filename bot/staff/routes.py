@@ -46,6 +46,7 @@ def page_routes() -> list[BaseRoute]:
         Route("/password", signin.password_form, methods=["GET"]),
         Route("/password", signin.change_password, methods=["POST"]),
         Route("/results/{pack_id}", results_pages.results, methods=["GET"]),
+        Route("/results/{pack_id}/trend/{question_id}", results_pages.trend, methods=["GET"]),
         Route("/results/{pack_id}/export.csv", results_pages.export_csv, methods=["GET"]),
         Route("/results/{pack_id}/export.xlsx", results_pages.export_xlsx, methods=["GET"]),
         Route("/comments", comments_pages.comments, methods=["GET"]),

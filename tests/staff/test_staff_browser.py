@@ -268,7 +268,8 @@ def test_every_page_passes_axe_and_an_admin_sees_who_did_what(new_page, site):
     page = new_page()
     sign_in(page, url)
     for path in ("/staff", "/staff/results/demo", "/staff/comments", "/staff/messages", "/staff/broadcasts",
-                 "/staff/broadcasts/new", "/staff/accounts", "/staff/password", "/staff/results/nope"):
+                 "/staff/broadcasts/new", "/staff/accounts", "/staff/password", "/staff/results/nope",
+                 "/staff/results/demo/trend/overall"):
         page.goto(url + path)
         check_page(page, path)
     with page.expect_download() as download:

@@ -147,3 +147,59 @@ async def test_general_messages_are_listed_newest_first(staff_world):
     page = (await staff_world.http.get("/staff/messages")).text
     assert "07700" not in page and "[phone number]" in page
     assert page.index("sent a picture") < page.index("[phone number]")
+
+
+async def test_month_by_month_trend_is_suppressed_along_months_and_answers(staff_world):
+    await seeded(staff_world, good=40, ok=12, poor=3)  # 19 hours apart from 1 Sept: September and October
+    await signed_in(staff_world)
+    results = (await staff_world.http.get("/staff/results/demo")).text
+    assert 'href="/staff/results/demo/trend/overall"' in results
+    assert "/trend/better" not in results  # written answers have no trend
+    page = await staff_world.http.get("/staff/results/demo/trend/overall")
+    assert page.status_code == 200
+    table = re.search(r'<table class="data" id="trend">(.*?)</table>', page.text, re.DOTALL).group(1)
+    months = re.findall(r'<th scope="row">([A-Z][a-z]+ \d{4})</th>', table)
+    assert months == ["November 2026", "December 2026", "January 2027"]
+    cells = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r'<td class="num">(.*?)</td>', table)]
+    assert "3" not in cells and "fewer than 5" in cells
+    assert (await staff_world.http.get("/staff/results/demo/trend/better")).status_code == 404
+    assert (await staff_world.http.get("/staff/results/demo/trend/nope")).status_code == 404
+
+
+async def test_times_are_local_across_the_clock_change_on_every_database(database, keys):
+    from datetime import UTC, date, datetime
+
+    from bot.hours import WeeklyHours
+    from bot.staff.results import hour_table, office_table
+    from storage.staff_store import StaffStore
+
+    class Clock:
+        now = datetime(2026, 7, 1, 8, 30, tzinfo=UTC)
+
+        def __call__(self):
+            return self.now
+
+    clock = Clock()
+    store = Store(database, keys, clock=clock)
+    moments = [
+        datetime(2026, 7, 1, 8, 30, tzinfo=UTC),  # Wednesday 09:30 in summer time: in office hours
+        datetime(2026, 7, 1, 7, 30, tzinfo=UTC),  # Wednesday 08:30 in summer time: before they open
+        datetime(2026, 12, 2, 9, 30, tzinfo=UTC),  # Wednesday 09:30 in winter (UTC): in office hours
+        datetime(2026, 12, 5, 11, 0, tzinfo=UTC),  # Saturday
+    ]
+    n = 0
+    for moment in moments:
+        clock.now = moment
+        for _ in range(5):
+            n += 1
+            async with store.unit() as uow:
+                await uow.start_submission(f"t-{n}", None, "demo", 1, "en", "sms")
+    times = await StaffStore(database).submission_times("demo", "Europe/London")
+    slots = sorted((s.weekday, s.hour, s.count) for s in times.slots)
+    assert slots == [(2, 8, 5), (2, 9, 10), (5, 11, 5)]
+    assert times.weeks == {date(2026, 6, 29): 10, date(2026, 11, 30): 10}
+    office = office_table(times.slots, 5, WeeklyHours.parse("Mon-Fri 09:00-17:00", "Europe/London"))
+    assert [(r.label, r.figure.value) for r in office.rows] == [("In office hours", 10), ("Outside office hours", 10)]
+    hours = hour_table(times.slots, 5)
+    assert {r.label: r.figure.value for r in hours.rows if r.figure.value} == {
+        "08:00 to 09:00": 5, "09:00 to 10:00": 10, "11:00 to 12:00": 5}
