@@ -179,8 +179,12 @@ class FakeTelegram:
         with self._state.lock:
             return list(self._state.chats.get(chat_id, []))
 
+    def said(self, chat_id: int) -> list[ChatMessage]:
+        """The chat's text messages (symbol cards left out)."""
+        return [m for m in self.chat(chat_id) if m.text is not None]
+
     def texts(self, chat_id: int) -> list[str]:
-        return [m.text for m in self.chat(chat_id) if m.text is not None]
+        return [m.text for m in self.said(chat_id) if m.text is not None]
 
     @property
     def webhook(self) -> dict[str, Any]:

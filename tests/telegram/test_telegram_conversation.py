@@ -9,18 +9,19 @@ from storage.models import Feedback, Submission
 async def test_a_whole_pack_by_buttons_from_a_deep_link(world) -> None:
     person = world.person()
     await world.send(person.says("/start waiting_list"))
-    intro, consent = world.fake.chat(person.chat_id)
+    intro, card, consent = world.fake.chat(person.chat_id)
     assert "check-in while you wait" in intro.text and not intro.buttons
+    assert card.photo is not None  # the question's symbol card goes just before it
     assert "Can we ask you 5 short questions?" in consent.text
     assert consent.labels == ["✅ Yes", "❌ No"]
 
     await world.send(person.taps("Yes"))
-    feeling = world.fake.chat(person.chat_id)[-1]
+    feeling = world.fake.said(person.chat_id)[-1]
     assert feeling.text.startswith("💙 How are you feeling today?")
     assert feeling.labels == ["😀 Good", "😐 OK", "🙁 Not good", "❓ I do not know"]
 
     await world.send(person.taps("Good"))
-    would_help = world.fake.chat(person.chat_id)[-1]
+    would_help = world.fake.said(person.chat_id)[-1]
     assert "What would help you while you wait?" in would_help.text and not would_help.buttons
     await world.send(person.says("Someone to talk to after school"))
     await world.send(person.taps("No"))  # news about the wait
@@ -45,7 +46,7 @@ async def test_a_whole_pack_by_buttons_from_a_deep_link(world) -> None:
 async def test_a_tap_is_shown_back_in_words_and_its_keyboard_removed(world) -> None:
     person = world.person()
     await world.send(person.says("/start waiting_list"))
-    consent = world.fake.chat(person.chat_id)[-1]
+    consent = world.fake.said(person.chat_id)[-1]
     await world.send(person.taps("Yes"))
     shown = next(m for m in world.fake.chat(person.chat_id) if m.message_id == consent.message_id)
     assert shown.edited and not shown.buttons
@@ -68,9 +69,9 @@ async def test_a_whole_pack_by_typing(world) -> None:
         ("SKIP", "Thank you. We are here for you."),
     ]
     for text, expected in script:
-        before = len(world.fake.chat(person.chat_id))
+        before = len(world.fake.texts(person.chat_id))
         await world.send(person.says(text))
-        said = "\n".join(m.text or "" for m in world.fake.chat(person.chat_id)[before:])
+        said = "\n".join(world.fake.texts(person.chat_id)[before:])
         assert expected in said, f"after {text!r} the bot said {said!r}"
     answers = await world.answers()
     assert answers["feeling"] == "ok" and answers["would_help"] == "A quiet room"
@@ -80,44 +81,50 @@ async def test_a_whole_pack_by_typing(world) -> None:
 async def test_start_shows_the_packs_and_a_tap_on_one_starts_it(world) -> None:
     person = world.person()
     await world.send(person.says("/start"))
-    menu = world.fake.chat(person.chat_id)[-1]
+    menu = world.fake.said(person.chat_id)[-1]
     titles = [pack.title["en"] for pack in world.parts.service.library.all()]
     assert len(menu.buttons) == len(titles) >= 2
     assert all(any(title in label for label in menu.labels) for title in titles)
     await world.send(person.taps("While you wait"))
-    assert "Can we ask you 5 short questions?" in world.fake.chat(person.chat_id)[-1].text
+    assert "Can we ask you 5 short questions?" in world.fake.texts(person.chat_id)[-1]
 
 
 async def test_a_deep_link_to_a_pack_we_do_not_have_gets_the_welcome_and_the_packs(world) -> None:
     person = world.person()
     await world.send(person.says("/start no_such_pack"))
-    said = world.fake.chat(person.chat_id)
+    said = world.fake.said(person.chat_id)
     assert "Hello." in said[0].text
     assert len(said[-1].buttons) == len(world.parts.service.library.all())
     assert await world.count(Submission) == 0
 
 
 async def test_slash_commands_mirror_the_text_commands(world) -> None:
+    slashes, words = world.person(1001), world.person(2002)
+    for slash, word in [("/start", "START"), ("/help", "HELP"), ("/language@said_test_bot", "LANGUAGE"),
+                        ("/menu", "MENU"), ("/stop", "STOP"), ("/start", "START"), ("/forget", "FORGET ME")]:
+        before = len(world.fake.texts(slashes.chat_id)), len(world.fake.texts(words.chat_id))
+        await world.send(slashes.says(slash))
+        await world.send(words.says(word))
+        said_to_slashes = world.fake.texts(slashes.chat_id)[before[0]:]
+        assert said_to_slashes and said_to_slashes == world.fake.texts(words.chat_id)[before[1]:], slash
+    assert await world.participant(slashes.chat_id) is not None
+    ask = world.fake.said(slashes.chat_id)[-1]
+    assert len(ask.buttons) == 2
+    await world.send(slashes.taps(ask.labels[0]))  # yes, delete my details
+    assert await world.participant(slashes.chat_id) is None
+
+
+async def test_stop_and_language_by_slash_command_take_effect(world) -> None:
     person = world.person()
-    await world.send(person.says("/help"))
-    assert "This is a feedback service." in "\n".join(world.fake.texts(person.chat_id))
-
-    await world.send(person.says("/language@said_test_bot"))
-    languages = world.fake.chat(person.chat_id)[-1]
-    assert languages.labels[:2] == ["🗣️ English", "🗣️ Cymraeg"]
-    await world.send(person.taps("Cymraeg"))
-    assert "Byddwn yn defnyddio Cymraeg" in world.fake.texts(person.chat_id)[-2]
-
     await world.send(person.says("/stop"))
     assert (await world.participant(person.chat_id)).stopped
     await world.send(person.says("/start"))
     assert not (await world.participant(person.chat_id)).stopped
-
-    await world.send(person.says("/forget"))
-    ask = world.fake.chat(person.chat_id)[-1]
-    assert len(ask.buttons) == 2
-    await world.send(person.taps(ask.labels[0]))  # yes, delete
-    assert await world.participant(person.chat_id) is None
+    await world.send(person.says("/language"))
+    languages = world.fake.said(person.chat_id)[-1]
+    assert any("Cymraeg" in label for label in languages.labels)
+    await world.send(person.taps("Cymraeg"))
+    assert (await world.participant(person.chat_id)).language == "cy"
 
 
 async def test_voice_notes_and_pictures_are_named_not_downloaded_and_the_person_is_told(world) -> None:

@@ -41,7 +41,7 @@ def test_the_whole_app_takes_updates_with_the_secret_and_refuses_them_without(fa
         # The reply goes out through the outbox: the kick after the webhook sends it (in the app's own
         # event loop, which TestClient runs in its thread), with no scheduler tick.
         deadline = time.monotonic() + 10
-        while len(fake_telegram.sent(4242)) < 2 and time.monotonic() < deadline:
+        while len(fake_telegram.texts(4242)) < 2 and time.monotonic() < deadline:
             time.sleep(0.02)
     texts = fake_telegram.texts(4242)
     assert any("Can we ask you 5 short questions?" in text for text in texts), texts
