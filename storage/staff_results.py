@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, String, case, cast, extract, func, literal, select
+from sqlalchemy import Date, String, case, cast, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.models import Answer, Submission
@@ -107,8 +107,9 @@ async def submission_times(conn: AsyncConnection, pack_id: str, zone: str) -> Ti
     in_pack = Submission.pack_id == pack_id
     if is_postgres(conn):
         local = func.timezone(zone, Submission.started_at)
-        weekday = extract("isodow", local).label("weekday")
-        hour = extract("hour", local).label("hour")
+        # date_part gives a float; extract gives a numeric, which is twice as slow to group on.
+        weekday = func.date_part("isodow", local).label("weekday")
+        hour = func.date_part("hour", local).label("hour")
         slot_rows = await conn.execute(
             select(weekday, hour, Submission.channel, func.count().label("n"))
             .where(in_pack)
