@@ -15,6 +15,7 @@ The dispatcher holds the rate limits across processes; `rate_per_second` (overal
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -56,6 +57,8 @@ class TelegramSender:
         self.per_address_rate_per_second = per_address_rate_per_second
         self._card_ids: dict[str, str] = {}  # symbol name -> Telegram file id of its uploaded card
         self._delivered: OrderedDict[int, int] = OrderedDict()  # outbox id -> parts already sent
+        self._upload_locks: dict[str, asyncio.Lock] = {}  # symbol name -> held while its card uploads
+        self._locks_loop: asyncio.AbstractEventLoop | None = None
 
     def __repr__(self) -> str:
         return f"TelegramSender(rate_per_second={self.rate_per_second})"
@@ -100,7 +103,7 @@ class TelegramSender:
         step = 0
         sent: list[int] = []
         for part in parts:
-            image = self._card(part.symbol)
+            image = await self._card(part.symbol)
             if image is not None:
                 if step >= skip:
                     sent.append(await self._send_card(chat_id, part.symbol or "", image))
@@ -125,19 +128,30 @@ class TelegramSender:
         ]
         return InlineKeyboardMarkup(rows)
 
-    def _card(self, symbol: str | None) -> bytes | str | None:
+    async def _card(self, symbol: str | None) -> bytes | str | None:
         """The card to show for `symbol`: its file id once uploaded, its PNG bytes before, or None."""
         if symbol is None or self.symbol_image is None:
             return None
         if symbol in self._card_ids:
             return self._card_ids[symbol]
         try:
-            return self.symbol_image(symbol)
+            # Drawing a card (SVG to PNG) or reading one takes long enough to hold up every other
+            # webhook and send in this process, so it happens in a worker thread.
+            return await asyncio.to_thread(self.symbol_image, symbol)
         except OSError:
             log.warning("symbol card for %s could not be read; sending the question without it", symbol)
             return None
 
     async def _send_card(self, chat_id: int, symbol: str, image: bytes | str) -> int:
+        if isinstance(image, bytes):
+            # The first sends of a card wait for one upload, then use its file id: a broadcast
+            # starting a pack would otherwise upload the same picture for everyone in flight.
+            async with self._upload_lock(symbol):
+                image = self._card_ids.get(symbol, image)
+                return await self._send_photo(chat_id, symbol, image)
+        return await self._send_photo(chat_id, symbol, image)
+
+    async def _send_photo(self, chat_id: int, symbol: str, image: bytes | str) -> int:
         bot = self.api.bot()
         try:
             message = await bot.send_photo(chat_id=chat_id, photo=image)
@@ -146,12 +160,18 @@ class TelegramSender:
                 raise
             # The file id went stale (a new bot token, a cleared self-hosted server): upload again.
             self._card_ids.pop(symbol, None)
-            fresh = self._card(symbol)
+            fresh = await self._card(symbol)
             if fresh is None or isinstance(fresh, str):
                 raise
             message = await bot.send_photo(chat_id=chat_id, photo=fresh)
         self._keep_file_id(symbol, message)
         return message.message_id
+
+    def _upload_lock(self, symbol: str) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        if self._locks_loop is not loop:  # an asyncio lock belongs to one event loop
+            self._upload_locks, self._locks_loop = {}, loop
+        return self._upload_locks.setdefault(symbol, asyncio.Lock())
 
     def _keep_file_id(self, symbol: str, message: Message) -> None:
         if message.photo:

@@ -167,3 +167,30 @@ async def test_long_texts_are_split_under_telegrams_limit_with_the_buttons_on_th
     assert len(shown) >= 4 and all(len(m.text) <= 4096 for m in shown)
     assert [bool(m.buttons) for m in shown][-1] and not any(m.buttons for m in shown[:-1])
     assert "".join(m.text for m in shown).replace("\n", "").count("We have read") == 2 * 6 * 30
+
+
+async def test_many_sends_of_a_new_card_at_once_upload_it_once(fake_telegram) -> None:
+    import asyncio
+
+    from channels.telegram.api import TelegramApi
+    from channels.telegram.buttons import ButtonCodec
+    from channels.telegram.sender import TelegramSender
+
+    drawn: list[str] = []
+
+    def symbol_image(name: str) -> bytes:
+        drawn.append(name)
+        return PNG
+
+    api = TelegramApi(fake_telegram.token, base_url=fake_telegram.base_url)
+    sender = TelegramSender(api, ButtonCodec(b"k" * 32), symbol_image=symbol_image)
+    ask = Ask("overall", "How was your visit?", "choice", "en", symbol="star", choices=(
+        Choice("good", "Good", "happy", "😀", "1"), Choice("poor", "Poor", "unhappy", "🙁", "2")))
+    try:
+        sent = await asyncio.gather(*(sender.send_reply(chat, [ask]) for chat in range(3001, 3011)))
+    finally:
+        await sender.aclose()
+    assert all(sent)
+    photos = [c.params["photo"] for c in fake_telegram.calls_to("sendPhoto")]
+    assert len(photos) == 10 and photos.count("<upload>") == 1
+    assert len(fake_telegram.calls_to("sendMessage")) == 10
