@@ -30,9 +30,12 @@ _APOSTROPHES = re.compile(r"['’ʼ`´‘]")
 _SYMBOL_LEET = re.compile(r"(?<=[^\W\d_])!(?=[^\W\d_])|(?<=[^\W\d_])[$@]|[$@](?=[^\W\d_])")
 _SYMBOL_LETTERS = {"$": "s", "@": "a", "!": "i"}
 _DIGIT_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"})
-# Three or more single characters with separators between them: "k i l l", "s.u.i.c.i.d.e", "d-i-e".
-_SPACED_OUT = re.compile(r"(?<!\w)(\w)\1*(?:[ .\-_*·]{1,3}(\w)\2*(?!\w)){2,}")  # "kkk.i.l.l" too
-_SEPARATORS = re.compile(r"[ .\-_*·]")
+# Three or more single characters with the same separator between them: "k i l l", "s.u.i.c.i.d.e", "d-i-e"
+# (a letter held down, "kkk.i.l.l", counts as one). A different separator ends the run, so the full stop
+# in "k i l l m y s e l f. I could" is a sentence end, not part of the word.
+_WORDS_AND_GAPS = re.compile(r"(\w+)")
+_GAP = re.compile(r" {1,3}|[.\-_*·]{1,3}| [.\-_*·]{1,3} ")  # spaces, marks, " . "; but ". " ends a sentence
+SPACED_RUN = 3
 _CLAUSE_BREAK = re.compile(r"[.!?;:,\n()\"“”…|/]+")
 _NOT_WORD = re.compile(r"[\W_]+")
 _LONG_RUN = re.compile(r"([^\W\d_])\1{2,}")
@@ -80,10 +83,35 @@ def _word(token: str) -> str:
     return _LONG_RUN.sub(r"\1\1\1", token)
 
 
+def _join_spaced_out(text: str) -> str:
+    parts = _WORDS_AND_GAPS.split(text)  # gap, word, gap, word, …, gap
+    words = parts[1::2]
+    out: list[str] = [parts[0]]
+    i = 0
+    while i < len(words):
+        j = i
+        if len(set(words[i])) == 1:
+            gap = parts[2 * i + 2] if 2 * i + 2 < len(parts) else ""
+            while (
+                j + 1 < len(words) and _GAP.fullmatch(gap) and parts[2 * j + 2] == gap and len(set(words[j + 1])) == 1
+            ):
+                j += 1
+        gap = parts[2 * i + 2] if 2 * i + 2 < len(parts) else ""
+        # Dots or dashes between letters are deliberate even for two ("m.y"); spaces need three ("u r" are words).
+        if j + 1 - i >= (SPACED_RUN if gap.strip() == "" else 2):
+            out.append("".join(words[i:j + 1]))
+        else:
+            out.append(words[i])
+            j = i
+        out.append(parts[2 * j + 2])
+        i = j + 1
+    return "".join(out)
+
+
 def split_clauses(text: str) -> list[list[str]]:
     """The folded words of each clause, before any spellings are applied."""
     text = fold_characters(text)
-    text = _SPACED_OUT.sub(lambda m: _SEPARATORS.sub("", m.group()), text)
+    text = _join_spaced_out(text)
     text = _SYMBOL_LEET.sub(lambda m: _SYMBOL_LETTERS[m.group()], text)
     clauses: list[list[str]] = []
     for part in _CLAUSE_BREAK.split(text):
