@@ -50,7 +50,7 @@ def handle(conversation: Conversation, message: Inbound, ctx: Context) -> Step:
     text = clean(message.text or "")
     expired = _close_stale(turn)
     command = _command(turn, text, expired)
-    if _safeguarding(turn, text, command):
+    if _outdated_tap(turn, expired) or _safeguarding(turn, text, command):
         pass
     elif command == "stop":
         commands.stop(turn)
@@ -67,6 +67,21 @@ def handle(conversation: Conversation, message: Inbound, ctx: Context) -> Step:
     else:
         _converse(turn, text, expired)
     return turn.step()
+
+
+def _outdated_tap(turn: Turn, expired: bool) -> bool:
+    """A tapped button from an earlier question: say so kindly and ask the current question again.
+
+    Only taps carry `question_id`; typed answers always go to the current question.
+    """
+    message, conversation = turn.message, turn.conversation
+    if expired or message.choice is None or message.question_id is None or conversation.last_asked is None:
+        return False
+    if message.question_id == conversation.last_asked or conversation.stopped:
+        return False
+    turn.say("outdated_button", "repeat")
+    commands.repeat(turn)
+    return True
 
 
 def _safeguarding(turn: Turn, text: str, command: str | None) -> bool:

@@ -47,6 +47,9 @@ class Conversation:
     answered: list[str] = field(default_factory=list)  # questions with a stored answer, skips included
     awaiting: Awaiting | None = None
     last_seen: datetime | None = None
+    # The question id of the last question we asked, so a tap on an older question's button (Telegram
+    # keeps old keyboards on screen) is recognised instead of answering the current question.
+    last_asked: str | None = None
 
     @property
     def in_pack(self) -> bool:
@@ -81,6 +84,7 @@ class Conversation:
             "answered": list(self.answered),
             "awaiting": self.awaiting.value if self.awaiting else None,
             "last_seen": self.last_seen.isoformat() if self.last_seen else None,
+            "last_asked": self.last_asked,
         }
 
     @classmethod
@@ -95,6 +99,7 @@ class Conversation:
             language=_text(d.get("language")),
             stopped=d.get("stopped") is True,
             last_seen=_moment(d.get("last_seen")),
+            last_asked=_text(d.get("last_asked")),
         )
         try:
             conversation.awaiting = Awaiting(d["awaiting"]) if d.get("awaiting") else None

@@ -9,7 +9,7 @@ from bot.engine.answers import Vocabulary
 from bot.engine.context import Context
 from bot.engine.events import Event
 from bot.engine.state import Conversation
-from bot.messages import Inbound, Outbound, Reply, Say
+from bot.messages import Ask, Inbound, Outbound, Reply, Say
 from bot.packs.model import Pack, Question
 
 
@@ -64,4 +64,7 @@ class Turn:
 
     def step(self) -> Step:
         self.conversation.last_seen = self.ctx.now
+        asked = [m.question_id for m in self.messages if isinstance(m, Ask)]
+        if asked:
+            self.conversation.last_asked = asked[-1]
         return Step(self.conversation, Reply(tuple(self.messages), self.ended), tuple(self.events))

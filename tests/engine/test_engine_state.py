@@ -13,7 +13,7 @@ IN_A_QUESTION = {
     "format": 1, "language": "cy", "stopped": False, "pack_id": "demo", "pack_version": 1,
     "submission_id": "abc", "stage": "question", "question_id": "listened", "tries": 1,
     "history": ["overall"], "answers": {"overall": "good"}, "answered": ["overall"], "awaiting": "menu",
-    "last_seen": "2025-03-04T10:00:00+00:00",
+    "last_seen": "2025-03-04T10:00:00+00:00", "last_asked": "listened",
 }
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import string
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -74,11 +73,6 @@ async def test_a_tap_on_a_message_too_old_to_show_still_counts(world) -> None:
     assert "How are you feeling today?" in world.fake.texts(person.chat_id)[-1]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the engine does not yet compare Inbound.question_id with the current question (the lead's change); "
-    "the adapter already passes it. Remove this mark when that lands.",
-)
 async def test_a_tap_on_an_outdated_button_is_acknowledged_and_answers_nothing(world) -> None:
     person = world.person()
     await world.send(person.says("/start waiting_list"))
