@@ -21,10 +21,11 @@ from starlette.routing import BaseRoute, Route
 from bot.dispatcher import Dispatcher
 from bot.hours import QuietHours, WeeklyHours
 from bot.prompts_loader import load_prompts
+from bot.safeguarding.wiring import build_safeguarding
 from bot.scheduler import build_scheduler
 from bot.security import SecurityHeadersMiddleware
 from bot.service import ConversationService
-from bot.settings import Settings, load_settings
+from bot.settings import Settings, SettingsError, load_settings
 from bot.symbols import SymbolPictures, symbol_routes
 from bot.web_sessions import StoreTranscripts, WebSender
 from bot.wiring_telegram import telegram_wiring
@@ -92,6 +93,10 @@ def build_parts(settings: Settings, *, database: Database | None = None, clock: 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
     parts = build_parts(settings)
+    try:
+        safeguarding = build_safeguarding(settings, parts)
+    except ValueError as exc:  # duty contacts set up wrong: the message names the setting
+        raise SettingsError(str(exc)) from None
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -102,10 +107,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 dispatch=parts.dispatcher.tick,
                 purge=_purger(parts),
                 dispatch_seconds=settings.dispatch_interval_seconds,
+                every_30_seconds={"safeguarding-notices": safeguarding.notifier.tick},
             )
             scheduler.start()
         parts.service.on_reply_queued = parts.dispatcher.kick
         kicker = asyncio.create_task(parts.dispatcher.run_on_kick())
+        # Duty notices go out seconds after an alert is committed, not at the next tick.
+        notices = asyncio.create_task(safeguarding.notifier.run_on_kick())
         # Render the Telegram symbol cards in the background so the first questions need not wait.
         warming = asyncio.create_task(asyncio.to_thread(parts.pictures.warm))
         log.info("Said & Done is serving on %s", settings.public_url)
@@ -113,6 +121,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             yield
         finally:
             kicker.cancel()
+            notices.cancel()
             warming.cancel()
             if scheduler is not None:
                 scheduler.shutdown(wait=False)

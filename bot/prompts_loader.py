@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.packs.library import PackLibrary, Symbols, SystemTexts
+from bot.safeguarding.loading import load_safeguarding
 from bot.service import Prompts
 
 
@@ -13,4 +14,6 @@ def load_prompts(directory: Path) -> Prompts:
         library=PackLibrary.load(directory),
         texts=SystemTexts.load(directory),
         symbols=Symbols.load(directory),
+        # A service's safeguarding lead can extend the phrase lists in its own prompts folder.
+        safeguarding=load_safeguarding(directory),
     )

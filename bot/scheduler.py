@@ -21,7 +21,10 @@ def build_scheduler(
     dispatch: Callable[[], Awaitable[object]],
     purge: Callable[[], Awaitable[object]],
     dispatch_seconds: float,
+    every_minute: dict[str, Callable[[], Awaitable[object]]] | None = None,
+    every_30_seconds: dict[str, Callable[[], Awaitable[object]]] | None = None,
 ) -> AsyncIOScheduler:
+    """The ticks. `every_minute` / `every_30_seconds` name further ticks (check-ins, duty notices, …)."""
     scheduler = AsyncIOScheduler(timezone=UTC)
     common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 30}
     scheduler.add_job(_guard(dispatch, "dispatch"), "interval", seconds=dispatch_seconds, id="outbox", **common)
@@ -29,6 +32,10 @@ def build_scheduler(
         _guard(purge, "purge"), "interval", minutes=15, id="retention",
         next_run_time=datetime.now(UTC), **common,
     )
+    for name, job in (every_minute or {}).items():
+        scheduler.add_job(_guard(job, name), "interval", minutes=1, id=name, **common)
+    for name, job in (every_30_seconds or {}).items():
+        scheduler.add_job(_guard(job, name), "interval", seconds=30, id=name, **common)
     return scheduler
 
 
