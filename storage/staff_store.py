@@ -51,6 +51,21 @@ class StaffStore:
 
     @asynccontextmanager
     async def _transaction(self, *, read_only: bool) -> AsyncIterator[AsyncConnection]:
+        if read_only:
+            async with self._connection(read_only=True) as conn:
+                yield conn
+            return
+        # SQLite: take this process's turn to write first, as the Store does, so a writer here and one
+        # there queue in order instead of one waiting inside SQLite while the other needs the event loop.
+        async with contextlib.AsyncExitStack() as stack:
+            with translated():
+                await stack.enter_async_context(self.database.writing())
+            yield await stack.enter_async_context(self._connection(read_only=False))
+
+    @asynccontextmanager
+    async def _connection(self, *, read_only: bool) -> AsyncIterator[AsyncConnection]:
+        # Through the async engine (a worker thread on SQLite), never inline: a results query over a big
+        # pack or a large broadcast plan must not hold up the event loop while it runs.
         engine = self.database.reader if read_only else self.database.engine
         with translated():
             conn = await engine.connect()

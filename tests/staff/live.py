@@ -60,6 +60,10 @@ def live_staff(tmp_path: Path, fake: Any | None = None, **overrides: Any) -> Liv
             yield
         finally:
             kicker.cancel()
+            for sender in parts.senders.values():
+                close = getattr(sender, "aclose", None)
+                if close is not None:
+                    await close()  # the Twilio client's HTTP session
             await parts.database.dispose()
 
     app = Starlette(
