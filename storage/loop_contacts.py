@@ -4,10 +4,12 @@ One planning run is one transaction of a few statements, whatever the number of 
 
 1. INSERT … SELECT one `loop_contacts` row a person who should hear, ON CONFLICT DO NOTHING on the
    unique (action, person) key: somebody already told is skipped, even when two processes plan at once;
-2. INSERT … SELECT one outbox row a new contact, per channel and language, each with its own sending
-   time so a large batch is spread at the channel's rate (and around quiet hours) instead of all
-   being due at once and queueing every direct reply behind it;
-3. link each contact to its outbox row (for the "Was this helpful?" answer that comes back).
+2. INSERT … SELECT one outbox row a new contact (found by the run's `batch` mark), per channel and
+   language, each with its own sending time so a large batch is spread at the channel's rate (and
+   around quiet hours) instead of all being due at once and queueing every direct reply behind it.
+
+The outbox payload carries the action (or invitation) id; when a person answers "Was this helpful?",
+their last follow-up in the outbox and the unique (action, person) key lead back to their contact row.
 
 Memory stays flat: no person is ever loaded into Python. The dispatcher checks stop status, quiet
 hours and rate limits again at the moment of sending.
@@ -15,6 +17,7 @@ hours and rate limits again at the moment of sending.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -37,7 +40,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import loop_actions
 from storage.loop_records import ContactPlan, LoopQuestion, SendRun
-from storage.loop_themes import contributions
+from storage.loop_themes import contributions, contributor_ids
 from storage.models import Consent, JSONValue, OutboxMessage, Participant, VaultEntry
 from storage.responses import add_feedback
 from storage.sql import is_postgres, upsert_insert
@@ -47,6 +50,8 @@ from storage.types import UTCDateTime
 _O = OutboxMessage
 _P = Participant
 _C = LoopContact
+OUTBOX_KIND = "followup"  # follow-ups and invitations alike
+SUBJECTS = ("action_id", "invitation_id")  # what a loop outbox payload names
 ANSWER_WINDOW = timedelta(days=14)  # a one-tap answer counts this long after the question reached them
 Runs = Callable[[str, int], Sequence[SendRun]]  # channel, rows to send -> when
 
@@ -57,11 +62,6 @@ def _at(moment: datetime) -> Any:
 
 def granted(purpose: str) -> Any:
     return exists().where(Consent.participant_id == _P.id, Consent.purpose == purpose, Consent.granted.is_(True))
-
-
-def _reachable_person(purpose: str) -> list[Any]:
-    """Said yes to `purpose`, has not sent STOP, and we still hold an address."""
-    return [_P.stopped.is_(False), granted(purpose), exists().where(VaultEntry.participant_id == _P.id)]
 
 
 def language_bucket(languages: Collection[str], default: str) -> Any:
@@ -108,12 +108,13 @@ async def _queue(
     payload: dict[str, Any],
     now: datetime,
 ) -> tuple[dict[str, int], dict[str, int]]:
-    """Steps 1-3 above for one subject (an action or an invitation). Returns people per channel and language."""
+    """Steps 1 and 2 above for one subject (an action or an invitation). Returns people per channel and language."""
     if default_language not in messages:
         raise ValueError("the default language needs words")
     if not channels:
         return {}, {}
     subject_column = "action_id" if subject is _C.action_id else "invitation_id"
+    batch = uuid.uuid4().hex  # marks the contacts this run adds: those, and only those, get a message
     rows = select(
         literal(kind, String()),
         literal(subject_id, Integer()),
@@ -121,12 +122,13 @@ async def _queue(
         _P.channel,
         language_bucket(messages, default_language),
         _at(now),
+        literal(batch, String()),
     ).where(*people, _P.channel.in_(sorted(channels)))
     added = upsert_insert(conn, _C).from_select(
-        ["kind", subject_column, "participant_id", "channel", "language", "planned_at"], rows
+        ["kind", subject_column, "participant_id", "channel", "language", "planned_at", "batch"], rows
     )
     await conn.execute(added.on_conflict_do_nothing(index_elements=[subject, _C.participant_id]))
-    fresh = [subject == subject_id, _C.planned_at == now, _C.outbox_id.is_(None)]
+    fresh = [subject == subject_id, _C.batch == batch]
     counts = await conn.execute(
         select(_C.channel, _C.language, func.count()).where(*fresh).group_by(_C.channel, _C.language)
     )
@@ -135,9 +137,6 @@ async def _queue(
     for channel, language, n in counts:
         per_channel[channel] = per_channel.get(channel, 0) + int(n)
         per_language[language] = per_language.get(language, 0) + int(n)
-    if not per_channel:
-        return {}, {}
-    before = None if is_postgres(conn) else int(await conn.scalar(select(func.coalesce(func.max(_O.id), 0))) or 0)
     for channel, total in sorted(per_channel.items()):
         numbered = (
             select(
@@ -151,11 +150,12 @@ async def _queue(
         )
         when = send_time(conn, numbered.c.n, runs(channel, total))
         for language, words in messages.items():
+            # The subject's id travels in the payload: that is how an answer finds its way back.
             body = {**payload, "messages": words}
             source = select(
                 numbered.c.participant_id,
                 numbered.c.channel,
-                literal("followup", String()),  # follow-ups and invitations alike
+                literal(OUTBOX_KIND, String()),
                 literal(body, JSONValue),
                 literal(False),
                 literal("pending", String()),
@@ -169,28 +169,7 @@ async def _queue(
                 "participant_id", "channel", "kind", "payload", "direct_reply", "status", "attempts",
                 "max_attempts", "next_attempt_at", "created_at", "status_changed_at",
             ]
-            queued = insert(_O).from_select(columns, source)
-            if before is None:
-                # PostgreSQL: other processes may be adding outbox rows; link exactly the rows this made.
-                made = queued.returning(_O.id, _O.participant_id).cte("made")
-                await conn.execute(
-                    update(_C)
-                    .where(*fresh, _C.participant_id == made.c.participant_id)
-                    .values(outbox_id=made.c.id)
-                )
-            else:
-                await conn.execute(queued)
-    if before is not None:
-        # SQLite: this transaction holds the only write lock, so every outbox row above `before` is ours,
-        # one a person.
-        mine = (
-            select(_O.id)
-            .where(_O.id > before, _O.participant_id == _C.participant_id)
-            .order_by(_O.id)
-            .limit(1)
-            .scalar_subquery()
-        )
-        await conn.execute(update(_C).where(*fresh).values(outbox_id=mine))
+            await conn.execute(insert(_O).from_select(columns, source))
     return per_channel, per_language
 
 
@@ -212,7 +191,8 @@ async def plan_followups(
         await loop_actions.record_counts(conn, action_id, raised_by=0, told=await _told(conn, action_id))
         return ContactPlan({}, {}, 0, 0)
     raised = int(await conn.scalar(select(func.count()).select_from(found)) or 0)
-    contributors = select(found.c.participant_id).where(found.c.participant_id.is_not(None))
+    contributors = contributor_ids(names, links)
+    assert contributors is not None  # there are contributions, so there are selects
     people = [_P.id.in_(contributors), _P.stopped.is_(False), granted("hear_back")]
     per_channel, per_language = await _queue(
         conn,
@@ -281,27 +261,32 @@ async def open_question(
     conn: AsyncConnection, participant_id: int, now: datetime, window: timedelta = ANSWER_WINDOW
 ) -> LoopQuestion | None:
     """The last one-tap question that reached this person within `window`, answered or not."""
+    sent = await conn.execute(
+        select(_O.payload, _O.sent_at)
+        .where(
+            _O.participant_id == participant_id,
+            _O.kind == OUTBOX_KIND,
+            _O.status.in_(("sent", "delivered")),
+            _O.sent_at >= now - window,
+        )
+        .order_by(_O.sent_at.desc(), _O.id.desc())
+        .limit(5)
+    )
+    for payload, sent_at in sent:
+        subject = next((key for key in SUBJECTS if isinstance((payload or {}).get(key), int)), None)
+        if subject is not None:
+            return await _question(conn, participant_id, subject, payload[subject], sent_at)
+    return None
+
+
+async def _question(
+    conn: AsyncConnection, participant_id: int, subject: str, subject_id: int, sent_at: datetime
+) -> LoopQuestion | None:
     row = (
         await conn.execute(
-            select(
-                _C.id,
-                _C.kind,
-                _C.language,
-                _C.answer,
-                _C.answered_at,
-                _C.feedback_id,
-                _O.sent_at,
-                LoopInvitation.next_step,
-            )
-            .join(_O, _O.id == _C.outbox_id)
+            select(_C.id, _C.kind, _C.language, _C.answer, _C.answered_at, _C.feedback_id, LoopInvitation.next_step)
             .outerjoin(LoopInvitation, LoopInvitation.id == _C.invitation_id)
-            .where(
-                _C.participant_id == participant_id,
-                _O.status.in_(("sent", "delivered")),
-                _O.sent_at >= now - window,
-            )
-            .order_by(_O.sent_at.desc(), _C.id.desc())
-            .limit(1)
+            .where(getattr(_C, subject) == subject_id, _C.participant_id == participant_id)
         )
     ).first()
     if row is None:
@@ -314,7 +299,7 @@ async def open_question(
         contact_id=row.id,
         kind=row.kind,
         language=row.language,
-        asked_at=row.answered_at if wants_words and row.answered_at else row.sent_at,
+        asked_at=row.answered_at if wants_words and row.answered_at else sent_at,
         answer=row.answer,
         wants_words=wants_words,
         next_step=next_step,
@@ -354,13 +339,14 @@ async def followup_progress(conn: AsyncConnection, action_id: int) -> tuple[dict
     """(outbox status -> people, answer -> people, "tell us more" messages) for one action."""
     rows = await conn.execute(
         select(_O.status, func.count())
-        .select_from(_C)
-        .outerjoin(_O, _O.id == _C.outbox_id)
-        .where(_C.action_id == action_id)
+        .where(_O.kind == OUTBOX_KIND, _O.payload["action_id"].as_integer() == action_id)
         .group_by(_O.status)
     )
-    # No outbox row any more: sent long ago and purged, or the person was forgotten.
-    statuses = {status or "finished": int(n) for status, n in rows}
+    statuses = {status: int(n) for status, n in rows}
+    # Told, but no outbox row any more: sent long ago and purged, or the person was forgotten.
+    finished = await _told(conn, action_id) - sum(statuses.values())
+    if finished > 0:
+        statuses["finished"] = finished
     answers = dict(
         (
             await conn.execute(

@@ -134,8 +134,8 @@ class LoopContact(Base):
     participant_id: Mapped[int | None] = mapped_column(
         ForeignKey("participants.id", ondelete="SET NULL"), index=True
     )
-    # The message that carried it; the outbox forgets finished rows after a while.
-    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id", ondelete="SET NULL"), index=True)
+    # The planning run that added it: the run queues a message for its own contacts and nobody else.
+    batch: Mapped[str] = mapped_column(String(32))
     channel: Mapped[str] = mapped_column(String(16))
     language: Mapped[str] = mapped_column(String(16))
     planned_at: Mapped[datetime] = mapped_column(UTCDateTime)

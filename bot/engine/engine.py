@@ -77,7 +77,7 @@ def _outdated_tap(turn: Turn, expired: bool) -> bool:
     message, conversation = turn.message, turn.conversation
     if expired or message.choice is None or message.question_id is None or conversation.last_asked is None:
         return False
-    if message.question_id == conversation.last_asked or conversation.stopped:
+    if message.question_id == conversation.last_asked or conversation.stopped or loop_reply.is_loop_tap(turn):
         return False
     turn.say("outdated_button", "repeat")
     commands.repeat(turn)

@@ -38,8 +38,7 @@ def answer(turn: Turn, text: str, command: str | None) -> bool:
     if question is None:
         return False
     message = turn.message
-    asked = HELPFUL if question.kind == "followup" else INVITATION
-    if message.question_id == asked and message.choice:
+    if is_loop_tap(turn) and message.choice:
         return _tapped(turn, question, message.choice)
     if not _typed_counts(turn, question, command):
         return False
@@ -58,6 +57,14 @@ def answer(turn: Turn, text: str, command: str | None) -> bool:
         return False
     _invited(turn, question, said)
     return True
+
+
+def is_loop_tap(turn: Turn) -> bool:
+    """A tap on the button of the loop question we sent last: it is current, whatever the conversation asked."""
+    question, message = turn.ctx.loop_question, turn.message
+    if question is None or message.choice is None:
+        return False
+    return message.question_id == (HELPFUL if question.kind == "followup" else INVITATION)
 
 
 def _tapped(turn: Turn, question: LoopQuestion, value: str) -> bool:

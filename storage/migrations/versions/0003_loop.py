@@ -108,10 +108,10 @@ def upgrade() -> None:
         sa.Column("action_id", sa.Integer(), nullable=True),
         sa.Column("invitation_id", sa.Integer(), nullable=True),
         sa.Column("participant_id", sa.Integer(), nullable=True),
-        sa.Column("outbox_id", sa.Integer(), nullable=True),
         sa.Column("channel", sa.String(16), nullable=False),
         sa.Column("language", sa.String(16), nullable=False),
         _ts("planned_at"),
+        sa.Column("batch", sa.String(32), nullable=False),
         sa.Column("answer", sa.String(8), nullable=True),
         _ts("answered_at", nullable=True),
         sa.Column("feedback_id", sa.Integer(), nullable=True),
@@ -132,9 +132,6 @@ def upgrade() -> None:
             name="fk_loop_contacts_participant_id_participants",
         ),
         sa.ForeignKeyConstraint(
-            ["outbox_id"], ["outbox.id"], ondelete="SET NULL", name="fk_loop_contacts_outbox_id_outbox"
-        ),
-        sa.ForeignKeyConstraint(
             ["feedback_id"], ["feedback.id"], ondelete="SET NULL", name="fk_loop_contacts_feedback_id_feedback"
         ),
         sa.UniqueConstraint("action_id", "participant_id", name="uq_loop_contacts_action_id_participant_id"),
@@ -147,7 +144,6 @@ def upgrade() -> None:
         sqlite_autoincrement=True,
     )
     op.create_index("ix_loop_contacts_participant_id", "loop_contacts", ["participant_id"])
-    op.create_index("ix_loop_contacts_outbox_id", "loop_contacts", ["outbox_id"])
 
     op.create_table(
         "loop_checkin_schedules",
