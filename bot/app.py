@@ -26,6 +26,10 @@ from bot.scheduler import build_scheduler
 from bot.security import SecurityHeadersMiddleware
 from bot.service import ConversationService
 from bot.settings import Settings, SettingsError, load_settings
+from bot.staff.demo import ensure_demo_admin
+from bot.staff.routes import staff_routes
+from bot.staff.safeguarding.routes import install as install_safeguarding_pages
+from bot.staff.wiring import StaffConsole, build_staff
 from bot.symbols import SymbolPictures, symbol_routes
 from bot.web_sessions import StoreTranscripts, WebSender
 from bot.wiring_telegram import telegram_wiring
@@ -97,17 +101,26 @@ def create_app(settings: Settings | None = None) -> Starlette:
         safeguarding = build_safeguarding(settings, parts)
     except ValueError as exc:  # duty contacts set up wrong: the message names the setting
         raise SettingsError(str(exc)) from None
+    staff = build_staff(
+        settings, parts.database, parts.service.prompts, channels=parts.senders, on_planned=parts.dispatcher.kick
+    )
+    install_safeguarding_pages(staff)  # templates and menu links for alerts and reveals
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await parts.database.migrate()
+        if settings.demo:
+            await ensure_demo_admin(staff, public_url=settings.public_url)
         scheduler = None
         if settings.scheduler:
             scheduler = build_scheduler(
                 dispatch=parts.dispatcher.tick,
-                purge=_purger(parts),
+                purge=_purger(parts, staff),
                 dispatch_seconds=settings.dispatch_interval_seconds,
-                every_30_seconds={"safeguarding-notices": safeguarding.notifier.tick},
+                every_30_seconds={
+                    "safeguarding-notices": safeguarding.notifier.tick,
+                    "broadcasts": staff.planner.plan_due_broadcasts,
+                },
             )
             scheduler.start()
         parts.service.on_reply_queued = parts.dispatcher.kick
@@ -144,6 +157,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/healthz", healthz),
         *parts.channel_routes,
         *symbol_routes(parts.pictures),
+        *staff_routes(staff, extra=safeguarding.staff_routes()),
         *webchat_routes(
             parts.service,
             StoreTranscripts(parts.store),
@@ -162,10 +176,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     return app
 
 
-def _purger(parts: Parts):  # noqa: ANN202 - a closure for the scheduler
+def _purger(parts: Parts, staff: StaffConsole):  # noqa: ANN202 - a closure for the scheduler
     from datetime import UTC, datetime
 
     async def purge() -> None:
+        await staff.store.purge()  # old sign-in failures and ended sessions
         removed = await parts.store.purge(datetime.now(UTC))
         if any(removed.values()):
             log.info("retention purge removed %s", removed)

@@ -38,6 +38,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply migrations")
 
+    from bot.staff.cli import add_staff_command, broadcast_command
+
+    add_staff_command(sub)
+    broadcast_command(sub)
+
     args = parser.parse_args(argv)
     try:
         return _run(args)
@@ -51,6 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     from bot.logs import setup_logging
 
+    handler = getattr(args, "handler", None)
+    if handler is not None:  # sub-commands that bring their own handler (said staff …, said broadcast …)
+        return int(handler(args))
     if args.command == "serve":
         setup_logging()
         return _serve(args.host, args.port)

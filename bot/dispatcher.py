@@ -126,6 +126,10 @@ class Dispatcher:
                 continue
             sends.append(asyncio.create_task(self._send_at(item, sender, at, stats)))
         await asyncio.gather(*sends)
+        if len(items) == limit:
+            # A full batch means more is due: go again as soon as this one is out, not at the next
+            # interval. (Not before: slots reserved beyond the horizon would be wasted.)
+            self.kick()
 
     async def _ready(self, item: Any, now: datetime, stats: DispatchStats) -> bool:
         """Whether the row may be sent now; settles it (cancel, fail, defer) when not."""

@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     # Plain GSM-7 rendering (no emoji, straight quotes) keeps most questions to one SMS segment.
     sms_plain: bool = False
 
+    # Broadcasts: at most this many proactive messages a person a day, and the price of one SMS segment
+    # for the cost estimate staff see while composing.
+    daily_message_cap: int = Field(default=2, ge=1, le=50)
+    sms_segment_price: float = Field(default=0.04, ge=0)
     # A symbol card picture before each Telegram question; each card is one more message per question.
     telegram_symbol_cards: bool = True
     # The phone line (Twilio Voice): neural voices per language, a slower speaking rate, and when to

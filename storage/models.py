@@ -218,15 +218,15 @@ class RateSlot(Base):
 
 def _load_feature_tables() -> None:
     """Later features keep their tables in `storage/tables_*.py` on this same Base; importing them here
-    puts them in `Base.metadata`, which Alembic and the drift test compare against the migrations."""
+    puts them in `Base.metadata`, which Alembic and the drift test compare against the migrations.
+
+    Found by file name beside this module (not through `storage.__path__`, which a test folder named
+    `storage` on sys.path could extend)."""
     import importlib
-    import pkgutil
+    from pathlib import Path
 
-    import storage
-
-    for module in pkgutil.iter_modules(storage.__path__):
-        if module.name.startswith("tables_"):
-            importlib.import_module(f"storage.{module.name}")
+    for path in sorted(Path(__file__).resolve().parent.glob("tables_*.py")):
+        importlib.import_module(f"storage.{path.stem}")
 
 
 _load_feature_tables()
