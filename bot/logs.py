@@ -30,5 +30,5 @@ def setup_logging(level: int = logging.INFO) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "apscheduler.executors.default", "aiosqlite", "alembic"):
+    for noisy in ("httpx", "apscheduler", "aiosqlite", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
