@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from bot.loop.loop import LoopProblem
 from storage.loop_records import QuestionLink
 from storage.loop_store import LoopStore
-from storage.models import OutboxMessage
+from storage.models import Feedback, OutboxMessage
 from storage.tables_loop import LoopContact
 
 
@@ -153,3 +153,22 @@ async def test_an_action_needs_a_known_symbol_and_a_theme(world):
         await _action(world, [theme_id], symbol="unicorn")
     with pytest.raises(ValueError, match="at least one theme"):
         await _action(world, [])
+
+
+async def test_forget_me_cuts_the_person_from_their_followup_but_keeps_the_anonymous_answer(world, people):
+    theme_id, ids = await _theme_with_people(world, people)
+    await world.loop.publish(await _action(world, [theme_id]), actor=STAFF)
+    await world.deliver()
+    async with world.parts.store.unit() as uow:
+        question = await uow.loop_question(ids["sms_en"], world.clock.now)
+        await uow.answer_loop_question(question.contact_id, "down", None, channel="sms", language="en")
+        await uow.answer_loop_question(question.contact_id, "more", "Evenings would help us", channel="sms",
+                                       language="en")
+        await uow.forget(ids["sms_en"])
+
+    contacts = {c.answer: c for c in await world.contacts()}
+    assert contacts["down"].participant_id is None and contacts["down"].feedback_id is not None
+    kept = await world.rows(Feedback.participant_id, Feedback.text, where=Feedback.id == contacts["down"].feedback_id)
+    assert [(r.participant_id, r.text) for r in kept] == [(None, "Evenings would help us")]
+    async with world.parts.store.unit() as uow:
+        assert await uow.loop_question(ids["sms_en"], world.clock.now) is None
