@@ -20,13 +20,16 @@ from starlette.routing import BaseRoute, Route
 
 from bot.dispatcher import Dispatcher
 from bot.hours import QuietHours, WeeklyHours
+from bot.loop.wiring import build_loop
 from bot.prompts_loader import load_prompts
+from bot.public.routes import public_routes
 from bot.safeguarding.wiring import build_safeguarding
 from bot.scheduler import build_scheduler
 from bot.security import SecurityHeadersMiddleware
 from bot.service import ConversationService
 from bot.settings import Settings, SettingsError, load_settings
 from bot.staff.demo import ensure_demo_admin
+from bot.staff.loop.routes import loop_staff_routes
 from bot.staff.routes import staff_routes
 from bot.staff.safeguarding.routes import install as install_safeguarding_pages
 from bot.staff.wiring import StaffConsole, build_staff
@@ -105,6 +108,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         settings, parts.database, parts.service.prompts, channels=parts.senders, on_planned=parts.dispatcher.kick
     )
     install_safeguarding_pages(staff)  # templates and menu links for alerts and reveals
+    loop = build_loop(settings, parts)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -117,6 +121,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 dispatch=parts.dispatcher.tick,
                 purge=_purger(parts, staff),
                 dispatch_seconds=settings.dispatch_interval_seconds,
+                every_minute={"checkins": loop.tick},
                 every_30_seconds={
                     "safeguarding-notices": safeguarding.notifier.tick,
                     "broadcasts": staff.planner.plan_due_broadcasts,
@@ -157,7 +162,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/healthz", healthz),
         *parts.channel_routes,
         *symbol_routes(parts.pictures),
-        *staff_routes(staff, extra=safeguarding.staff_routes()),
+        *staff_routes(staff, extra=[*safeguarding.staff_routes(), *loop_staff_routes(staff, loop)]),
+        *public_routes(loop),
         *webchat_routes(
             parts.service,
             StoreTranscripts(parts.store),

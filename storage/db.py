@@ -24,6 +24,7 @@ READ_ONLY = "said_read_only"
 
 # Any fixed number shared by every process; PostgreSQL holds this lock while one process migrates.
 _MIGRATION_LOCK = 0x5A1D_D0E
+MIGRATION_WAIT_MS = 120_000
 
 
 class Database:
@@ -89,6 +90,9 @@ class Database:
                     # Batch migrations copy tables; with foreign keys on, dropping the old copy would
                     # cascade-delete rows. The pragma only works outside a transaction.
                     await conn.run_sync(_sqlite_foreign_keys, False)
+                    # Several processes starting at once each wait their turn for the whole migration,
+                    # which takes longer than an ordinary write may wait.
+                    await conn.run_sync(_sqlite_busy_timeout, MIGRATION_WAIT_MS)
                 try:
                     async with conn.begin():
                         if self.is_postgres:
@@ -103,6 +107,7 @@ class Database:
                 finally:
                     if self.is_sqlite:
                         await conn.run_sync(_sqlite_foreign_keys, True)
+                        await conn.run_sync(_sqlite_busy_timeout, int(self.write_wait * 1000))
 
     async def ping(self, timeout: float = 5.0) -> bool:
         """True when the database answers a trivial query within `timeout` seconds."""
@@ -136,6 +141,13 @@ def _sqlite_foreign_keys(connection: Connection, enabled: bool) -> None:
     # Through the DB-API cursor: a SQLAlchemy execute would first open a transaction.
     cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     cursor.execute(f"PRAGMA foreign_keys={'ON' if enabled else 'OFF'}")
+    cursor.close()
+
+
+def _sqlite_busy_timeout(connection: Connection, milliseconds: int) -> None:
+    # Through the DB-API cursor, like the foreign keys pragma: outside any transaction.
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    cursor.execute(f"PRAGMA busy_timeout={int(milliseconds)}")
     cursor.close()
 
 

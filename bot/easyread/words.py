@@ -17,7 +17,8 @@ import regex
 
 # A space after ".", "?" or "!" (and any closing quote or bracket) ends a sentence, as does a new line.
 _SENTENCE_END = regex.compile(r"(?<=[.!?…؟。][\"'”’)\]]{0,2})\s+|\n+")
-_WORD = regex.compile(r"[\p{L}\p{N}\p{M}]+(?:['’\-‐][\p{L}\p{N}\p{M}]+)*")
+# A word starts with a letter or digit; combining marks only ever follow one (a lone accent is no word).
+_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}\p{M}]*(?:['’\-‐][\p{L}\p{N}\p{M}]+)*")
 _URL = regex.compile(r"(?:https?://|www\.)\S+", regex.IGNORECASE)
 
 
