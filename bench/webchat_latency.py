@@ -1,26 +1,24 @@
 """Web chat reply latency at a steady load (open loop: requests start on schedule, whether or not
 earlier ones have finished, so a slow server shows up as latency rather than as a lower rate).
 
-The real app runs under uvicorn on 127.0.0.1; simulated people each hold their own cookie, open
+The real app runs as `said serve` in its own process on 127.0.0.1; simulated people each hold their own cookie, open
 /chat, then post answers through the JavaScript path (Accept: application/json).
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import socket
 import statistics
+import subprocess
+import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import httpx
-import uvicorn
-
-from bot.app import create_app
-from bot.settings import load_settings
 
 CSRF = re.compile(r'name="csrf"\s+value="([^"]+)"')
 TURN = re.compile(r'name="turn"\s+value="(\d+)"')
@@ -33,16 +31,26 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _serve(database_url: str) -> tuple[uvicorn.Server, threading.Thread, str]:
+def _serve(database_url: str) -> tuple[subprocess.Popen[bytes], str]:
+    """The real `said serve` in its own process, so the load generator does not share its interpreter."""
     scratch = Path(tempfile.mkdtemp())
-    settings = load_settings(database_url=database_url, demo=True, var_dir=scratch)
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    return server, thread, f"http://127.0.0.1:{port}"
+    env = {**os.environ, "SAID_DEMO": "1", "SAID_DATABASE_URL": database_url, "SAID_VAR_DIR": str(scratch)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return server, base
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.25)
+    server.kill()
+    raise RuntimeError("said serve did not start within 120 s")
 
 
 class Person:
@@ -73,7 +81,7 @@ class Person:
 
 
 async def run(database_url: str, rate: float = 100.0, seconds: float = 20.0, people: int = 50) -> dict[str, float]:
-    server, thread, base = _serve(database_url)
+    server, base = _serve(database_url)
     try:
         crowd = [Person(base) for _ in range(people)]
         for person in crowd:
@@ -98,8 +106,8 @@ async def run(database_url: str, rate: float = 100.0, seconds: float = 20.0, peo
         for person in crowd:
             await person.client.aclose()
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+        server.terminate()
+        server.wait(timeout=30)
     latencies.sort()
     return {
         "target_rate": rate,
