@@ -82,6 +82,17 @@ class SafeguardingStore:
 
     @asynccontextmanager
     async def _transaction(self, *, read_only: bool) -> AsyncIterator[AsyncConnection]:
+        async with contextlib.AsyncExitStack() as stack:
+            if not read_only:
+                # On SQLite, queue behind this process's other writers: the Store's statements run inline
+                # on the event loop, so waiting on SQLite's own lock here could stall them both.
+                with translated():
+                    await stack.enter_async_context(self.database.writing())
+            async with self._connection(read_only=read_only) as conn:
+                yield conn
+
+    @asynccontextmanager
+    async def _connection(self, *, read_only: bool) -> AsyncIterator[AsyncConnection]:
         engine = self.database.reader if read_only else self.database.engine
         with translated():
             conn = await engine.connect()
