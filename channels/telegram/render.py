@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.messages import Ask, Outbound, Reply, Say
+from channels.splitting import split_text
 
 BUTTON_LIMIT = 20  # characters a button label may use before Telegram clients cut it
 TEXT_LIMIT = 4096  # Telegram's limit for one message's text
@@ -41,7 +42,8 @@ def render_telegram(reply: Reply | Iterable[Outbound]) -> list[TelegramMessage]:
     out: list[TelegramMessage] = []
     for message in messages:
         if isinstance(message, Say):
-            out.extend(TelegramMessage(piece) for piece in split_text(_with_emoji(message.text, message.emoji)))
+            words = _with_emoji(message.text, message.emoji)
+            out.extend(TelegramMessage(piece) for piece in split_text(words, TEXT_LIMIT))
         elif isinstance(message, Ask):
             text = _with_emoji(message.text, message.emoji)
             if message.hint:
@@ -51,42 +53,13 @@ def render_telegram(reply: Reply | Iterable[Outbound]) -> list[TelegramMessage]:
             )
             # Telegram refuses a keyboard without text; a pack's question always has words, but a blank
             # one must not lose its buttons.
-            pieces = split_text(text) or [message.emoji or "❓"]
+            pieces = split_text(text, TEXT_LIMIT) or [message.emoji or "❓"]
             for index, piece in enumerate(pieces):
                 last = index == len(pieces) - 1
                 out.append(TelegramMessage(piece, buttons if last else (), message.symbol if index == 0 else None))
     return out
 
 
-def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """Pieces of at most `limit` characters, broken between paragraphs, then lines, then words."""
-    text = text.strip()
-    if not text:
-        return []
-    if len(text) <= limit:
-        return [text]
-    for separator in ("\n\n", "\n", " "):
-        pieces = _pack(text.split(separator), separator, limit)
-        if pieces is not None:
-            return pieces
-    return [text[i : i + limit] for i in range(0, len(text), limit)]  # one word longer than a message
-
-
-def _pack(chunks: list[str], separator: str, limit: int) -> list[str] | None:
-    if any(len(chunk) > limit for chunk in chunks):
-        return None
-    pieces: list[str] = []
-    current = ""
-    for chunk in chunks:
-        candidate = f"{current}{separator}{chunk}" if current else chunk
-        if len(candidate) <= limit:
-            current = candidate
-        else:
-            pieces.append(current)
-            current = chunk
-    if current:
-        pieces.append(current)
-    return [p.strip() for p in pieces if p.strip()]
 
 
 def _with_emoji(text: str, emoji: str) -> str:

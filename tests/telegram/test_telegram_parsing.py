@@ -10,9 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.messages import Ask, Choice, Reply, Say
+from channels.splitting import split_text
 from channels.telegram.buttons import ButtonCodec
 from channels.telegram.commands import read_command
-from channels.telegram.render import TEXT_LIMIT, render_telegram, split_text
+from channels.telegram.render import TEXT_LIMIT, render_telegram
 from channels.telegram.updates import (
     BadUpdate,
     Blocked,
@@ -137,7 +138,7 @@ def test_a_slash_word_we_do_not_know_is_passed_on_as_typed() -> None:
 
 @given(text=st.text(max_size=20_000))
 def test_split_text_keeps_every_word_and_stays_under_the_limit(text) -> None:
-    pieces = split_text(text)
+    pieces = split_text(text, TEXT_LIMIT)
     assert all(0 < len(p) <= TEXT_LIMIT for p in pieces)
     assert "".join("".join(p.split()) for p in pieces) == "".join(text.split())
 
