@@ -12,7 +12,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
 
 from storage.errors import translated
 
@@ -84,30 +85,41 @@ class Database:
         """Apply every Alembic migration up to head. Safe to run from several processes at once."""
         if self.is_sqlite:
             self._create_sqlite_folder()
-        with translated():
-            async with self.engine.connect() as conn:
+            # Several processes starting at once each wait their turn for the whole migration, which
+            # takes longer than an ordinary write may wait: a connection of its own that waits longer,
+            # from the moment it connects (switching the file to WAL already needs the lock).
+            engine = create_async_engine(
+                self.url, hide_parameters=True, poolclass=NullPool,
+                connect_args={"timeout": MIGRATION_WAIT_MS / 1000},
+            )
+            _tune_sqlite(engine.sync_engine, busy_timeout_ms=MIGRATION_WAIT_MS)
+        else:
+            engine = self.engine
+        try:
+            with translated():
+                async with engine.connect() as conn:
+                    await self._migrate_on(conn)
+        finally:
+            if engine is not self.engine:
+                await engine.dispose()
+
+    async def _migrate_on(self, conn: AsyncConnection) -> None:
+        if self.is_sqlite:
+            # Batch migrations copy tables; with foreign keys on, dropping the old copy would
+            # cascade-delete rows. The pragma only works outside a transaction.
+            await conn.run_sync(_sqlite_foreign_keys, False)
+        try:
+            async with conn.begin():
+                if self.is_postgres:
+                    await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+                await conn.run_sync(_upgrade_to_head)
                 if self.is_sqlite:
-                    # Batch migrations copy tables; with foreign keys on, dropping the old copy would
-                    # cascade-delete rows. The pragma only works outside a transaction.
-                    await conn.run_sync(_sqlite_foreign_keys, False)
-                    # Several processes starting at once each wait their turn for the whole migration,
-                    # which takes longer than an ordinary write may wait.
-                    await conn.run_sync(_sqlite_busy_timeout, MIGRATION_WAIT_MS)
-                try:
-                    async with conn.begin():
-                        if self.is_postgres:
-                            await conn.execute(
-                                text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
-                            )
-                        await conn.run_sync(_upgrade_to_head)
-                        if self.is_sqlite:
-                            broken = (await conn.exec_driver_sql("PRAGMA foreign_key_check")).all()
-                            if broken:
-                                raise RuntimeError(f"the migration left {len(broken)} broken references")
-                finally:
-                    if self.is_sqlite:
-                        await conn.run_sync(_sqlite_foreign_keys, True)
-                        await conn.run_sync(_sqlite_busy_timeout, int(self.write_wait * 1000))
+                    broken = (await conn.exec_driver_sql("PRAGMA foreign_key_check")).all()
+                    if broken:
+                        raise RuntimeError(f"the migration left {len(broken)} broken references")
+        finally:
+            if self.is_sqlite:
+                await conn.run_sync(_sqlite_foreign_keys, True)
 
     async def ping(self, timeout: float = 5.0) -> bool:
         """True when the database answers a trivial query within `timeout` seconds."""
@@ -141,13 +153,6 @@ def _sqlite_foreign_keys(connection: Connection, enabled: bool) -> None:
     # Through the DB-API cursor: a SQLAlchemy execute would first open a transaction.
     cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     cursor.execute(f"PRAGMA foreign_keys={'ON' if enabled else 'OFF'}")
-    cursor.close()
-
-
-def _sqlite_busy_timeout(connection: Connection, milliseconds: int) -> None:
-    # Through the DB-API cursor, like the foreign keys pragma: outside any transaction.
-    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    cursor.execute(f"PRAGMA busy_timeout={int(milliseconds)}")
     cursor.close()
 
 
