@@ -11,7 +11,8 @@ A phrase matches word by word in squeezed form; a word of five or more letters m
 from nine letters) if it starts with the right letter, and a four-letter word two neighbouring letters
 swapped ("wnat"), unless the phrase is listed as `exact`. Phrases
 also match written together or split ("killmyself", "kill my self"). Patterns are regular expressions
-over the clause's words.
+over the clause's words. Word groups named `together` match by meaning: any form of any word of each
+group, in order, close together (groups.py).
 
 A match inside a harmless idiom from the lists ("could kill for a pizza") is dropped. A negation just
 before a match ("not", "never", within the list's window and not past a stop word such as "and" or
@@ -29,6 +30,7 @@ from pathlib import Path
 from rapidfuzz.distance import OSA
 
 from bot.safeguarding.finding import NOTHING, Finding, Hit, Level
+from bot.safeguarding.groups import WordGroups, together
 from bot.safeguarding.lists import Entry, LanguageList, Phrase, load_list
 from bot.safeguarding.normalise import Clause, split_clauses, squeeze
 
@@ -53,8 +55,10 @@ class _Span:
 class _Matcher:
     """Every phrase of a set of entries, indexed for one pass over a clause."""
 
-    def __init__(self, entries: Sequence[Entry]) -> None:
+    def __init__(self, entries: Sequence[Entry], groups: WordGroups) -> None:
         self.entries = entries
+        self._groups = groups
+        self._combined = [entry for entry in entries if entry.together]
         self._by_first: dict[str, list[tuple[Phrase, Entry]]] = {}
         self._glued: dict[str, list[tuple[Phrase, Entry]]] = {}
         fuzzy_words: set[str] = set()
@@ -133,6 +137,11 @@ class _Matcher:
                     for match in matches:
                         start = text.count(" ", 0, match.start())
                         found.append(_Span(entry, start, start + match.group().count(" ") + 1))
+        if self._combined:
+            positions = self._groups.positions(clause)
+            for entry in self._combined:
+                for groups in entry.together:
+                    found.extend(_Span(entry, s, e) for s, e in together(groups, positions, entry.within))
         return found
 
 
@@ -149,8 +158,8 @@ def _covered(span: _Span, spans: Sequence[_Span]) -> bool:
 class _Language:
     def __init__(self, lists: LanguageList) -> None:
         self.lists = lists
-        self.rules = _Matcher(lists.rules)
-        self.harmless = _Matcher(lists.harmless)
+        self.rules = _Matcher(lists.rules, lists.groups)
+        self.harmless = _Matcher(lists.harmless, lists.groups)
 
     def hits(self, split: list[list[str]]) -> Iterable[Hit]:
         for clause in self.lists.read(split):

@@ -15,6 +15,7 @@ import regex
 
 from bot.packs.yamlfile import read_yaml
 from bot.safeguarding.finding import Level
+from bot.safeguarding.groups import DEFAULT_WITHIN, WordGroups, stemmer_for
 from bot.safeguarding.normalise import Clause, Spellings, clauses, squeeze
 
 PATTERN_FLAGS = regex.IGNORECASE | regex.VERSION1
@@ -41,6 +42,8 @@ class Entry:
     phrases: tuple[Phrase, ...]
     patterns: tuple[regex.Pattern[str], ...]
     examples: tuple[str, ...]
+    together: tuple[tuple[str, ...], ...] = ()  # group names that must come in this order (groups.py)
+    within: int = DEFAULT_WITHIN
 
     @property
     def qualified(self) -> str:
@@ -59,6 +62,7 @@ class LanguageList:
     window: int
     rules: tuple[Entry, ...]
     harmless: tuple[Entry, ...]
+    groups: WordGroups
 
     def read(self, text: str | list[list[str]]) -> list[Clause]:
         return clauses(text, self.spellings)
@@ -91,12 +95,14 @@ def parse_list(data: Any, source: str) -> LanguageList:
     if not isinstance(window, int) or not 1 <= window <= 8:
         raise ValueError(f"{source}: negation window should be a whole number from 1 to 8")
     singles = words(negation.get("words", []), "negation words")
+    groups = WordGroups.parse(data.get("groups"), spellings, stemmer_for(language), source)
     seen: set[str] = set()
     rules = tuple(
-        _entry(raw, language, spellings, source, seen, harmless=False) for raw in _items(data, "rules", source)
+        _entry(raw, language, spellings, groups, source, seen, harmless=False)
+        for raw in _items(data, "rules", source)
     )
     harmless = tuple(
-        _entry(raw, language, spellings, source, seen, harmless=True)
+        _entry(raw, language, spellings, groups, source, seen, harmless=True)
         for raw in _items(data, "harmless", source, required=False)
     )
     return LanguageList(
@@ -111,6 +117,7 @@ def parse_list(data: Any, source: str) -> LanguageList:
         window=window,
         rules=rules,
         harmless=harmless,
+        groups=groups,
     )
 
 
@@ -124,7 +131,8 @@ def _items(data: dict[str, Any], key: str, source: str, required: bool = True) -
 
 
 def _entry(
-    raw: dict[str, Any], language: str, spellings: Spellings, source: str, seen: set[str], *, harmless: bool
+    raw: dict[str, Any], language: str, spellings: Spellings, groups: WordGroups, source: str, seen: set[str],
+    *, harmless: bool,
 ) -> Entry:
     rule_id = raw.get("id")
     if not isinstance(rule_id, str) or not _ID.match(rule_id):
@@ -133,7 +141,8 @@ def _entry(
     if rule_id in seen:
         raise ValueError(f"{where}: this id is used twice")
     seen.add(rule_id)
-    known = {"id", "means", "examples", "phrases", "exact", "patterns"} | (set() if harmless else {"level"})
+    known = {"id", "means", "examples", "phrases", "exact", "patterns", "together", "within"}
+    known |= set() if harmless else {"level"}
     unknown = set(raw) - known
     if unknown:
         raise ValueError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; use {', '.join(sorted(known))}")
@@ -148,13 +157,31 @@ def _entry(
     phrases = [*_phrases(raw.get("phrases"), spellings, where, fuzzy=True),
                *_phrases(raw.get("exact"), spellings, where, fuzzy=False)]
     patterns = _patterns(raw.get("patterns"), spellings, where)
-    if not phrases and not patterns:
-        raise ValueError(f"{where}: give some phrases, exact phrases or patterns")
+    combined = _together(raw.get("together"), groups, where)
+    within = raw.get("within", DEFAULT_WITHIN)
+    if not isinstance(within, int) or isinstance(within, bool) or not 2 <= within <= 30:
+        raise ValueError(f"{where}: within should be a whole number of words from 2 to 30")
+    if not phrases and not patterns and not combined:
+        raise ValueError(f"{where}: give some phrases, exact phrases, patterns or groups together")
     examples = raw.get("examples") or []
     if not isinstance(examples, list) or not all(isinstance(e, str) for e in examples):
         raise ValueError(f"{where}: examples should be a list of messages")
     return Entry(rule_id, language, level, str(raw.get("means") or rule_id.replace("_", " ")),
-                 tuple(phrases), tuple(patterns), tuple(examples))
+                 tuple(phrases), tuple(patterns), tuple(examples), combined, within)
+
+
+def _together(items: Any, groups: WordGroups, where: str) -> tuple[tuple[str, ...], ...]:
+    if items is None:
+        return ()
+    if not isinstance(items, list) or not all(
+        isinstance(i, list) and i and all(isinstance(g, str) for g in i) for i in items
+    ):
+        raise ValueError(f"{where}: together should be a list of lists of group names, like [[soon, cut, body]]")
+    for item in items:
+        unknown = [g for g in item if g not in groups.names]
+        if unknown:
+            raise ValueError(f"{where}: together names {', '.join(unknown)}, which is not a group in 'groups'")
+    return tuple(tuple(i) for i in items)
 
 
 def _phrases(items: Any, spellings: Spellings, where: str, *, fuzzy: bool) -> list[Phrase]:
