@@ -12,18 +12,16 @@ Database blips raise `StorageUnavailable`; a retried webhook raises `DuplicateIn
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage import outbox, participants, ratelimit, retention, web_sessions
+from storage import outbox, participants, ratelimit, retention, transactions, web_sessions
 from storage.db import Database
-from storage.errors import DuplicateInbound, StorageUnavailable, translated
-from storage.inline import InlineConnection
+from storage.errors import DuplicateInbound, StorageUnavailable
 from storage.privacy import Keys, Vault
 from storage.records import OutboxItem, WebSessionRecord
 from storage.unit import UnitOfWork
@@ -58,7 +56,8 @@ class Store:
     @asynccontextmanager
     async def unit(self) -> AsyncIterator[UnitOfWork]:
         """One transaction: committed when the block ends, rolled back if it raises."""
-        async with self._transaction() as conn:
+        # Inline on SQLite: a conversation's statements are short, and many small ones (storage/inline.py).
+        async with transactions.transaction(self.database, inline=True) as conn:
             uow = UnitOfWork(
                 conn, keys=self._keys, vault=self._vault, retention=self._retention, clock=self._clock
             )
@@ -67,47 +66,8 @@ class Store:
             finally:
                 uow._close()
 
-    @asynccontextmanager
-    async def _transaction(self, *, read_only: bool = False) -> AsyncIterator[AsyncConnection]:
-        if read_only:
-            async with self._connection(read_only=True) as conn:
-                yield conn
-            return
-        async with contextlib.AsyncExitStack() as stack:
-            with translated():  # waiting too long for our turn is the same as a busy database
-                await stack.enter_async_context(self.database.writing())
-            yield await stack.enter_async_context(self._connection(read_only=False))
-
-    @asynccontextmanager
-    async def _connection(self, *, read_only: bool) -> AsyncIterator[AsyncConnection]:
-        database = self.database
-        with translated():
-            if database.inline is not None and database.inline_reader is not None:
-                # SQLite: statements run inline (storage/inline.py says why); same interface.
-                inline = InlineConnection.connect(database.inline_reader if read_only else database.inline)
-                conn = cast(AsyncConnection, inline)
-            else:
-                conn = await (database.reader if read_only else database.engine).connect()
-        try:
-            with translated():
-                await conn.begin()
-            try:
-                yield conn
-            except BaseException:
-                # The original error matters more than a failed rollback on a broken connection.
-                with contextlib.suppress(Exception):
-                    await conn.rollback()
-                raise
-            with translated():
-                await conn.commit()
-        finally:
-            with contextlib.suppress(Exception):
-                await conn.close()
-
     async def _run(self, work: Callable[[AsyncConnection], Awaitable[T]], *, read_only: bool = False) -> T:
-        async with self._transaction(read_only=read_only) as conn:
-            with translated():
-                return await work(conn)
+        return await transactions.run(self.database, work, read_only=read_only, inline=True)
 
     # Outbox: each call is its own short transaction, so a slow send never holds a lock.
 
