@@ -9,17 +9,14 @@ audited write their audit entry in the same transaction, so an action is never w
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Collection
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable, Collection
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage import staff_accounts, staff_audit, staff_broadcasts, staff_comments, staff_results
+from storage import staff_accounts, staff_audit, staff_broadcasts, staff_comments, staff_results, transactions
 from storage.db import Database
-from storage.errors import translated
 from storage.staff_broadcasts import Audience, CapWindow
 from storage.staff_comments import CommentKind
 from storage.staff_records import (
@@ -49,45 +46,10 @@ class StaffStore:
     def now(self) -> datetime:
         return self._clock()
 
-    @asynccontextmanager
-    async def _transaction(self, *, read_only: bool) -> AsyncIterator[AsyncConnection]:
-        if read_only:
-            async with self._connection(read_only=True) as conn:
-                yield conn
-            return
-        # SQLite: take this process's turn to write first, as the Store does, so a writer here and one
-        # there queue in order instead of one waiting inside SQLite while the other needs the event loop.
-        async with contextlib.AsyncExitStack() as stack:
-            with translated():
-                await stack.enter_async_context(self.database.writing())
-            yield await stack.enter_async_context(self._connection(read_only=False))
-
-    @asynccontextmanager
-    async def _connection(self, *, read_only: bool) -> AsyncIterator[AsyncConnection]:
+    async def _run(self, work: Callable[[AsyncConnection], Awaitable[T]], *, read_only: bool = False) -> T:
         # Through the async engine (a worker thread on SQLite), never inline: a results query over a big
         # pack or a large broadcast plan must not hold up the event loop while it runs.
-        engine = self.database.reader if read_only else self.database.engine
-        with translated():
-            conn = await engine.connect()
-        try:
-            with translated():
-                await conn.begin()
-            try:
-                yield conn
-            except BaseException:
-                with contextlib.suppress(Exception):
-                    await conn.rollback()
-                raise
-            with translated():
-                await conn.commit()
-        finally:
-            with contextlib.suppress(Exception):
-                await conn.close()
-
-    async def _run(self, work: Callable[[AsyncConnection], Awaitable[T]], *, read_only: bool = False) -> T:
-        async with self._transaction(read_only=read_only) as conn:
-            with translated():
-                return await work(conn)
+        return await transactions.run(self.database, work, read_only=read_only, inline=False)
 
     async def _read(self, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
         return await self._run(work, read_only=True)
