@@ -9,9 +9,7 @@ audit entry in the same transaction, so a change is never without its record.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
@@ -25,9 +23,9 @@ from storage import (
     loop_themes,
     staff_audit,
     staff_comments,
+    transactions,
 )
 from storage.db import Database
-from storage.errors import translated
 from storage.loop_checkins import Compose as CheckinCompose
 from storage.loop_contacts import Runs
 from storage.loop_records import (
@@ -60,29 +58,11 @@ class LoopStore:
     def now(self) -> datetime:
         return self._clock()
 
-    @asynccontextmanager
-    async def _transaction(self, *, read_only: bool) -> AsyncIterator[AsyncConnection]:
-        async with contextlib.AsyncExitStack() as stack:
-            if not read_only:
-                with translated():  # on SQLite, queue behind this process's other writers
-                    await stack.enter_async_context(self.database.writing())
-            engine = self.database.reader if read_only else self.database.engine
-            with translated():
-                conn = await stack.enter_async_context(engine.connect())
-                await conn.begin()
-            try:
-                yield conn
-            except BaseException:
-                with contextlib.suppress(Exception):
-                    await conn.rollback()
-                raise
-            with translated():
-                await conn.commit()
-
     async def _run(self, work: Callable[[AsyncConnection], Awaitable[T]], *, read_only: bool = False) -> T:
-        async with self._transaction(read_only=read_only) as conn:
-            with translated():
-                return await work(conn)
+        # Through the async engine (a worker thread on SQLite), never inline: publishing queues a follow-up for
+        # everyone who raised the action's themes, and a due check-in a reminder for everyone it reaches, in
+        # statements that grow with the number of people and must not hold up the event loop while they run.
+        return await transactions.run(self.database, work, read_only=read_only, inline=False)
 
     async def _read(self, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
         return await self._run(work, read_only=True)
