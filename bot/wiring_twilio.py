@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import Protocol
 
 from starlette.routing import BaseRoute
 
@@ -21,9 +22,14 @@ from channels.twilio_sms.routes import SmsWebhookConfig, twilio_sms_routes
 from channels.twilio_sms.sender import TwilioSender
 from channels.twilio_sms.signature import WebhookSigner
 
-RecordStatus = Callable[[int | None, str | None, str], Awaitable[bool]]
-# `Store.record_status`: a delivery report found by outbox id (int) or provider id (str).
-ApplyStatus = Callable[[str | int, str], Awaitable[bool]]
+RecordStatus = Callable[[int | None, str | None, str, bool], Awaitable[bool]]
+
+
+class ApplyStatus(Protocol):
+    """`Store.record_status`: a delivery report found by outbox id (int) or provider id (str)."""
+
+    def __call__(self, key: str | int, status: str, *, stop_contact: bool = False) -> Awaitable[bool]: ...
+
 
 def twilio_configured(settings: Settings) -> bool:
     """True when SMS is on; a half-done configuration is an error that says what is missing."""
@@ -91,14 +97,15 @@ def status_recorder(apply: ApplyStatus) -> RecordStatus:
     """The adapter's `record_status` over `Store.record_status`: by our outbox id, else by Twilio's sid.
 
     The outbox id comes from the callback URL we signed into the send, so it finds the row even when the
-    report beats `mark_sent` to the database; the sid covers a callback URL without it.
+    report beats `mark_sent` to the database; the sid covers a callback URL without it. `stop_contact`
+    (a 21610 in the report) stops the person the row was for.
     """
 
-    async def record(outbox_id: int | None, provider_id: str | None, status: str) -> bool:
+    async def record(outbox_id: int | None, provider_id: str | None, status: str, stop_contact: bool) -> bool:
         if outbox_id is not None:
-            return await apply(outbox_id, status)
+            return await apply(outbox_id, status, stop_contact=stop_contact)
         if provider_id:
-            return await apply(provider_id, status)
+            return await apply(provider_id, status, stop_contact=stop_contact)
         return False
 
     return record

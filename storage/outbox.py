@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, insert, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage import participants
 from storage.models import OUTBOX_KINDS, OUTBOX_STATUSES, OutboxMessage, Participant, VaultEntry
 from storage.privacy import Vault, VaultError
 from storage.records import OutboxItem
@@ -267,8 +268,15 @@ async def cancel(conn: AsyncConnection, outbox_id: int, reason: str, now: dateti
     )
 
 
-async def record_status(conn: AsyncConnection, key: str | int, status: str, now: datetime) -> bool:
-    """Apply a delivery report, found by provider id (str) or outbox id (int). True when the row changed."""
+async def record_status(
+    conn: AsyncConnection, key: str | int, status: str, now: datetime, *, stop_contact: bool = False
+) -> bool:
+    """Apply a delivery report, found by provider id (str) or outbox id (int). True when the row changed.
+
+    `stop_contact` (a failure report saying the person opted out): the person the row was for is stopped, in
+    the same transaction, when the report changed the row; a repeated report does not stop them again
+    (they may have said START since).
+    """
     if isinstance(key, bool):
         raise TypeError("an outbox id is an int or a provider id a str, not a bool")
     target = PROVIDER_STATUSES.get(status.strip().lower())
@@ -280,8 +288,14 @@ async def record_status(conn: AsyncConnection, key: str | int, status: str, now:
         values["sent_at"] = func.coalesce(_O.sent_at, _at(now))
     if target == "failed":
         values["last_error"] = f"the provider reported the message as {status.strip().lower()}"
-    changed = await conn.execute(update(_O).where(which, _O.status.in_(_MAY_BECOME[target])).values(**values))
-    return bool(changed.rowcount)
+    changed = await conn.execute(
+        update(_O).where(which, _O.status.in_(_MAY_BECOME[target])).values(**values).returning(_O.participant_id)
+    )
+    people = set(changed.scalars().all())
+    if stop_contact and target == "failed":
+        for participant_id in sorted(people):
+            await participants.set_stopped(conn, participant_id, True, now)
+    return bool(people)
 
 
 async def counts(conn: AsyncConnection) -> dict[str, int]:

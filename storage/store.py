@@ -121,10 +121,20 @@ class Store:
         now = self._clock()
         await self._run(lambda conn: outbox.cancel(conn, outbox_id, reason, now))
 
-    async def record_status(self, provider_id_or_outbox_id: str | int, status: str) -> bool:
-        """Apply a provider delivery report; a status never moves backwards. True when the row changed."""
+    async def record_status(
+        self, provider_id_or_outbox_id: str | int, status: str, *, stop_contact: bool = False
+    ) -> bool:
+        """Apply a provider delivery report; a status never moves backwards. True when the row changed.
+
+        `stop_contact`: the report says the person opted out with the provider; a failure that changes
+        the row also stops its person (the same `set_stopped` as a refused send), in one transaction.
+        """
         now = self._clock()
-        return await self._run(lambda conn: outbox.record_status(conn, provider_id_or_outbox_id, status, now))
+        return await self._run(
+            lambda conn: outbox.record_status(
+                conn, provider_id_or_outbox_id, status, now, stop_contact=stop_contact
+            )
+        )
 
     async def reserve_slot(self, key: str, *, now: datetime, interval: float) -> datetime:
         """The moment the next send for `key` may go, `interval` seconds after the one before it.

@@ -5,7 +5,8 @@ the error code and our own words, never from Twilio's message.
 
     429 / 20429        too many requests: retry after Retry-After (or the dispatcher's back-off)
     21611, 30001       queue overflow: retry later, never drop
-    21610              the person texted STOP to this number: stop all contact
+    21610              the person texted STOP to this number: stop all contact (also when a
+                       delivery report carries it: `stops_contact`)
     5xx, 20003 / 401   Twilio or our account is unwell, not the person: retry later
     other 4xx          this message cannot be sent (bad number, not a mobile …): give up
 """
@@ -35,6 +36,13 @@ _STOPPED = frozenset({21610})
 _QUEUE_FULL = frozenset({21611, 30001})
 _SLOW_DOWN = frozenset({20429})
 _ACCOUNT = frozenset({20003})
+
+
+def stops_contact(error_code: str | int | None) -> bool:
+    """Whether a Twilio error code (a delivery report's `ErrorCode`) means the person opted out."""
+    if isinstance(error_code, str):
+        error_code = int(error_code.strip()) if error_code.strip().isdigit() else None
+    return error_code in _STOPPED
 
 
 def failure_from(exc: TwilioException, retry_after: float | None = None) -> SendFailed:

@@ -3,6 +3,8 @@
     POST /webhooks/twilio/sms     an SMS or WhatsApp message; the reply goes back in the same HTTP answer,
                                   which is what makes it instant and lets it through quiet hours
     POST /webhooks/twilio/status  a delivery report for a message the outbox sent; `?outbox=<id>` says which
+                                  (else its MessageSid); a failure with ErrorCode 21610 (the person
+                                  opted out at Twilio) also stops all contact with the person
 
 Both check `X-Twilio-Signature` before reading anything else: a missing or wrong signature is 403 and
 nothing is stored. Log lines name the message sid and what happened, never a phone number.
@@ -22,6 +24,7 @@ from starlette.routing import BaseRoute, Route
 
 from bot.messages import Channel, Inbound, Reply
 from channels.segments import sms_cost
+from channels.twilio_sms.errors import stops_contact
 from channels.twilio_sms.inbound import BadInbound, ParsedInbound, parse_inbound
 from channels.twilio_sms.render import render_sms, split_for_twilio, twiml
 from channels.twilio_sms.signature import SIGNATURE_HEADER, WebhookSigner
@@ -37,7 +40,8 @@ MAX_FORM_BYTES = 64 * 1024
 FORM_TYPE = "application/x-www-form-urlencoded"
 
 HandleInbound = Callable[[Channel, str, Inbound], Awaitable[Reply]]
-RecordStatus = Callable[[int | None, str | None, str], Awaitable[bool]]
+# (outbox id, provider message id, status, stop_contact) -> whether the report changed the row.
+RecordStatus = Callable[[int | None, str | None, str, bool], Awaitable[bool]]
 
 
 @dataclass(frozen=True)
@@ -91,11 +95,15 @@ def twilio_sms_routes(
         if not state or (provider_id is None and outbox_id is None):
             log.warning("twilio status callback refused: MessageStatus or MessageSid is missing")
             return PlainTextResponse("Bad request: MessageStatus and MessageSid are needed", status_code=400)
-        changed = await record_status(outbox_id, provider_id, state)
         error = form.get("ErrorCode", "").strip()
+        # Twilio refused the message because the person texted STOP to it: as when a send is refused
+        # with 21610, contact stops. (`To` is their number: it is never logged or echoed.)
+        opted_out = stops_contact(error) and state in ("failed", "undelivered")
+        changed = await record_status(outbox_id, provider_id, state, opted_out)
         if changed:
-            log.info("twilio status %s for outbox %s (%s)%s", state, outbox_id, provider_id,
-                     f", error {error}" if error else "")
+            log.info("twilio status %s for outbox %s (%s)%s%s", state, outbox_id, provider_id,
+                     f", error {error}" if error else "",
+                     "; the person opted out at Twilio, contact stopped" if opted_out else "")
         else:
             log.info("twilio status %s for outbox %s (%s) changed nothing: unknown message or older status",
                      state, outbox_id, provider_id)

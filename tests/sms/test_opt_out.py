@@ -3,12 +3,16 @@ HELP says who we are; Twilio's own opt-out handling and its 21610 refusal are ho
 
 from __future__ import annotations
 
+import logging
+
 import pytest
+from sqlalchemy import select
 
 from bot.messages import Say
 from bot.wire import message_to_dict
+from storage.models import OutboxMessage
 
-from .conftest import PERSON, replies, sms_world
+from .conftest import PERSON, STATUS_PATH, replies, sms_world, status_form
 
 STOP_WORDS = ["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"]
 
@@ -96,3 +100,70 @@ async def test_a_send_twilio_refuses_with_21610_marks_the_person_stopped(world) 
     assert (await world.tick()).cancelled == 1
     assert [r.status for r in world.fake.requests] == [400]
     assert first
+
+
+async def _status_of(world, outbox_id: int) -> str:
+    async with world.parts.database.engine.connect() as conn:
+        return (await conn.scalar(select(OutboxMessage.status).where(OutboxMessage.id == outbox_id))) or ""
+
+
+@pytest.mark.parametrize("by_outbox_id", [False, True], ids=["by-message-sid", "by-outbox-id"])
+async def test_a_delivery_report_with_21610_stops_the_person_like_a_refused_send(world, caplog, by_outbox_id) -> None:
+    # Twilio accepted the text (a Messaging Service queues first) and only its delivery report says
+    # the person had texted STOP to Twilio.
+    caplog.set_level(logging.DEBUG)
+    replies(await world.text("DEMO"))
+    first = await _queue_update(world, "followup", "Thank you for your answers.")
+    assert (await world.tick()).sent == 1
+    [message] = world.fake.messages
+    waiting = await _queue_update(world)  # queued for them before the report arrives
+    response = await world.status(message.sid, "failed", first if by_outbox_id else None, error_code="21610")
+    assert (response.status_code, response.text) == (200, "recorded")
+    assert await _stopped(world)
+    assert await _status_of(world, first) == "failed"
+    # Nothing more is sent to them: what was waiting is cancelled at send time, and so is anything new.
+    assert (await world.tick()).cancelled == 1
+    await _queue_update(world, "reminder", "Your check-in is tomorrow.")
+    assert (await world.tick()).cancelled == 1
+    assert await _status_of(world, waiting) == "cancelled"
+    assert len(world.fake.messages) == 1
+    assert "opted out at Twilio" in caplog.text
+    for seen in (caplog.text, response.text):
+        assert "7700900123" not in seen, "the number is in the report's To field; it must go no further"
+
+
+async def test_a_repeated_21610_report_does_not_undo_a_later_start(world) -> None:
+    replies(await world.text("DEMO"))
+    first = await _queue_update(world, "followup", "Thank you for your answers.")
+    await world.tick()
+    sid = world.fake.messages[0].sid
+    assert (await world.status(sid, "undelivered", None, error_code="21610")).text == "recorded"
+    assert await _stopped(world)
+    replies(await world.text("START"))
+    assert not await _stopped(world)
+    # Twilio retries the report (or sends "failed" after "undelivered"): it changes nothing now.
+    for state in ("undelivered", "failed"):
+        response = await world.status(sid, state, first, error_code="21610")
+        assert (response.status_code, response.text) == (200, "nothing to change")
+    assert not await _stopped(world)
+
+
+@pytest.mark.parametrize(("state", "code"), [("undelivered", "30003"), ("failed", "30007"), ("delivered", "21610")])
+async def test_other_failures_and_a_stray_code_do_not_stop_the_person(world, state, code) -> None:
+    replies(await world.text("DEMO"))
+    await _queue_update(world, "followup")
+    await world.tick()
+    assert (await world.status(world.fake.messages[0].sid, state, None, error_code=code)).status_code == 200
+    assert not await _stopped(world)
+
+
+async def test_an_unsigned_21610_report_stops_nobody(world) -> None:
+    replies(await world.text("DEMO"))
+    await _queue_update(world, "followup")
+    await world.tick()
+    sid = world.fake.messages[0].sid
+    form = status_form(sid, "failed", to=PERSON, from_="+447700900999", error_code="21610")
+    for signature in (None, "bm90IGEgc2lnbmF0dXJl"):
+        response = await world.post(STATUS_PATH, form, **{"X-Twilio-Signature": signature})
+        assert response.status_code == 403
+    assert not await _stopped(world)
