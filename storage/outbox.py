@@ -4,6 +4,9 @@ Claiming is atomic with a lease. PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED, 
 work without waiting on each other. SQLite: every writing transaction starts with BEGIN IMMEDIATE (see
 `storage.db`), so the select-then-update below runs under the single writer lock.
 A worker that dies leaves rows in `sending`; when their lease runs out they are claimed again.
+
+The daily cap is checked again as rows are claimed (`DailyCap`): planning checks it too, but a row
+planned yesterday and sent today, or a follow-up beside a broadcast, would otherwise slip past it.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -55,6 +59,21 @@ _MAY_BECOME: dict[str, tuple[str, ...]] = {
     "cancelled": ("pending", "sending"),
 }
 _OURS = ("pending", "sending")  # rows a worker may still act on
+# What the daily cap counts and holds back: messages we start. A reply to a person's own message (and a
+# safeguarding alert to a duty contact) is never held.
+PROACTIVE = ("broadcast", "followup", "reminder")
+_CAP_LOCKS = 0x5CA9  # PostgreSQL advisory lock space: (this, participant id) while a claim counts a person
+
+
+@dataclass(frozen=True, slots=True)
+class DailyCap:
+    """At most `cap` proactive messages a person from `start` to `end` (one local day); a row that would
+    go over waits, unsent and with no attempt counted, until `resume_at` (the next day, outside quiet hours)."""
+
+    cap: int
+    start: datetime
+    end: datetime
+    resume_at: datetime
 
 
 def _at(moment: datetime) -> Any:
@@ -108,6 +127,7 @@ async def claim(
     limit: int,
     lease: timedelta,
     channels: Collection[str] | None,
+    cap: DailyCap | None = None,
 ) -> list[OutboxItem]:
     if channels is not None and not channels:
         return []
@@ -133,6 +153,8 @@ async def claim(
     if is_postgres(conn):
         due = due.with_for_update(skip_locked=True)
     ids = list((await conn.scalars(due)).all())
+    if ids and cap is not None:
+        ids = await _within_cap(conn, ids, cap, now)
     if not ids:
         return []
     await conn.execute(
@@ -183,6 +205,70 @@ async def claim(
         )
         for row in rows
     ]
+
+
+async def _within_cap(conn: AsyncConnection, ids: list[int], cap: DailyCap, now: datetime) -> list[int]:
+    """The due rows that may go under the daily cap; the rest are put back until `cap.resume_at`.
+
+    A person's count is what they were sent today plus what is in flight (`sending`: claimed, so it
+    passed this check). Rows of one batch are taken in claim order, so the earliest goes first. A
+    stopped person's rows are not held: the dispatcher cancels them now.
+    """
+    capped = (
+        await conn.execute(
+            select(_O.id, _O.participant_id)
+            .join(Participant, Participant.id == _O.participant_id)
+            .where(_O.id.in_(ids), _O.kind.in_(PROACTIVE), Participant.stopped.is_(False))
+            .order_by(_O.next_attempt_at, _O.id)
+        )
+    ).all()
+    if not capped:
+        return ids
+    people = sorted({row.participant_id for row in capped})
+    if is_postgres(conn):
+        # Two processes claiming rows for one person at once would each count the other's rows as
+        # not yet in flight; a lock per person (taken in id order, so no deadlock) makes them take turns.
+        # Then this count, a new statement, sees the other's committed claim.
+        await conn.execute(
+            select(func.pg_advisory_xact_lock(_CAP_LOCKS, Participant.id))
+            .where(Participant.id.in_(people))
+            .order_by(Participant.id)
+        )
+    sent_today = and_(
+        _O.status.in_(("sent", "delivered")), _O.sent_at >= _at(cap.start), _O.sent_at < _at(cap.end)
+    )
+    used = dict(
+        (
+            await conn.execute(
+                select(_O.participant_id, func.count())
+                .where(
+                    _O.participant_id.in_(people),
+                    _O.kind.in_(PROACTIVE),
+                    _O.id.not_in(ids),
+                    or_(sent_today, _O.status == "sending"),
+                )
+                .group_by(_O.participant_id)
+            )
+        ).all()
+    )
+    held: list[int] = []
+    for row in capped:
+        if used.get(row.participant_id, 0) >= cap.cap:
+            held.append(row.id)
+        else:
+            used[row.participant_id] = used.get(row.participant_id, 0) + 1
+    if not held:
+        return ids
+    await conn.execute(
+        update(_O)
+        .where(_O.id.in_(held))
+        .values(status="pending", next_attempt_at=cap.resume_at, lease_until=None, status_changed_at=now)
+    )
+    log.info("outbox %s held until %s: the daily cap of %d is reached",
+             ", ".join(map(str, held[:10])) + (" …" if len(held) > 10 else ""),
+             cap.resume_at.isoformat(timespec="minutes"), cap.cap)
+    going = set(ids) - set(held)
+    return [outbox_id for outbox_id in ids if outbox_id in going]
 
 
 def _open(vault: Vault, sealed: bytes | None, outbox_id: int) -> str | None:

@@ -25,6 +25,7 @@ from sqlalchemy import exists, func, insert, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.models import Consent, JSONValue, OutboxMessage, Participant, Submission, VaultEntry
+from storage.outbox import PROACTIVE  # what counts towards the daily cap (the dispatcher holds it too)
 from storage.sql import is_postgres
 from storage.staff_records import BroadcastRecord, PlanResult
 from storage.tables_staff import AUDIENCES, Broadcast, StaffUser
@@ -32,7 +33,6 @@ from storage.types import UTCDateTime
 
 _O = OutboxMessage
 _P = Participant
-PROACTIVE = ("broadcast", "followup", "reminder")  # what counts towards the daily cap
 MAX_NAME = 80
 
 

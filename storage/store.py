@@ -79,11 +79,16 @@ class Store:
         limit: int = 50,
         lease: timedelta = timedelta(seconds=60),
         channels: Collection[str] | None = None,
+        cap: outbox.DailyCap | None = None,
     ) -> list[OutboxItem]:
-        """Claim up to `limit` due rows for `worker` until `now + lease`. Counts an attempt on each."""
+        """Claim up to `limit` due rows for `worker` until `now + lease`. Counts an attempt on each.
+
+        With `cap`, a proactive row that would take its person over the daily cap is put back until
+        `cap.resume_at` instead (not claimed, no attempt counted).
+        """
         return await self._run(
             lambda conn: outbox.claim(
-                conn, self._vault, worker, now=now, limit=limit, lease=lease, channels=channels
+                conn, self._vault, worker, now=now, limit=limit, lease=lease, channels=channels, cap=cap
             )
         )
 
