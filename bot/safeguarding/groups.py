@@ -18,13 +18,12 @@ A group word matches every form the language's stemmer gives it ("cut" matches c
 matches wrists); a word of five or more letters also with one typo if the first letter is right; and a
 word ending in `*` matches any word that starts so ("zabi*"), for languages without a stemmer or for
 forms the stemmer does not join. Groups in `together` must come in the order given, in one sentence,
-all within `within` words (8 unless the rule says).
+with at most `within` other words between one and the next (4 unless the rule says).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
 import snowballstemmer
@@ -32,7 +31,7 @@ from rapidfuzz.distance import OSA
 
 from bot.safeguarding.normalise import Clause, Spellings, clauses, squeeze
 
-DEFAULT_WITHIN = 8  # words, from the first group's first word to the last group's last word
+DEFAULT_WITHIN = 4  # other words allowed between one group's words and the next group's
 FUZZY_FROM = 5  # letters of a stem; as the phrase matcher, shorter words must be spelled right
 # Languages with a Snowball stemmer we use; a language not here is matched on whole words and `*` prefixes.
 STEMMERS = {"en": "english", "pl": "polish"}
@@ -59,30 +58,38 @@ def _plain(word: str) -> str:
     return squeeze(word)
 
 
-@dataclass(frozen=True, slots=True)
-class _Item:
-    group: str
-    tokens: tuple[_Token, ...]
+class _Node:
+    """One step of the group words' trie: the next word's stem leads on; `ends` are groups whose item ends here."""
+
+    __slots__ = ("ends", "next", "prefixes")
+
+    def __init__(self) -> None:
+        self.next: dict[str, _Node] = {}
+        self.prefixes: dict[str, list[tuple[str, str]]] = {}  # by first letter: (prefix, group)
+        self.ends: list[str] = []
 
 
 class WordGroups:
-    """A language's groups, indexed so one pass over a sentence finds where each group's words are."""
+    """A language's groups in a trie of stems, so one pass over a sentence finds where each group's words are."""
 
     def __init__(self, items: Mapping[str, Sequence[Sequence[_Token]]], stem: Stem) -> None:
         self.names = frozenset(items)
         self._stem = stem
-        self._by_first: dict[str, list[_Item]] = {}
-        self._prefixed: list[_Item] = []
+        self._root = _Node()
         fuzzy: set[str] = set()
         for group, entries in items.items():
             for tokens in entries:
-                item = _Item(group, tuple(tokens))
-                text, prefix = item.tokens[0]
+                node = self._root
+                *leading, (last, prefix) = tokens
+                for text, _ in leading:  # only the last word of an item may end in *
+                    node = node.next.setdefault(text, _Node())
                 if prefix:
-                    self._prefixed.append(item)
+                    node.prefixes.setdefault(last[0], []).append((last, group))
                 else:
-                    self._by_first.setdefault(text, []).append(item)
-                fuzzy.update(t for t, p in item.tokens if not p and len(t) >= FUZZY_FROM)
+                    node = node.next.setdefault(last, _Node())
+                    if group not in node.ends:
+                        node.ends.append(group)
+                fuzzy.update(t for t, p in tokens if not p and len(t) >= FUZZY_FROM)
         self._fuzzy_by_first: dict[str, list[str]] = {}
         for word in sorted(fuzzy):
             self._fuzzy_by_first.setdefault(word[0], []).append(word)
@@ -121,29 +128,33 @@ class WordGroups:
         """Where each group's words are in the sentence."""
         if not self.names:
             return {}
-        words = clause.words
-        stems = [self._stem(w) for w in words]
-
-        def matches(token: _Token, k: int) -> bool:
-            text, prefix = token
-            if prefix:
-                return clause.squeezed[k].startswith(text)
-            return stems[k] == text or text in self._near(stems[k])
-
-        found: dict[str, list[Span]] = {}
-        for i, stem in enumerate(stems):
-            candidates = [*self._by_first.get(stem, ()), *self._prefixed]
-            for near in self._near(stem):
-                candidates.extend(self._by_first.get(near, ()))
-            for item in candidates:
-                size = len(item.tokens)
-                if i + size <= len(words) and all(matches(t, i + k) for k, t in enumerate(item.tokens)):
-                    found.setdefault(item.group, []).append((i, i + size))
-        return found
+        squeezed = clause.squeezed
+        stems = [self._stem(w) for w in clause.words]
+        keys = [(stem, *self._near(stem)) for stem in stems]  # the word, and group words it may be a typo of
+        found: dict[str, set[Span]] = {}
+        for i in range(len(stems)):
+            frontier = [self._root]
+            k = i
+            while frontier and k < len(stems):
+                word = squeezed[k]
+                following: list[_Node] = []
+                for node in frontier:
+                    for prefix, group in node.prefixes.get(word[:1], ()):
+                        if word.startswith(prefix):
+                            found.setdefault(group, set()).add((i, k + 1))
+                    for key in keys[k]:
+                        child = node.next.get(key)
+                        if child is not None:
+                            for group in child.ends:
+                                found.setdefault(group, set()).add((i, k + 1))
+                            following.append(child)
+                frontier = following
+                k += 1
+        return {group: sorted(spans) for group, spans in found.items()}
 
 
 def together(groups: Sequence[str], positions: Mapping[str, Sequence[Span]], within: int) -> list[Span]:
-    """Spans where `groups` come in order, not overlapping, all within `within` words: at most one a start."""
+    """Spans where `groups` come in order, not overlapping, at most `within` words apart: one a start at most."""
     if not all(g in positions for g in groups):
         return []
     found: list[Span] = []
@@ -152,7 +163,7 @@ def together(groups: Sequence[str], positions: Mapping[str, Sequence[Span]], wit
         if k == len(groups):
             return end
         for s, e in positions[groups[k]]:
-            if s >= end and e - start <= within:
+            if end <= s <= end + within:
                 done = extend(k + 1, start, e)
                 if done is not None:
                     return done

@@ -159,8 +159,8 @@ def _entry(
     patterns = _patterns(raw.get("patterns"), spellings, where)
     combined = _together(raw.get("together"), groups, where)
     within = raw.get("within", DEFAULT_WITHIN)
-    if not isinstance(within, int) or isinstance(within, bool) or not 2 <= within <= 30:
-        raise ValueError(f"{where}: within should be a whole number of words from 2 to 30")
+    if not isinstance(within, int) or isinstance(within, bool) or not 0 <= within <= 20:
+        raise ValueError(f"{where}: within should be a whole number of words from 0 to 20")
     if not phrases and not patterns and not combined:
         raise ValueError(f"{where}: give some phrases, exact phrases, patterns or groups together")
     examples = raw.get("examples") or []

@@ -50,7 +50,7 @@ def test_any_form_of_each_group_word_in_order_is_read(message: str) -> None:
     [
         "my wrist hurts, I am going to the doctor who cut the queue",  # the groups, but out of order
         "going to the clinic; they cut my appointment",  # a sentence break between them
-        "going to ask if the nurse with the blue coat and kind eyes could cut down on my arm",  # too far apart
+        "going to ask if the nurse with the blue coat could cut down on my arm",  # too far apart
         "cutlery",
     ],
 )
@@ -59,8 +59,8 @@ def test_groups_out_of_order_apart_or_in_other_sentences_are_not_read(message: s
 
 
 def test_a_rule_can_allow_its_groups_further_apart() -> None:
-    message = "going to ask if the nurse with the blue coat and kind eyes could cut down on my arm"
-    assert _detector(within=20).detect(message).level is Level.URGENT
+    message = "going to ask if the nurse with the blue coat could cut down on my arm"
+    assert _detector(within=10).detect(message).level is Level.URGENT
 
 
 def test_a_negation_before_the_first_group_softens_urgent_to_concern() -> None:
@@ -77,7 +77,7 @@ def test_a_word_ending_in_a_star_matches_every_word_that_starts_so() -> None:
     assert detector.detect("dw i eisiau gladd myself").level is Level.NONE
 
 
-@given(st.lists(st.sampled_from(["really", "so", "just", "honestly"]), max_size=3))
+@given(st.lists(st.sampled_from(["really", "so", "just", "honestly"]), max_size=4))
 def test_filler_words_between_the_groups_do_not_hide_the_meaning(fillers: list[str]) -> None:
     message = f"going to {' '.join(fillers)} cut my wrists"
     assert _detector().detect(message).level is Level.URGENT
@@ -88,7 +88,7 @@ def test_filler_words_between_the_groups_do_not_hide_the_meaning(fillers: list[s
     [
         ({"together": [["soon", "stab"]]}, "stab, which is not a group"),
         ({"together": "soon cut"}, "list of lists of group names"),
-        ({"within": 99}, "within should be a whole number of words from 2 to 30"),
+        ({"within": 99}, "within should be a whole number of words from 0 to 20"),
     ],
 )
 def test_a_mistake_in_a_rule_with_groups_is_reported_with_file_and_rule(change: dict[str, Any], says: str) -> None:
