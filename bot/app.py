@@ -92,7 +92,10 @@ def build_parts(settings: Settings, *, database: Database | None = None, clock: 
     telegram_routes, telegram_senders = telegram_wiring(settings, service, clock=clock, symbol_image=cards)
     senders.update(telegram_senders)
     voice_routes = voice_wiring(settings, service, clock=clock)
-    dispatcher = Dispatcher(store, senders, QuietHours.parse(settings.quiet_hours, zone), clock=clock)
+    dispatcher = Dispatcher(
+        store, senders, QuietHours.parse(settings.quiet_hours, zone), clock=clock,
+        daily_cap=settings.daily_message_cap,
+    )
     channel_routes = [*twilio_routes, *voice_routes, *telegram_routes]
     return Parts(settings, database, store, service, dispatcher, senders, channel_routes, pictures)
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.easyread.check import check_text
 from bot.easyread.findings import Finding
+from bot.hours import local_day
 from bot.messages import Outbound, Reply, Say
 from bot.packs.library import PackLibrary, Symbols, SystemTexts
 from bot.wire import message_to_dict
@@ -135,10 +136,9 @@ class BroadcastPlanner:
     # Planning
 
     def window(self, now: datetime) -> CapWindow:
-        """The local day `now` falls in: the daily cap counts messages between its midnights."""
-        day = now.astimezone(self.zone).date()
-        start = datetime.combine(day, time(0), self.zone)
-        end = datetime.combine(day + timedelta(days=1), time(0), self.zone)
+        """The local day `now` falls in: the daily cap counts messages between its midnights (the
+        dispatcher counts the same day again as it sends)."""
+        start, end = local_day(now, self.zone)
         return CapWindow(self.daily_cap, start, end)
 
     async def audience_size(self, audience: Audience) -> dict[str, int]:

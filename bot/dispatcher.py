@@ -3,6 +3,10 @@
 Rows are claimed atomically with a lease, so several processes can tick at once and a process that
 dies mid-batch loses nothing: its rows are claimed again when the lease runs out. At most what was in
 flight at the crash is sent twice.
+
+With `daily_cap` (SAID_DAILY_MESSAGE_CAP), a person gets at most that many proactive messages
+(broadcasts, follow-ups, reminders) in a local day, counted as they are sent: one that would go over
+waits for the next day, outside quiet hours. Replies to a person's own message are never held.
 """
 
 from __future__ import annotations
@@ -17,9 +21,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.hours import QuietHours
+from bot.hours import QuietHours, local_day
 from bot.wire import message_from_dict
 from channels.base import Sender, SendFailed
+from storage.outbox import DailyCap
 from storage.store import StorageUnavailable, Store
 
 log = logging.getLogger("said.dispatcher")
@@ -61,7 +66,10 @@ class Dispatcher:
         worker: str | None = None,
         horizon: timedelta = timedelta(seconds=20),
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        daily_cap: int | None = None,
     ) -> None:
+        if daily_cap is not None and daily_cap < 1:
+            raise ValueError("the daily message cap is at least 1")
         self.store = store
         self.senders = senders
         self.quiet = quiet
@@ -73,6 +81,7 @@ class Dispatcher:
         # How far ahead a rate slot may be before the row goes back to the table instead of waiting here.
         self.horizon = min(horizon, lease / 2)
         self._sleep = sleep
+        self.daily_cap = daily_cap
 
     def kick(self) -> None:
         """Ask for a tick now (a reply was just queued) instead of at the next interval."""
@@ -106,7 +115,7 @@ class Dispatcher:
         limit = self.batch if not rate else max(1, min(self.batch, int(rate * self.horizon.total_seconds())))
         try:
             items = await self.store.claim_outbox(
-                self.worker, now=now, limit=limit, lease=self.lease, channels={channel}
+                self.worker, now=now, limit=limit, lease=self.lease, channels={channel}, cap=self._cap(now)
             )
         except StorageUnavailable:
             log.warning("outbox tick for %s skipped: database unavailable", channel)
@@ -130,6 +139,13 @@ class Dispatcher:
             # A full batch means more is due: go again as soon as this one is out, not at the next
             # interval. (Not before: slots reserved beyond the horizon would be wasted.)
             self.kick()
+
+    def _cap(self, now: datetime) -> DailyCap | None:
+        """Today's cap (the service's local day); a row over it waits for tomorrow's first allowed moment."""
+        if self.daily_cap is None:
+            return None
+        start, end = local_day(now, self.quiet.zone)
+        return DailyCap(self.daily_cap, start, end, resume_at=self.quiet.ends_after(end))
 
     async def _ready(self, item: Any, now: datetime, stats: DispatchStats) -> bool:
         """Whether the row may be sent now; settles it (cancel, fail, defer) when not."""

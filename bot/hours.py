@@ -85,6 +85,12 @@ def first_moment_at(day: date, seconds: int, zone: ZoneInfo) -> datetime:
     return datetime.fromtimestamp(high, zone)
 
 
+def local_day(when: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The local day `when` falls in: its first moment and the next day's (what a daily cap counts)."""
+    day = when.astimezone(zone).date()
+    return first_moment_at(day, 0, zone), first_moment_at(day + timedelta(days=1), 0, zone)
+
+
 @dataclass(frozen=True)
 class _Span:
     weekday: int  # Monday is 0
