@@ -1,11 +1,16 @@
 """Safeguarding detection: how well it does, and how fast. `python -m bench.safeguarding`
 
-Quality, on two sets of messages with the level a safeguarding lead would expect:
-- tests/safeguarding/cases.yaml, the table the tests hold the lists to (the lists were tuned on it);
-- bench/safeguarding_review1/2/3.yaml, held-out sets each since used for a review of the lists;
-- bench/safeguarding_holdout.yaml, written after the third review and never used for tuning.
+Quality, on sets of messages with the level a safeguarding lead would expect (each set's header says who
+wrote it and when). A held-out set is written by someone who has not read the lists and is measured once,
+before anyone tunes on it; after that it is material for the next review, and a fresh one is written.
+- tests/safeguarding/cases.yaml: the table the tests hold the lists to (the lists were tuned on it);
+- review1/2/3: used for the first three reviews;
+- holdout (set 4): held out until measured after the third review, then used in the fourth;
+- review4: written for the fourth review (the one that added word groups);
+- holdout5: held out during the fourth review and measured after it, then used in the fifth;
+- holdout6: held out during the fifth review, measured after it, never used for tuning.
 For each: urgent recall (read as urgent), concern recall (read as concern or urgent), urgent messages
-read as less than urgent, and false positives (harmless messages flagged at any level).
+flagged at any level, and false positives (harmless messages flagged at any level).
 
 Speed: detections per second on typical short messages, and the time for the longest message kept
 (4000 characters), which bounds what detection adds to a reply.
@@ -31,6 +36,9 @@ SETS = {
     "review2": ROOT / "bench" / "safeguarding_review2.yaml",
     "review3": ROOT / "bench" / "safeguarding_review3.yaml",
     "holdout": ROOT / "bench" / "safeguarding_holdout.yaml",
+    "review4": ROOT / "bench" / "safeguarding_review4.yaml",
+    "holdout5": ROOT / "bench" / "safeguarding_holdout5.yaml",
+    "holdout6": ROOT / "bench" / "safeguarding_holdout6.yaml",
 }
 
 

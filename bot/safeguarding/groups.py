@@ -105,9 +105,12 @@ class WordGroups:
         for name, words in raw.items():
             if not isinstance(name, str) or not name.replace("_", "").isalnum() or not name.islower():
                 raise ValueError(f"{source}: group name {name!r} should be lower-case letters, digits and _")
-            if not isinstance(words, list) or not words or not all(isinstance(w, str) for w in words):
+            # A number is a word too ("took 30"): YAML reads a bare 30 as a number, so it is taken as written.
+            if not isinstance(words, list) or not words or not all(
+                isinstance(w, str | int) and not isinstance(w, bool) for w in words
+            ):
                 raise ValueError(f"{source}: group {name} should be a list of words")
-            items[name] = [_tokens(w, spellings, stem, f"{source}: group {name}") for w in words]
+            items[name] = [_tokens(str(w), spellings, stem, f"{source}: group {name}") for w in words]
         return cls(items, stem)
 
     def _near(self, stem: str) -> frozenset[str]:
