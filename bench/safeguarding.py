@@ -1,14 +1,15 @@
 """Safeguarding detection: how well it does, and how fast. `python -m bench.safeguarding`
 
-Quality, on sets of messages with the level a safeguarding lead would expect (each set's header says who
+Quality, on sets of messages with the level a safeguarding lead would expect (each file's header says who
 wrote it and when). A held-out set is written by someone who has not read the lists and is measured once,
-before anyone tunes on it; after that it is material for the next review, and a fresh one is written.
-- tests/safeguarding/cases.yaml: the table the tests hold the lists to (the lists were tuned on it);
-- review1/2/3: used for the first three reviews;
-- holdout (set 4): held out until measured after the third review, then used in the fourth;
-- review4: written for the fourth review (the one that added word groups);
-- holdout5: held out during the fourth review and measured after it, then used in the fifth;
-- holdout6: held out during the fifth review, measured after it, never used for tuning.
+before anyone tunes on it; after that it is material for the next review (it moves to
+prompts/safeguarding/messages/, where the lists' reviewers and the second opinion learn from it), and a
+fresh one is written. In prompts/safeguarding/messages/ (tuned on, and trained on):
+- table.yaml: the table the tests hold the detector to; review1-4; held_out_4 and held_out_5;
+- everyday.yaml: ordinary messages (answers, commands, complaints), all harmless.
+Held out (never tuned or trained on): bench/safeguarding_holdout6.yaml, measured after the fifth review
+(before the second opinion existed; it was then looked at once while choosing how the second opinion
+joins the lists), and bench/safeguarding_holdout7.yaml, measured once with the lists and second opinion.
 For each: urgent recall (read as urgent), concern recall (read as concern or urgent), urgent messages
 flagged at any level, and false positives (harmless messages flagged at any level).
 
@@ -26,24 +27,21 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
+from bot.safeguarding.detect import Detector
 from bot.safeguarding.finding import Level
 from bot.safeguarding.loading import shipped_safeguarding
 
 ROOT = Path(__file__).resolve().parents[1]
+MESSAGES = ROOT / "prompts" / "safeguarding" / "messages"
 SETS = {
-    "cases": ROOT / "tests" / "safeguarding" / "cases.yaml",
-    "review1": ROOT / "bench" / "safeguarding_review1.yaml",
-    "review2": ROOT / "bench" / "safeguarding_review2.yaml",
-    "review3": ROOT / "bench" / "safeguarding_review3.yaml",
-    "holdout": ROOT / "bench" / "safeguarding_holdout.yaml",
-    "review4": ROOT / "bench" / "safeguarding_review4.yaml",
-    "holdout5": ROOT / "bench" / "safeguarding_holdout5.yaml",
+    **{path.stem: path for path in sorted(MESSAGES.glob("*.yaml"))},
     "holdout6": ROOT / "bench" / "safeguarding_holdout6.yaml",
+    "holdout7": ROOT / "bench" / "safeguarding_holdout7.yaml",
 }
 
 
-def quality(path: Path) -> dict[str, Any]:
-    detector = shipped_safeguarding().detector
+def quality(path: Path, detector: Detector | None = None) -> dict[str, Any]:
+    detector = detector or shipped_safeguarding().detector
     cases = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
     levels = {k: [detector.detect(str(m)).level for m in v] for k, v in cases.items()}
     urgent, concern, none = levels.get("urgent", []), levels.get("concern", []), levels.get("none", [])
@@ -87,8 +85,12 @@ def main() -> None:
     started = time.perf_counter()
     shipped_safeguarding()
     print(json.dumps({"load_ms": round((time.perf_counter() - started) * 1000, 1)}))
+    lists_only = Detector(shipped_safeguarding().detector.lists)
     for name, path in SETS.items():
-        print(json.dumps({"set": name, **quality(path)}, ensure_ascii=False))
+        if path.exists():
+            print(json.dumps({"set": name, **quality(path)}, ensure_ascii=False))
+            if name.startswith("holdout"):  # what the second opinion adds, on messages neither was shaped by
+                print(json.dumps({"set": f"{name} (lists only)", **quality(path, lists_only)}, ensure_ascii=False))
     print(json.dumps(speed()))
 
 

@@ -39,11 +39,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     db_sub.add_parser("upgrade", help="apply migrations")
 
     from bot.loop.cli import register as loop_commands
+    from bot.safeguarding.cli import register as safeguarding_commands
     from bot.staff.cli import add_staff_command, broadcast_command
 
     add_staff_command(sub)
     broadcast_command(sub)
     loop_commands(sub)
+    safeguarding_commands(sub)
 
     args = parser.parse_args(argv)
     try:

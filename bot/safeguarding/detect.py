@@ -14,6 +14,9 @@ also match written together or split ("killmyself", "kill my self"). Patterns ar
 over the clause's words. Word groups named `together` match by meaning: any form of any word of each
 group, in order, close together (groups.py).
 
+Then a second opinion (model.py), trained on every reviewed message, may raise the level: it reads
+phrasings nobody listed. It never lowers a level, and it cannot make a negated message urgent.
+
 A match inside a harmless idiom from the lists ("could kill for a pizza") is dropped. A negation just
 before a match ("not", "never", within the list's window and not past a stop word such as "and" or
 "i") softens an urgent match to concern, and a hedge earlier in the clause ("not sure", "can not
@@ -32,6 +35,7 @@ from rapidfuzz.distance import OSA
 from bot.safeguarding.finding import NOTHING, Finding, Hit, Level
 from bot.safeguarding.groups import WordGroups, together
 from bot.safeguarding.lists import Entry, LanguageList, Phrase, load_list
+from bot.safeguarding.model import SecondOpinion
 from bot.safeguarding.normalise import Clause, split_clauses, squeeze
 
 log = logging.getLogger("said.safeguarding")
@@ -43,6 +47,9 @@ LONGEST_GLUE = 4  # words a phrase may be split into, or glued from
 PATTERN_TIMEOUT = 0.05  # seconds; a badly written pattern must not hold up a reply
 NEAR_CACHE = 50_000  # words remembered with their near phrase words; cleared when full
 LONGEST_TEXT = 8000  # characters looked at; feedback is cut to 4000 before this anyway
+# The second opinion reads messages of this many words or more: a word or two ("yes", "I", "3") gives a
+# model of word counts nothing to go on, and the short ways of showing risk are in the lists.
+OPINION_FROM_WORDS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,22 +203,31 @@ class _Language:
 
 
 class Detector:
-    def __init__(self, lists: Sequence[LanguageList]) -> None:
+    def __init__(self, lists: Sequence[LanguageList], opinion: SecondOpinion | None = None) -> None:
         self.lists = tuple(lists)
+        self.opinion = opinion
         self._languages = [_Language(each) for each in lists]
         self._means = {e.qualified: e.means for each in lists for e in each.rules}
+        if opinion is not None:
+            self._means |= SECOND_OPINION_MEANS
 
     @classmethod
     def load(cls, folders: Sequence[Path]) -> Detector:
-        """Every `*.yaml` in `<folder>/safeguarding/`; a later folder's file replaces one of the same name."""
+        """Every `*.yaml` in `<folder>/safeguarding/`; a later folder's file replaces one of the same name.
+
+        The second opinion is the last folder's `safeguarding/model.json`, if any folder has one."""
         files: dict[str, Path] = {}
+        model: Path | None = None
         for folder in folders:
             directory = Path(folder) / "safeguarding"
             if directory.is_dir():
                 files.update({p.name: p for p in sorted(directory.glob("*.yaml"))})
+                if (directory / "model.json").is_file():
+                    model = directory / "model.json"
         if not files:
             raise ValueError(f"no safeguarding lists found under {', '.join(str(f) for f in folders)}")
-        return cls([load_list(path) for _, path in sorted(files.items())])
+        opinion = SecondOpinion.load(model) if model is not None else None
+        return cls([load_list(path) for _, path in sorted(files.items())], opinion)
 
     def detect(self, text: str) -> Finding:
         """The level of risk `text` shows and the rules that matched. Never raises for any text."""
@@ -219,6 +235,14 @@ class Detector:
             return NOTHING
         split = split_clauses(text[:LONGEST_TEXT])  # the same for every language; spellings differ
         hits = [hit for language in self._languages for hit in language.hits(split)]
+        if self.opinion is not None and sum(map(len, split)) >= OPINION_FROM_WORDS:
+            second = self.opinion.read(text)
+            softened = any(h.negated for h in hits) and all(h.level is not Level.URGENT for h in hits)
+            if second is Level.URGENT and softened:
+                # "I would never hurt myself": the lists read the negation; a model of word counts cannot.
+                second = Level.CONCERN
+            if second.rank > max((h.level.rank for h in hits), default=0):  # it speaks only to raise the level
+                hits.append(Hit(f"model.{second.value}", second))
         if not hits:
             return NOTHING
         level = max((h.level for h in hits), key=lambda lv: lv.rank)
@@ -231,3 +255,8 @@ class Detector:
     def rule_ids(self) -> list[str]:
         return list(self._means)
 
+
+SECOND_OPINION_MEANS = {
+    "model.urgent": "reads like messages reviewers marked urgent (the statistical second opinion)",
+    "model.concern": "reads like messages reviewers marked as a concern (the statistical second opinion)",
+}

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ruamel.yaml import YAML
@@ -28,14 +27,14 @@ PERSON = "+447700900123"
 LONDON = ZoneInfo("Europe/London")
 TUESDAY_10AM = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
 SATURDAY_10AM = datetime(2025, 3, 8, 10, 0, tzinfo=UTC)
-HERE = Path(__file__).parent
+TABLE = SHIPPED_PROMPTS / "safeguarding" / "messages" / "table.yaml"
 LIBRARY = PackLibrary.load(SHIPPED_PROMPTS)
 TEXTS = SystemTexts.load(SHIPPED_PROMPTS)
 SYMBOLS = Symbols.load(SHIPPED_PROMPTS)
 
 
 def cases() -> dict[str, list[str]]:
-    data = YAML(typ="safe").load((HERE / "cases.yaml").read_text(encoding="utf-8"))
+    data = YAML(typ="safe").load(TABLE.read_text(encoding="utf-8"))
     return {level: [str(m) for m in messages] for level, messages in data.items()}
 
 

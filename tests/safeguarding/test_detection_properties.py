@@ -24,7 +24,7 @@ LEET = {"i": "1", "e": "3", "o": "0", "a": "4", "s": "5"}
 def test_any_text_gets_a_level_and_never_an_error(text: str) -> None:
     finding = DETECTOR.detect(text)
     assert finding.level in Level
-    assert all(rule.split(".")[0] in {"en", "cy", "pl"} for rule in finding.rules)
+    assert all(rule.split(".")[0] in {"en", "cy", "pl", "model"} for rule in finding.rules)
 
 
 @settings(max_examples=200, deadline=None)

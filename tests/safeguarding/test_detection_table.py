@@ -1,4 +1,5 @@
-"""The case table (cases.yaml): at least 200 messages, each read at the level a safeguarding lead expects.
+"""The case table (prompts/safeguarding/messages/table.yaml): at least 200 messages, each read at the
+level a safeguarding lead expects.
 
 The summary test states the measured figures the issue asks for: recall on the urgent and concern sets
 and the false-positive rate on harmless messages, including look-alikes such as "this wait is killing me".

@@ -79,7 +79,8 @@ def test_a_deployment_can_replace_a_list_and_add_a_language(tmp_path: Path) -> N
     )
     detector = Detector.load([SHIPPED_PROMPTS, tmp_path])
     assert detector.detect("a purple elephant").rules == ("en.only_rule",)
-    assert detector.detect("I want to kill myself").level is Level.NONE, "the shipped English list was replaced"
+    # The shipped English rules are gone (the shipped second opinion still reads the message).
+    assert not any(r.startswith("en.") for r in detector.detect("I want to kill myself").rules)
     assert detector.detect("Je veux mourir").rules == ("fr.suicide",)
     assert detector.detect("dw i eisiau marw").level is Level.URGENT, "the shipped Welsh list still applies"
     assert load_safeguarding(tmp_path).detector.detect("je veux mourir").level is Level.URGENT
