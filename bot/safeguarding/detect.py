@@ -28,6 +28,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 
 from rapidfuzz.distance import OSA
@@ -36,7 +37,7 @@ from bot.safeguarding.finding import NOTHING, Finding, Hit, Level
 from bot.safeguarding.groups import WordGroups, together
 from bot.safeguarding.lists import Entry, LanguageList, Phrase, load_list
 from bot.safeguarding.model import SecondOpinion
-from bot.safeguarding.normalise import Clause, split_clauses, squeeze
+from bot.safeguarding.normalise import Clause, split_sentences, squeeze
 
 log = logging.getLogger("said.safeguarding")
 
@@ -144,12 +145,18 @@ class _Matcher:
                     for match in matches:
                         start = text.count(" ", 0, match.start())
                         found.append(_Span(entry, start, start + match.group().count(" ") + 1))
-        if self._combined:
-            positions = self._groups.positions(clause)
-            for entry in self._combined:
-                for groups in entry.together:
-                    found.extend(_Span(entry, s, e) for s, e in together(groups, positions, entry.within))
         return found
+
+    def combined_spans(self, sentence: Clause) -> list[_Span]:
+        """Rules of word groups together: over a whole sentence, so a comma does not hide a meaning."""
+        if not self._combined:
+            return []
+        positions = self._groups.positions(sentence)
+        return [
+            _Span(entry, start, end)
+            for entry in self._combined for groups in entry.together
+            for start, end in together(groups, positions, entry.within)
+        ]
 
 
 def _covered(span: _Span, spans: Sequence[_Span]) -> bool:
@@ -162,25 +169,48 @@ def _covered(span: _Span, spans: Sequence[_Span]) -> bool:
     )
 
 
+def _shifted(span: _Span, offset: int) -> _Span:
+    return _Span(span.entry, span.start + offset, span.end + offset)
+
+
+def _joined(clauses: Sequence[Clause]) -> Clause:
+    """The clauses of a sentence as one, for word groups and for the words a negation is looked for in."""
+    if len(clauses) == 1:
+        return clauses[0]
+    doubled = tuple(w for c in clauses for w in (c.doubled or c.words))
+    words = tuple(w for c in clauses for w in c.words)
+    return Clause(words, tuple(w for c in clauses for w in c.squeezed), doubled if doubled != words else ())
+
+
 class _Language:
     def __init__(self, lists: LanguageList) -> None:
         self.lists = lists
         self.rules = _Matcher(lists.rules, lists.groups)
         self.harmless = _Matcher(lists.harmless, lists.groups)
 
-    def hits(self, split: list[list[str]]) -> Iterable[Hit]:
-        for clause in self.lists.read(split):
-            idioms = self.harmless.spans(clause)
-            spans = [
-                span for span in self.rules.spans(clause)
-                if not any(i.start <= span.start and span.end <= i.end for i in idioms)
-            ]
+    def hits(self, sentences: list[list[list[str]]]) -> Iterable[Hit]:
+        for raw in sentences:
+            clauses = self.lists.read(raw)
+            if not clauses:
+                continue
+            starts = list(accumulate((len(c.words) for c in clauses[:-1]), initial=0))
+            rules: list[_Span] = []
+            idioms: list[_Span] = []
+            for clause, offset in zip(clauses, starts, strict=True):
+                rules.extend(_shifted(span, offset) for span in self.rules.spans(clause))
+                idioms.extend(_shifted(span, offset) for span in self.harmless.spans(clause))
+            sentence = _joined(clauses)
+            rules.extend(self.rules.combined_spans(sentence))
+            idioms.extend(self.harmless.combined_spans(sentence))
+            spans = [span for span in rules if not any(i.start <= span.start and span.end <= i.end for i in idioms)]
             for span in spans:
                 if _covered(span, spans):
                     continue  # "kill" inside "kill myself": staff see the rule that says more
                 level = span.entry.level
                 assert level is not None  # rules always have one; harmless entries are matched apart
-                negated = self._negated(clause.words, span.start)
+                # A negation reaches back within the clause the match starts in, never past a comma.
+                begins = max(start for start in starts if start <= span.start)
+                negated = self._negated(sentence.words[begins:], span.start - begins)
                 if negated and level is Level.URGENT:
                     level = Level.CONCERN
                 yield Hit(span.entry.qualified, level, negated)
@@ -233,9 +263,10 @@ class Detector:
         """The level of risk `text` shows and the rules that matched. Never raises for any text."""
         if not text or not text.strip():
             return NOTHING
-        split = split_clauses(text[:LONGEST_TEXT])  # the same for every language; spellings differ
-        hits = [hit for language in self._languages for hit in language.hits(split)]
-        if self.opinion is not None and sum(map(len, split)) >= OPINION_FROM_WORDS:
+        sentences = split_sentences(text[:LONGEST_TEXT])  # the same for every language; spellings differ
+        hits = [hit for language in self._languages for hit in language.hits(sentences)]
+        words = sum(len(clause) for sentence in sentences for clause in sentence)
+        if self.opinion is not None and words >= OPINION_FROM_WORDS:
             second = self.opinion.read(text)
             softened = any(h.negated for h in hits) and all(h.level is not Level.URGENT for h in hits)
             if second is Level.URGENT and softened:

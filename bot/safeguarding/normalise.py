@@ -37,6 +37,7 @@ _WORDS_AND_GAPS = re.compile(r"(\w+)")
 _GAP = re.compile(r" {1,3}|[.\-_*·]{1,3}| [.\-_*·]{1,3} ")  # spaces, marks, " . "; but ". " ends a sentence
 SPACED_RUN = 3
 _CLAUSE_BREAK = re.compile(r"[.!?;:,\n()\"“”…|/]+")
+_SENTENCE_BREAK = re.compile(r"[.!?;\n…|]+")
 _NOT_WORD = re.compile(r"[\W_]+")
 _LONG_RUN = re.compile(r"([^\W\d_])\1{2,}")
 _ANY_RUN = re.compile(r"([^\W\d_])\1+")
@@ -108,17 +109,29 @@ def _join_spaced_out(text: str) -> str:
     return "".join(out)
 
 
-def split_clauses(text: str) -> list[list[str]]:
-    """The folded words of each clause, before any spellings are applied."""
+def split_sentences(text: str) -> list[list[list[str]]]:
+    """The folded words of each clause, clauses grouped by sentence, before any spellings are applied.
+
+    Word groups (groups.py) may join the clauses of one sentence ("she's given away her phone, and said
+    she won't need it"); negation never reaches past a clause."""
     text = fold_characters(text)
     text = _join_spaced_out(text)
     text = _SYMBOL_LEET.sub(lambda m: _SYMBOL_LETTERS[m.group()], text)
-    clauses: list[list[str]] = []
-    for part in _CLAUSE_BREAK.split(text):
-        words = [_word(token) for token in _NOT_WORD.split(part) if token]
-        if words:
-            clauses.append(words)
-    return clauses
+    sentences: list[list[list[str]]] = []
+    for sentence in _SENTENCE_BREAK.split(text):
+        clauses = [words for part in _CLAUSE_BREAK.split(sentence) if (words := _words(part))]
+        if clauses:
+            sentences.append(clauses)
+    return sentences
+
+
+def split_clauses(text: str) -> list[list[str]]:
+    """The folded words of each clause, before any spellings are applied."""
+    return [clause for sentence in split_sentences(text) for clause in sentence]
+
+
+def _words(part: str) -> list[str]:
+    return [_word(token) for token in _NOT_WORD.split(part) if token]
 
 
 class Spellings:
