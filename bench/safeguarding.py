@@ -36,7 +36,7 @@ MESSAGES = ROOT / "prompts" / "safeguarding" / "messages"
 SETS = {
     **{path.stem: path for path in sorted(MESSAGES.glob("*.yaml"))},
     "holdout6": ROOT / "bench" / "safeguarding_holdout6.yaml",
-    "holdout7": ROOT / "bench" / "safeguarding_holdout7.yaml",
+    "holdout9": ROOT / "bench" / "safeguarding_holdout9.yaml",
 }
 
 

@@ -4,10 +4,11 @@
     "k i l l  m y s e l f"   -> clause ("killmyself",)   (the matcher also tries phrases glued together)
     "Im soooo done. cant go on" -> ("i", "am", "so", "done") and ("can", "not", "go", "on")
 
-Steps, in order: case and accents folded (plus letters NFKD cannot split, like Polish ł); apostrophes
-dropped ("don't" -> "dont"); single letters spaced or dotted out ("k.i.l.l") joined; leetspeak inside
-words (1→i 3→e 0→o 4→a 5→s 7→t, $→s @→a !→i); split into clauses at sentence punctuation, so a "not"
-in one sentence never negates the next; then each language's `spellings` (txt-speak, contractions)
+Steps, in order: a few emoji read as words (😂 and 💀 as "haha", 🔪 as "knife"); case and accents folded
+(plus letters NFKD cannot split, like Polish ł); apostrophes dropped ("don't" -> "dont"); single letters
+spaced or dotted out ("k.i.l.l") joined; leetspeak inside words (1→i 3→e 0→o 4→a 5→s 7→t, $→s @→a !→i),
+but not in a number with its unit ("36kg"); split into clauses at sentence punctuation, so a "not" in one
+sentence never negates the next; then each language's `spellings` (txt-speak, contractions)
 replace whole words; runs of three or more of a letter are cut to one ("diiie"), and patterns are also
 tried with them cut to two ("killll").
 
@@ -26,6 +27,17 @@ from functools import lru_cache
 # Letters that NFKD leaves whole; without this "zabiję" folds but "żyć"'s neighbour "ł" would not.
 _UNSPLIT = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"})
 _APOSTROPHES = re.compile(r"['’ʼ`´‘]")
+# Emoji that carry meaning in how young people write: laughter ("im dead 💀" is a joke), and pictures of
+# means or places that stand for words ("🚂 tonight"). Others are dropped with the punctuation.
+_EMOJI = str.maketrans({
+    **dict.fromkeys("😂🤣😆😹💀☠", " haha "),
+    **dict.fromkeys("😢😥😞😔😓🥺", " sad "),
+    "😭": " crying ", "💔": " heartbroken ", "🔪": " knife ", "🗡": " knife ", "🔫": " gun ", "💊": " pills ",
+    "🪢": " rope ", "🩸": " blood ", "⚰": " coffin ", "🪦": " grave ", "🌉": " bridge ", "🥀": " wilted ",
+    **dict.fromkeys("🚂🚆🚄🚅🚇🚈", " train "),
+})
+# Numbers with their units are not leetspeak: "36kg" stays 36kg, where "d13" reads as "die".
+_UNIT = re.compile(r"\d+(?:kgs?|kilos?|st|stone|cm|mm|ft|lbs?|g|mg|ml|am|pm|th|nd|rd|yo|yrs?|k|x|mins?|hrs?|h)")
 # Symbols that stand for a letter when they touch one: "$uicide", "w@nt", "k!ll".
 _SYMBOL_LEET = re.compile(r"(?<=[^\W\d_])!(?=[^\W\d_])|(?<=[^\W\d_])[$@]|[$@](?=[^\W\d_])")
 _SYMBOL_LETTERS = {"$": "s", "@": "a", "!": "i"}
@@ -70,8 +82,8 @@ def squeeze(word: str) -> str:
 
 
 def fold_characters(text: str) -> str:
-    """Case and accents folded, apostrophes dropped; nothing else changed."""
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_UNSPLIT)
+    """Case and accents folded, apostrophes dropped, the emoji below read as words; nothing else changed."""
+    text = unicodedata.normalize("NFKC", text).translate(_EMOJI).casefold().translate(_UNSPLIT)
     text = _APOSTROPHES.sub("", text)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if unicodedata.category(ch) not in ("Mn", "Me", "Cf"))
@@ -79,7 +91,7 @@ def fold_characters(text: str) -> str:
 
 def _word(token: str) -> str:
     """Leetspeak read, long runs of a letter kept as three ("killlll" -> "killl"); `clauses` cuts them."""
-    if any(ch.isalpha() for ch in token) and any(ch.isdigit() for ch in token):
+    if any(ch.isalpha() for ch in token) and any(ch.isdigit() for ch in token) and not _UNIT.fullmatch(token):
         token = token.translate(_DIGIT_LEET)
     return _LONG_RUN.sub(r"\1\1\1", token)
 
