@@ -2,14 +2,11 @@
 
 Quality, on sets of messages with the level a safeguarding lead would expect (each file's header says who
 wrote it and when). A held-out set is written by someone who has not read the lists and is measured once,
-before anyone tunes on it; after that it is material for the next review (it moves to
-prompts/safeguarding/messages/, where the lists' reviewers and the second opinion learn from it), and a
-fresh one is written. In prompts/safeguarding/messages/ (tuned on, and trained on):
-- table.yaml: the table the tests hold the detector to; review1-4; held_out_4 and held_out_5;
-- everyday.yaml: ordinary messages (answers, commands, complaints), all harmless.
-Held out (never tuned or trained on): bench/safeguarding_holdout6.yaml, measured after the fifth review
-(before the second opinion existed; it was then looked at once while choosing how the second opinion
-joins the lists), and bench/safeguarding_holdout7.yaml, measured once with the lists and second opinion.
+before anyone tunes on it; after that it is material for the next review: it moves to
+prompts/safeguarding/messages/, where the lists' reviewers and the second opinion learn from it, and a
+fresh one is written (docs/reviewing-safeguarding.md). Every file in messages/ is measured (those are
+tuned and trained on, so they show the detector holds what it was taught), then the held-out sets in
+bench/, with the lists alone as well, to show what the second opinion adds.
 For each: urgent recall (read as urgent), concern recall (read as concern or urgent), urgent messages
 flagged at any level, and false positives (harmless messages flagged at any level).
 
@@ -35,7 +32,6 @@ ROOT = Path(__file__).resolve().parents[1]
 MESSAGES = ROOT / "prompts" / "safeguarding" / "messages"
 SETS = {
     **{path.stem: path for path in sorted(MESSAGES.glob("*.yaml"))},
-    "holdout6": ROOT / "bench" / "safeguarding_holdout6.yaml",
     "holdout9": ROOT / "bench" / "safeguarding_holdout9.yaml",
 }
 
