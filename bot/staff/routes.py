@@ -22,6 +22,7 @@ from bot.staff import admin_pages, broadcast_pages, comments_pages, results_page
 from bot.staff.auth import SCOPE_KEY
 from bot.staff.console import StaffConsole
 from bot.staff.pages import STATIC
+from bot.staff.slashes import slash_not_found
 
 
 class _WithConsole:
@@ -66,6 +67,10 @@ def page_routes() -> list[BaseRoute]:
         Route("/accounts", admin_pages.accounts, methods=["GET"]),
         Route("/accounts", admin_pages.add_account, methods=["POST"]),
         Route("/accounts/active", admin_pages.set_active, methods=["POST"]),
+        # `/results/demo/`, `/broadcasts/1%2F`: the not-found page, not a redirect (see slashes.py).
+        slash_not_found("/results/{pack_id}/trend", "There is no such question to show month by month."),
+        slash_not_found("/results", "There is no question pack with that name."),
+        slash_not_found("/broadcasts", "There is no broadcast with that number.", *broadcast_pages.SENDERS),
     ]
 
 

@@ -5,6 +5,10 @@ Only names in symbols.yaml answer, looked up in memory: nothing from the address
 system, so no path can lead outside the pictures. A request with the current `?v=` fingerprint (what
 `SymbolPictures.url` gives) may be cached for a year; without it, for an hour, then revalidated by ETag.
 An SVG could carry a script, so it is served with a policy that lets it run nothing.
+
+Everything under `/symbols/` reaches the one route, slashes and all (`{file:path}`), and anything that is
+not a known name is a plain 404. With `{file}` alone a name ending in a slash (`happy.svg/`, `0%2F`) matched
+no route, and Starlette answered with a 307 to the name without it instead.
 """
 
 from __future__ import annotations
@@ -48,7 +52,15 @@ def symbol_routes(pictures: SymbolPictures, path: str = "/symbols") -> list[Base
             return Response(status_code=304, headers=headers)
         return Response(data, media_type=media_type, headers=headers)
 
-    return [Route(f"{path.rstrip('/')}/{{file}}", symbol, methods=["GET", "HEAD"], name="symbol")]
+    async def nothing(request: Request) -> Response:
+        raise HTTPException(404)
+
+    base = path.rstrip("/")
+    return [
+        Route(f"{base}/{{file:path}}", symbol, methods=["GET", "HEAD"], name="symbol"),
+        # `/symbols` itself: without this, Starlette would redirect it to `/symbols/`, which matches the route above.
+        Route(base, nothing, name="symbols"),
+    ]
 
 
 def _etags(header: str) -> set[str]:

@@ -167,3 +167,29 @@ async def test_checkins_can_be_added_changed_and_explained(staff: Console):
                                                "text_en": "Hello."}, csrf_from="/staff/checkins")
     assert bad.status_code == 400
     assert "cannot be read" in bad.text
+
+
+async def test_an_action_or_theme_with_a_slash_on_the_end_is_not_found_not_redirected(staff: Console):
+    # Starlette used to answer these with a 307 to the address without the slash.
+    await staff.sign_in_as("staff")
+    await staff.post("/staff/themes", {"name": "waiting times"}, csrf_from="/staff/themes")
+    theme_id = re.search(r'name="theme" value="(\d+)"', (await staff.http.get("/staff/actions/new")).text).group(1)
+    created = await staff.post("/staff/actions/new", [
+        ("you_said_en", "The wait for a first visit was too long."), ("we_did_en", "We added visits on Saturdays."),
+        ("status", "done"), ("symbol", "clock"), ("happened_on", "2026-11-02"), ("theme", theme_id),
+    ], csrf_from="/staff/actions/new")
+    detail = created.headers["location"]
+    assert (await staff.http.get(detail)).status_code == 200
+    unknown = await staff.http.get("/staff/actions/999999")
+    assert unknown.status_code == 404
+    for path in (f"{detail}/", f"{detail}%2F", f"{detail}/edit/", "/staff/actions/999999/", "/staff/actions/new/"):
+        response = await staff.http.get(path)
+        assert response.status_code == 404, path
+        assert "location" not in response.headers, path
+        assert response.text == unknown.text, path  # the page an unknown action gets
+    for path, message in ((f"/staff/themes/{theme_id}/edit/", "That theme is not there any more."),
+                          (f"{detail}/publish/", "That action is not there.")):
+        response = await staff.post(path, {"name": "waiting"}, csrf_from="/staff/themes")
+        assert response.status_code == 404 and "location" not in response.headers, path
+        assert message in response.text, path
+    assert (await staff.world.loop.store.actions())[0].published_at is None  # the slashed publish did nothing

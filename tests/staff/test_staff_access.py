@@ -22,9 +22,9 @@ def _guarded() -> list[tuple[str, str, tuple[str, ...]]]:
             continue
         path = "/staff" + route.path.replace("{pack_id}", "demo").replace("{broadcast_id}", "1").replace(
             "{question_id}", "overall"
-        )
+        ).replace("{rest:path}", "nothing")  # the not-found pages for a path with a slash on the end
         for method in sorted(route.methods - {"HEAD"}):
-            found.append((method, path.rstrip("/") or "/staff", route.endpoint.staff_roles))
+            found.append((method, "/staff" if path == "/staff/" else path, route.endpoint.staff_roles))
     return found
 
 

@@ -157,3 +157,25 @@ async def test_a_safeguarding_lead_cannot_send_broadcasts(staff_world):
     await staff_world.add("lead@example.org", "safeguarding_lead")
     await staff_world.sign_in("lead@example.org")
     assert (await staff_world.http.get("/staff/broadcasts/new")).status_code == 403
+
+
+async def test_a_broadcast_number_with_a_slash_on_the_end_is_not_found_not_redirected(staff_world):
+    # Starlette used to answer these with a 307 to the address without the slash.
+    await as_staff(staff_world)
+    detail = (await staff_world.post("/staff/broadcasts/new", compose(), csrf_from="/staff/broadcasts/new")
+              ).headers["location"]
+    assert (await staff_world.http.get(detail)).status_code == 200
+    unknown = await staff_world.http.get("/staff/broadcasts/999999")
+    assert unknown.status_code == 404
+    for path in (f"{detail}/", f"{detail}%2F", f"{detail}/edit/", "/staff/broadcasts/999999%2F",
+                 "/staff/broadcasts/x/"):
+        response = await staff_world.http.get(path)
+        assert response.status_code == 404, path
+        assert "location" not in response.headers, path
+        assert response.text == unknown.text, path  # the page an unknown number gets
+    stop = await staff_world.post(f"{detail}/stop/", {}, csrf_from=detail)
+    assert stop.status_code == 404 and "location" not in stop.headers
+    assert "There is no broadcast with that number." in stop.text
+    # The list with a slash on the end still goes to the list.
+    listing = await staff_world.http.get("/staff/broadcasts/")
+    assert listing.status_code == 307 and listing.headers["location"].endswith("/staff/broadcasts")

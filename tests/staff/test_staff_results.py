@@ -203,3 +203,31 @@ async def test_times_are_local_across_the_clock_change_on_every_database(databas
     hours = hour_table(times.slots, 5)
     assert {r.label: r.figure.value for r in hours.rows if r.figure.value} == {
         "08:00 to 09:00": 5, "09:00 to 10:00": 10, "11:00 to 12:00": 5}
+
+
+async def test_a_pack_or_question_with_a_slash_on_the_end_is_not_found_not_redirected(staff_world):
+    # Starlette used to answer these with a 307 to the address without the slash.
+    await signed_in(staff_world)
+    unknown_pack = await staff_world.http.get("/staff/results/nope")
+    unknown_question = await staff_world.http.get("/staff/results/demo/trend/nope")
+    assert unknown_pack.status_code == unknown_question.status_code == 404
+    cases = {
+        "/staff/results/demo/": unknown_pack,
+        "/staff/results/demo%2F": unknown_pack,
+        "/staff/results/nope%2F": unknown_pack,
+        "/staff/results/demo//": unknown_pack,
+        "/staff/results/demo/export.csv/": unknown_pack,
+        "/staff/results/demo/trend/overall/": unknown_question,
+        "/staff/results/demo/trend/overall%2F": unknown_question,
+    }
+    for path, expected in cases.items():
+        response = await staff_world.http.get(path)
+        assert response.status_code == 404, path
+        assert "location" not in response.headers, path
+        assert response.text == expected.text, path  # the page an unknown name gets
+    assert (await staff_world.http.get("/staff/results/demo")).status_code == 200
+    assert (await staff_world.http.get("/staff/results/demo/trend/overall")).status_code == 200
+    # Signed out, they send you to sign in like every other staff page.
+    staff_world.http.cookies.clear()
+    response = await staff_world.http.get("/staff/results/demo%2F")
+    assert response.status_code == 303 and response.headers["location"].startswith("/staff/login")

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from starlette.applications import Starlette
 from symbol_kit import OWN_SVG
@@ -94,16 +94,30 @@ def test_head_answers_without_the_picture(client: Client) -> None:
         "/symbols/..%5C..%5Cpyproject.toml",
         "/symbols/symbols.yaml",
         "/symbols/",
+        "/symbols",
+        "/symbols//",
+        # A name ending in a slash matched no route, and Starlette redirected (307) to the name without it.
+        "/symbols/0%2F",
+        "/symbols/happy.svg%2F",
+        "/symbols/happy.svg/",
+        "/symbols/happy.svg//",
+        "/symbols/nothing_like_this.svg/",
+        "/symbols/happy%2Fhappy.svg",
     ],
 )
 def test_anything_but_a_known_name_is_not_found(client: Client, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 404
+    assert "location" not in response.headers
+    assert response.content == client.get("/symbols/nothing_like_this.svg").content  # the same plain 404
     assert b"[project]" not in response.content and b"openmoji" not in response.content.lower()
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.one_of(st.text(min_size=1, max_size=50), st.sampled_from(NAMES).map(lambda name: f"{name}.svg")))
+@example("0/")  # found by hypothesis: /symbols/0%2F was a 307 to /symbols/0
+@example("happy.svg/")
+@example("/")
 def test_only_known_names_answer(file: str) -> None:
     response = Client(PICTURES).get("/symbols/" + quote(file, safe=""))
     known = file.endswith(".svg") and file[: -len(".svg")] in NAMES

@@ -20,6 +20,7 @@ from bot.loop.loop import Loop
 from bot.staff.auth import requires_role
 from bot.staff.console import StaffConsole
 from bot.staff.loop import actions, checkins, involvement, themes
+from bot.staff.slashes import slash_not_found
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CHANGERS = ("admin", "staff")
@@ -66,4 +67,7 @@ def loop_staff_routes(console: StaffConsole, loop: Loop) -> list[BaseRoute]:
         post("/involvement/invite", involvement.invite),
         get("/checkins", checkins.listing),
         post("/checkins", checkins.save),
+        # `/actions/5/`: the not-found page, not a redirect to `/actions/5` (see bot/staff/slashes.py).
+        slash_not_found("/themes", "That theme is not there any more."),
+        slash_not_found("/actions", "That action is not there."),
     ]

@@ -24,6 +24,7 @@ from starlette.routing import BaseRoute, Route
 from bot.safeguarding.detect import Detector
 from bot.staff import fields
 from bot.staff.auth import actor_of, console_of, current_staff, form_of, requires_role
+from bot.staff.slashes import slash_not_found
 from storage.safeguarding_alerts import LONGEST_OUTCOME, LONGEST_REASON
 from storage.safeguarding_records import RevealedContact
 from storage.safeguarding_store import NotAllowed, SafeguardingStore
@@ -50,6 +51,8 @@ class SafeguardingPages:
             Route("/safeguarding/alerts/{alert_id:int}/close", lead(self.close), methods=["POST"]),
             Route("/safeguarding/alerts/{alert_id:int}/reveal", lead(self.reveal), methods=["POST"]),
             Route("/safeguarding/reveals", lead_or_admin(self.reveals), methods=["GET"]),
+            # `/safeguarding/alerts/5/`: the not-found page, not a redirect (see bot/staff/slashes.py).
+            slash_not_found("/safeguarding/alerts", "There is no such alert.", LEAD),
         ]
 
     def _words(self) -> dict[str, object]:
