@@ -136,7 +136,9 @@ class _Matcher:
                         found.append(_Span(entry, i, i + size))
         for text in clause.texts:
             for entry in self.entries:
-                for pattern in entry.patterns:
+                for pattern, needs in zip(entry.patterns, entry.needs, strict=True):
+                    if needs is not None and not any(part in text for part in needs):
+                        continue  # it cannot match without one of these (prefilter.py)
                     try:
                         matches = list(pattern.finditer(text, timeout=PATTERN_TIMEOUT))
                     except TimeoutError:

@@ -17,6 +17,7 @@ from bot.packs.yamlfile import read_yaml
 from bot.safeguarding.finding import Level
 from bot.safeguarding.groups import DEFAULT_WITHIN, WordGroups, stemmer_for
 from bot.safeguarding.normalise import Clause, Spellings, clauses, squeeze
+from bot.safeguarding.prefilter import Needs, required_text
 
 PATTERN_FLAGS = regex.IGNORECASE | regex.VERSION1
 _ID = regex.compile(r"^[a-z][a-z0-9_]{0,59}$")
@@ -44,6 +45,7 @@ class Entry:
     examples: tuple[str, ...]
     together: tuple[tuple[str, ...], ...] = ()  # group names that must come in this order (groups.py)
     within: int = DEFAULT_WITHIN
+    needs: tuple[Needs, ...] = ()  # for each pattern, text every match holds (prefilter.py)
 
     @property
     def qualified(self) -> str:
@@ -166,8 +168,9 @@ def _entry(
     examples = raw.get("examples") or []
     if not isinstance(examples, list) or not all(isinstance(e, str) for e in examples):
         raise ValueError(f"{where}: examples should be a list of messages")
+    needs = tuple(required_text(str(item)) for item in raw.get("patterns") or [])
     return Entry(rule_id, language, level, str(raw.get("means") or rule_id.replace("_", " ")),
-                 tuple(phrases), tuple(patterns), tuple(examples), combined, within)
+                 tuple(phrases), tuple(patterns), tuple(examples), combined, within, needs)
 
 
 def _together(items: Any, groups: WordGroups, where: str) -> tuple[tuple[str, ...], ...]:
