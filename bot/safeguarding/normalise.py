@@ -55,6 +55,7 @@ _LONG_RUN = re.compile(r"([^\W\d_])\1{2,}")
 _ANY_RUN = re.compile(r"([^\W\d_])\1+")
 
 MOST_SPELLING_WORDS = 3
+LOOSE_FROM = 4  # letters, squeezed: shorter spelling keys must be written as they are
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,33 +148,41 @@ def _words(part: str) -> list[str]:
 
 
 class Spellings:
-    """Whole-word replacements ("wanna" -> "want to", "dont" -> "do not"), looked up in squeezed form.
+    """Whole-word replacements ("wanna" -> "want to", "dont" -> "do not").
 
-    Keys may be up to three words ("do not" stays, "i m" -> "i am"); the longest key wins.
+    Keys may be up to three words ("do not" stays, "i m" -> "i am"); the longest key wins. A word is looked
+    up with runs of three or more of a letter cut to one ("gonnaaa"). Keys whose words have four letters or
+    more once every doubled letter is cut are also looked up in that squeezed form ("dontt"); shorter keys
+    are not, or "odd" would read as "od" (overdose) and "weed" as "wed" (we would).
     """
 
     def __init__(self, table: Mapping[str, str]) -> None:
-        self._table: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._exact: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._loose: dict[tuple[str, ...], tuple[str, ...]] = {}
         for key, value in table.items():
-            key_words = tuple(squeeze(w) for c in split_clauses(key) for w in c)
+            key_words = tuple(_cut(w) for c in split_clauses(key) for w in c)
             value_words = tuple(w for c in split_clauses(value) for w in c)
             if not key_words or len(key_words) > MOST_SPELLING_WORDS:
                 raise ValueError(f"spelling '{key}' should be 1 to {MOST_SPELLING_WORDS} words")
-            self._table[key_words] = value_words
+            self._exact[key_words] = value_words
+            squeezed = tuple(squeeze(w) for w in key_words)
+            if all(len(w) >= LOOSE_FROM for w in squeezed):
+                self._loose[squeezed] = value_words
 
     def keys(self) -> set[str]:
         """The single-word keys, so a list can warn when a pattern uses a word that never survives."""
-        return {key[0] for key in self._table if len(key) == 1}
+        return {key[0] for key in (*self._exact, *self._loose) if len(key) == 1}
 
     def apply(self, words: list[str]) -> list[str]:
-        if not self._table:
+        if not self._exact:
             return words
+        cut = [_cut(w) for w in words]
         squeezed = [squeeze(w) for w in words]
         out: list[str] = []
         i = 0
         while i < len(words):
             for size in range(min(MOST_SPELLING_WORDS, len(words) - i), 0, -1):
-                replacement = self._table.get(tuple(squeezed[i:i + size]))
+                replacement = self._exact.get(tuple(cut[i:i + size])) or self._loose.get(tuple(squeezed[i:i + size]))
                 if replacement is not None:
                     out.extend(replacement)
                     i += size
@@ -182,6 +191,10 @@ class Spellings:
                 out.append(words[i])
                 i += 1
         return out
+
+
+def _cut(word: str) -> str:
+    return _LONG_RUN.sub(r"\1", word)
 
 
 def clauses(text: str | list[list[str]], spellings: Spellings) -> list[Clause]:
