@@ -84,3 +84,15 @@ def test_a_deployment_can_replace_a_list_and_add_a_language(tmp_path: Path) -> N
     assert detector.detect("Je veux mourir").rules == ("fr.suicide",)
     assert detector.detect("dw i eisiau marw").level is Level.URGENT, "the shipped Welsh list still applies"
     assert load_safeguarding(tmp_path).detector.detect("je veux mourir").level is Level.URGENT
+
+
+def test_a_short_spelling_matches_only_as_written_and_a_long_one_forgives_a_doubled_letter() -> None:
+    from bot.safeguarding.normalise import Spellings
+
+    spellings = Spellings({"od": "overdose", "wed": "we would", "dont": "do not", "gonna": "going to"})
+    assert spellings.apply(["odd", "socks"]) == ["odd", "socks"]
+    assert spellings.apply(["weed"]) == ["weed"]
+    assert spellings.apply(["wed"]) == ["we", "would"]
+    assert spellings.apply(["dontt"]) == ["do", "not"]
+    assert spellings.apply(["gonnaaa"]) == ["going", "to"]
+    assert DETECTOR.detect("Anti-bullying week starts Monday, they're doing odd socks day").level is Level.NONE
