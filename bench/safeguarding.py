@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 MESSAGES = ROOT / "prompts" / "safeguarding" / "messages"
 SETS = {
     **{path.stem: path for path in sorted(MESSAGES.glob("*.yaml"))},
-    "holdout9": ROOT / "bench" / "safeguarding_holdout9.yaml",
+    "holdout10": ROOT / "bench" / "safeguarding_holdout10.yaml",
 }
 
 

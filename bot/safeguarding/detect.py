@@ -63,8 +63,9 @@ class _Span:
 class _Matcher:
     """Every phrase of a set of entries, indexed for one pass over a clause."""
 
-    def __init__(self, entries: Sequence[Entry], groups: WordGroups) -> None:
+    def __init__(self, entries: Sequence[Entry], groups: WordGroups, *, overlapped: bool = False) -> None:
         self.entries = entries
+        self._overlapped = overlapped
         self._groups = groups
         self._combined = [entry for entry in entries if entry.together]
         self._by_first: dict[str, list[tuple[Phrase, Entry]]] = {}
@@ -140,7 +141,7 @@ class _Matcher:
                     if needs is not None and not any(part in text for part in needs):
                         continue  # it cannot match without one of these (prefilter.py)
                     try:
-                        matches = list(pattern.finditer(text, timeout=PATTERN_TIMEOUT))
+                        matches = list(pattern.finditer(text, overlapped=self._overlapped, timeout=PATTERN_TIMEOUT))
                     except TimeoutError:
                         log.warning("safeguarding pattern in %s took too long and was skipped", entry.qualified)
                         continue
@@ -188,7 +189,8 @@ class _Language:
     def __init__(self, lists: LanguageList) -> None:
         self.lists = lists
         self.rules = _Matcher(lists.rules, lists.groups)
-        self.harmless = _Matcher(lists.harmless, lists.groups)
+        # Idioms overlap ("the nurse told us about first aid for bleeding and overdoses"): every one counts.
+        self.harmless = _Matcher(lists.harmless, lists.groups, overlapped=True)
 
     def hits(self, sentences: list[list[list[str]]]) -> Iterable[Hit]:
         for raw in sentences:
