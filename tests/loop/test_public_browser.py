@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from browser.kit import assert_no_axe_violations, assert_reflows, run_async
+from playwright.sync_api import expect
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
@@ -101,10 +102,11 @@ def test_the_page_reads_in_order_and_works_by_keyboard(site, new_page):
     assert page.evaluate("document.activeElement.textContent") == "Skip to the list"
     page.select_option("#theme", label="parking")
     page.get_by_role("button", name="Show").click()
-    assert page.locator("h3").count() == 1
-    assert "theme=2" in page.url
+    # expect() waits for the new page: the address changes before its list has loaded.
+    expect(page).to_have_url(re.compile(r"theme=2"))
+    expect(page.locator("h3")).to_have_count(1)
     page.get_by_role("link", name="Cymraeg").click()
-    assert page.locator("html").get_attribute("lang") == "cy"
+    expect(page.locator("html")).to_have_attribute("lang", "cy")
 
 
 def test_a_printed_poster_is_one_action_a_page(site, new_page):
