@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from storage.errors import translated
+from storage.errors import StorageUnavailable, translated
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -26,6 +26,7 @@ READ_ONLY = "said_read_only"
 # Any fixed number shared by every process; PostgreSQL holds this lock while one process migrates.
 _MIGRATION_LOCK = 0x5A1D_D0E
 MIGRATION_WAIT_MS = 120_000
+MIGRATION_TRIES = 5  # SQLite only; see migrate()
 
 
 class Database:
@@ -96,9 +97,19 @@ class Database:
         else:
             engine = self.engine
         try:
-            with translated():
-                async with engine.connect() as conn:
-                    await self._migrate_on(conn)
+            for attempt in range(MIGRATION_TRIES):
+                try:
+                    with translated():
+                        async with engine.connect() as conn:
+                            await self._migrate_on(conn)
+                    return
+                except StorageUnavailable:
+                    # SQLite can refuse a lock at once, without waiting (a journal-mode switch or a snapshot
+                    # another process moved on from). Each try is one transaction, rolled back whole, and a
+                    # later try finds the migrations another process finished: trying again is safe.
+                    if not self.is_sqlite or attempt == MIGRATION_TRIES - 1:
+                        raise
+                    await asyncio.sleep(0.2 * 2**attempt)
         finally:
             if engine is not self.engine:
                 await engine.dispose()
