@@ -271,7 +271,7 @@ class Detector:
         hits = [hit for language in self._languages for hit in language.hits(sentences)]
         words = sum(len(clause) for sentence in sentences for clause in sentence)
         if self.opinion is not None and words >= OPINION_FROM_WORDS:
-            second = self.opinion.read(text)
+            second = self.opinion.read(text, [clause for sentence in sentences for clause in sentence])
             softened = any(h.negated for h in hits) and all(h.level is not Level.URGENT for h in hits)
             if second is Level.URGENT and softened:
                 # "I would never hurt myself": the lists read the negation; a model of word counts cannot.

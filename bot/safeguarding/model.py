@@ -20,6 +20,7 @@ import json
 import logging
 import math
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,8 +37,13 @@ LONGEST_TEXT = 8000  # characters read, as the lists do
 
 def features(text: str) -> list[str]:
     """What the model counts: each word, each pair of words in a clause, and letter n-grams of each word."""
+    return clause_features(split_clauses(text[:LONGEST_TEXT]))
+
+
+def clause_features(clauses: Iterable[Sequence[str]]) -> list[str]:
+    """`features` of a text the detector has already split into clauses (split_clauses)."""
     found: list[str] = []
-    for clause in split_clauses(text[:LONGEST_TEXT]):
+    for clause in clauses:
         for i, word in enumerate(clause):
             found.append(f"w:{word}")
             if i + 1 < len(clause):
@@ -85,11 +91,14 @@ class SecondOpinion:
             trained_on=str(data["trained_on"]),
         )
 
-    def probabilities(self, text: str) -> dict[str, float]:
-        """P(level) for `text`, as scikit-learn's predict_proba gives for the trained pipeline."""
+    def probabilities(self, text: str, clauses: Iterable[Sequence[str]] | None = None) -> dict[str, float]:
+        """P(level) for `text`, as scikit-learn's predict_proba gives for the trained pipeline.
+
+        `clauses`: the text's split_clauses, when the caller has them already (detection does)."""
         scores = [0.0] * len(self.classes)
         norm = 0.0
-        for feature, count in Counter(features(text)).items():
+        counted = features(text) if clauses is None else clause_features(clauses)
+        for feature, count in Counter(counted).items():
             known = self.weights.get(feature)
             if known is None:
                 continue
@@ -104,8 +113,8 @@ class SecondOpinion:
         total = sum(exps)
         return {name: e / total for name, e in zip(self.classes, exps, strict=True)}
 
-    def read(self, text: str) -> Level:
-        p = self.probabilities(text)
+    def read(self, text: str, clauses: Iterable[Sequence[str]] | None = None) -> Level:
+        p = self.probabilities(text, clauses)
         if p[Level.URGENT.value] >= self.urgent_at:
             return Level.URGENT
         if p[Level.URGENT.value] + p[Level.CONCERN.value] >= self.risk_at:
