@@ -14,9 +14,9 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.app import build_parts
+from bot.app.settings import load_settings
+from bot.app.wiring import build_parts
 from bot.messages import Channel, Inbound
-from bot.settings import load_settings
 
 SCRIPT = ["DEMO", "yes", "1", "2", "yes", "3", "It was fine, thank you"]
 

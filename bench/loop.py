@@ -28,13 +28,13 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, literal, select, text
 
-from bot.app import build_parts
-from bot.loop.wiring import build_loop
-from bot.settings import load_settings
-from storage.loop_records import QuestionLink
+from bot.app.loop import build_loop
+from bot.app.settings import load_settings
+from bot.app.wiring import build_parts
+from storage.loop.records import QuestionLink
 from storage.models import Answer, Base, Consent, OutboxMessage, Participant, Submission, VaultEntry
-from storage.staff_records import Actor
-from storage.tables_staff import CommentTag
+from storage.staff.records import Actor
+from storage.staff.tables import CommentTag
 from storage.types import UTCDateTime
 
 CHUNK = 5_000

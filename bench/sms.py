@@ -31,10 +31,10 @@ import httpx
 import uvicorn
 from twilio.request_validator import RequestValidator
 
-from bot.app import build_parts, create_app
+from bot.app.settings import Settings, load_settings
+from bot.app.wiring import build_parts, create_app
+from bot.delivery.payload import message_to_dict
 from bot.messages import Say
-from bot.settings import Settings, load_settings
-from bot.wire import message_to_dict
 from tests.fakes.twilio_api import FakeTwilio
 from tests.fakes.twilio_webhooks import inbound_form
 

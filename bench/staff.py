@@ -31,18 +31,18 @@ import httpx
 from argon2 import PasswordHasher
 from sqlalchemy import insert
 
-from bot.app import build_parts
-from bot.dispatcher import Dispatcher
+from bot.app.settings import load_settings
+from bot.app.staff import build_staff
+from bot.app.wiring import build_parts
+from bot.delivery.dispatcher import Dispatcher
 from bot.hours import QuietHours
-from bot.settings import load_settings
-from bot.staff.passwords import Passwords
-from bot.staff.routes import staff_routes
-from bot.staff.wiring import build_staff
+from bot.web.staff.passwords import Passwords
+from bot.web.staff.routes import staff_routes
 from channels.base import Sent
 from storage.models import Answer, Consent, Participant, Submission, VaultEntry
-from storage.privacy import Keys, Vault
-from storage.staff_broadcasts import Audience
-from storage.staff_records import Actor
+from storage.privacy.vault import Keys, Vault
+from storage.staff.broadcasts import Audience
+from storage.staff.records import Actor
 
 SECRET = "bench-secret-key-not-for-real-use"
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)

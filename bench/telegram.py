@@ -35,11 +35,11 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from bot.app import build_parts
+from bot.app.settings import Settings, load_settings
+from bot.app.telegram import button_key
+from bot.app.wiring import build_parts
+from bot.delivery.payload import message_to_dict
 from bot.messages import Say
-from bot.settings import Settings, load_settings
-from bot.wire import message_to_dict
-from bot.wiring_telegram import button_key
 from channels.telegram.buttons import ButtonCodec
 from channels.telegram.routes import SECRET_HEADER, WEBHOOK_PATH
 from tests.fakes.telegram_api import FakeTelegram
@@ -152,7 +152,7 @@ def _serve(database_url: str, fake: FakeTelegram, port: int) -> subprocess.Popen
         # over, that the kicked one is still busy sending the backlog at 30 a second.
         "SAID_SCHEDULER": "false",
     }
-    command = [sys.executable, "-m", "uvicorn", "bot.app:create_app", "--factory", "--host", "127.0.0.1",
+    command = [sys.executable, "-m", "uvicorn", "bot.app.wiring:create_app", "--factory", "--host", "127.0.0.1",
                "--port", str(port), "--log-level", "warning", "--no-access-log"]
     return subprocess.Popen(command, env=env, cwd=tempfile.mkdtemp())
 

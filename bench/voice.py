@@ -32,9 +32,9 @@ import uvicorn
 from starlette.applications import Starlette
 from twilio.request_validator import RequestValidator
 
-from bot.app import build_parts
-from bot.settings import Settings, load_settings
-from bot.wiring_voice import voice_wiring
+from bot.app.settings import Settings, load_settings
+from bot.app.voice import voice_wiring
+from bot.app.wiring import build_parts
 from channels.twilio_voice.call import VOICE_PATH
 
 OUR_NUMBER = "+447700900999"

@@ -37,7 +37,7 @@ def _serve(database_url: str) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     env = {**os.environ, "SAID_DEMO": "1", "SAID_DATABASE_URL": database_url, "SAID_VAR_DIR": str(scratch)}
     server = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "bot.app.cli", "serve", "--port", str(port)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"

@@ -217,7 +217,7 @@ class RateSlot(Base):
 
 
 def _load_feature_tables() -> None:
-    """Later features keep their tables in `storage/tables_*.py` on this same Base; importing them here
+    """Each feature keeps its tables in `storage/<feature>/tables.py` on this same Base; importing them here
     puts them in `Base.metadata`, which Alembic and the drift test compare against the migrations.
 
     Found by file name beside this module (not through `storage.__path__`, which a test folder named
@@ -225,8 +225,8 @@ def _load_feature_tables() -> None:
     import importlib
     from pathlib import Path
 
-    for path in sorted(Path(__file__).resolve().parent.glob("tables_*.py")):
-        importlib.import_module(f"storage.{path.stem}")
+    for path in sorted(Path(__file__).resolve().parent.glob("*/tables.py")):
+        importlib.import_module(f"storage.{path.parent.name}.tables")
 
 
 _load_feature_tables()

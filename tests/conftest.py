@@ -10,8 +10,8 @@
               RESTART IDENTITY CASCADE, done with DELETE because it is 30 times faster). It is dropped when
               the session ends.
             Disposed after the test. A test that uses it (directly or through `store`) runs once per backend.
-`keys`      Fixed `storage.privacy.Keys` from a test secret, so pseudonyms are the same in every run.
-`store`     `storage.store.Store(database, keys)` with the real clock and 30 days' vault retention.
+`keys`      Fixed `storage.privacy.vault.Keys` from a test secret, so pseudonyms are the same in every run.
+`store`     `storage.conversations.store.Store(database, keys)` with the real clock and 30 days' vault retention.
             Build your own `Store(database, keys, clock=...)` when a test needs to control time.
 `scratch_postgres`  Session factory: `scratch_postgres("prefix")` makes an empty PostgreSQL database and
             returns its URL (dropped at session end); skips the test without SAID_TEST_POSTGRES_URL.
@@ -32,10 +32,10 @@ from hypothesis import HealthCheck, settings
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from storage.conversations.store import Store
 from storage.db import Database
 from storage.models import Base
-from storage.privacy import Keys
-from storage.store import Store
+from storage.privacy.vault import Keys
 
 # Property tests: no per-example deadline (a loaded CI machine is slow, not wrong), and in CI the same
 # examples every run, so a red build is reproducible; locally they roam to find new failures.

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from bot.packs.folding import clean, fold
+from bot.content.packs.folding import clean, fold
 
 FUZZY_RATIO = 80  # out of 100
 FUZZY_MARGIN = 10  # the best choice must beat the next best by this much

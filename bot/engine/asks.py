@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.content.packs.folding import fold
+from bot.content.packs.model import Kind, Pack, Question
 from bot.engine.answers import Option
 from bot.engine.context import Context
 from bot.engine.flow import progress
 from bot.messages import Ask, Choice
-from bot.packs.folding import fold
-from bot.packs.model import Kind, Pack, Question
 
 CONSENT = "consent"
 MENU = "menu"

@@ -9,12 +9,12 @@
 
 from __future__ import annotations
 
+from bot.content.packs.model import Kind
 from bot.engine.asks import forget_ask, language_ask, pack_language
 from bot.engine.events import LanguageChosen, Started, Stopped
 from bot.engine.state import Awaiting, Stage
 from bot.engine.turn import Turn
 from bot.engine.walk import record, show_current, show_menu, start_pack
-from bot.packs.model import Kind
 
 
 def inside_yes_no(turn: Turn) -> bool:

@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.content.packs.library import PackLibrary
+from bot.content.packs.symbols import Symbols
+from bot.content.packs.texts import SystemTexts
 from bot.hours import WeeklyHours
-from bot.packs.library import PackLibrary
-from bot.packs.symbols import Symbols
-from bot.packs.texts import SystemTexts
 from bot.safeguarding.loading import Safeguarding, shipped_safeguarding
-from storage.loop_records import LoopQuestion
+from storage.loop.records import LoopQuestion
 
 
 @dataclass(frozen=True)

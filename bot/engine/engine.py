@@ -16,6 +16,8 @@ Never raises on any input; the hypothesis tests in tests/engine hold it to that.
 
 from __future__ import annotations
 
+from bot.content.packs.folding import clean, fold
+from bot.content.packs.model import Kind, Pack
 from bot.engine import commands, risk
 from bot.engine.answers import pick, yes_or_no
 from bot.engine.asks import language_options, menu_ask, menu_options, yes_no_options
@@ -27,8 +29,6 @@ from bot.engine.turn import Step, Turn
 from bot.engine.walk import abandon, answer_consent, answer_question, show_current, start_pack
 from bot.loop import reply as loop_reply
 from bot.messages import Inbound, Reply, Say
-from bot.packs.folding import clean, fold
-from bot.packs.model import Kind, Pack
 
 LONGEST_COMMAND = 40  # characters; a longer message is never a command or keyword
 SHORT_REPLY_WORDS = 3  # after expiry, a reply this short was meant for the closed question

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.packs.model import Pack, Question
+from bot.content.packs.model import Pack, Question
 
 
 def applies(question: Question, answers: Mapping[str, str]) -> bool:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from bot.content.packs.model import Kind
 from bot.engine.answers import yes_or_no
 from bot.engine.asks import yes_no_options
 from bot.engine.events import CallbackRequested, FeedbackGiven, RiskDetected
@@ -28,9 +29,8 @@ from bot.engine.state import Awaiting, Stage
 from bot.engine.turn import Turn
 from bot.engine.walk import abandon, record, show_current
 from bot.messages import Ask, Channel
-from bot.packs.model import Kind
 from bot.safeguarding.finding import Finding, Level
-from storage.privacy import AddressError, normalise_address
+from storage.privacy.vault import AddressError, normalise_address
 
 PHONE_CHANNELS = frozenset({Channel.SMS, Channel.WHATSAPP, Channel.VOICE})
 CARRY_ON = "carry_on"

@@ -5,10 +5,10 @@ Kept apart from `risk` so that `walk` can offer aftercare at the end of a pack w
 
 from __future__ import annotations
 
+from bot.content.packs.model import Kind
 from bot.engine.asks import yes_no_choices
 from bot.engine.turn import Turn
 from bot.messages import Ask, Say
-from bot.packs.model import Kind
 
 
 def say(turn: Turn, key: str, symbol: str, **values: str) -> None:

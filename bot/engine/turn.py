@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot.content.packs.model import Pack, Question
 from bot.engine.answers import Vocabulary
 from bot.engine.context import Context
 from bot.engine.events import Event
 from bot.engine.state import Conversation
 from bot.messages import Ask, Inbound, Outbound, Reply, Say
-from bot.packs.model import Pack, Question
 
 
 @dataclass(frozen=True)

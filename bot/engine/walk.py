@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+from bot.content.packs.folding import fold
+from bot.content.packs.model import Kind, Pack, Question
 from bot.engine import answers
 from bot.engine.asks import (
     consent_ask,
@@ -32,8 +34,6 @@ from bot.engine.signposts import aftercare
 from bot.engine.state import Awaiting, Stage
 from bot.engine.turn import Turn
 from bot.messages import Say
-from bot.packs.folding import fold
-from bot.packs.model import Kind, Pack, Question
 
 SKIP_OFFERED_AFTER = 2  # unclear answers in a row before the re-ask offers SKIP
 

@@ -1,7 +1,7 @@
 """`said theme …`, `said action …`, `said checkin …` and `said involvement …`: the loop from the command line.
 
 `register(subparsers)` adds the four commands to `said`'s parser; each sets `handler` on the parsed
-arguments, and `bot/cli.py` runs `args.handler(args)`. Texts in another language take a prefix: "cy:…".
+arguments, and `bot/app/cli.py` runs `args.handler(args)`. Texts in another language take a prefix: "cy:…".
 
     said theme add "waiting times" --keyword wait --keyword "too long"
     said theme link "waiting times" demo overall --values poor
@@ -30,9 +30,9 @@ from datetime import date
 from typing import Any, TextIO
 
 from bot.loop.loop import Loop, LoopProblem
-from storage.loop_records import ContactPlan, QuestionLink
-from storage.staff_records import Actor
-from storage.tables_loop import ACTION_STATUSES
+from storage.loop.records import ContactPlan, QuestionLink
+from storage.loop.tables import ACTION_STATUSES
+from storage.staff.records import Actor
 
 CLI = Actor("command line")
 _PREFIX = re.compile(r"^([a-z]{2,3}):\s*(.+)$", re.DOTALL)
@@ -132,9 +132,9 @@ def by_language(values: list[str]) -> dict[str, str]:
 
 def _with_loop(work: Callable[[Loop], Awaitable[int]]) -> int:
     """Build the app's parts (migrating the database first) and run `work(loop)`."""
-    from bot.app import build_parts
-    from bot.loop.wiring import build_loop
-    from bot.settings import load_settings
+    from bot.app.loop import build_loop
+    from bot.app.settings import load_settings
+    from bot.app.wiring import build_parts
 
     async def run() -> int:
         settings = load_settings()

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.content.packs.library import PackLibrary, Symbols, SystemTexts
+from bot.delivery.payload import message_to_dict
 from bot.loop.words import LoopWords
 from bot.messages import Ask, Choice, Outbound, Say
-from bot.packs.library import PackLibrary, Symbols, SystemTexts
-from bot.wire import message_to_dict
-from storage.loop_records import Action, CheckinSchedule
+from storage.loop.records import Action, CheckinSchedule
 
 HELPFUL = "helpful"  # the question id of "Was this helpful?"
 INVITATION = "invitation"  # the question id of "Would you like to take part?"

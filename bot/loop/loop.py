@@ -1,6 +1,6 @@
 """The "You said, we did" service: what the staff console, the command line and the scheduler call.
 
-    loop = build_loop(settings, parts)                      # bot.loop.wiring
+    loop = build_loop(settings, parts)                      # bot.app.loop
     theme_id = await loop.store.create_theme("waiting times", actor=actor)
     action_id = await loop.create_action(you_said={"en": "The wait was too long."},
                                          we_did={"en": "We added clinics on Saturdays."}, status="done",
@@ -21,20 +21,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.easyread.check import check_text
-from bot.easyread.findings import ERROR, Finding
+from bot.content.easyread.check import check_text
+from bot.content.easyread.findings import ERROR, Finding
+from bot.content.packs.library import PackLibrary, Symbols
+from bot.content.packs.model import Purpose
 from bot.hours import QuietHours
 from bot.loop.compose import Composer
 from bot.loop.cron import CronProblem, next_fire
 from bot.loop.spread import send_runs
 from bot.loop.suggest import Suggestion, suggest
 from bot.messages import Reply
-from bot.packs.library import PackLibrary, Symbols
-from bot.packs.model import Purpose
 from channels.webchat.preview import render_text
-from storage.loop_records import Action, CheckinSchedule, ContactPlan, Involved, SendRun
-from storage.loop_store import LoopStore
-from storage.staff_records import Actor
+from storage.loop.records import Action, CheckinSchedule, ContactPlan, Involved, SendRun
+from storage.loop.store import LoopStore
+from storage.staff.records import Actor
 
 log = logging.getLogger("said.loop")
 

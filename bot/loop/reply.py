@@ -18,6 +18,7 @@ it says. Buttons carry their question id, so a tap is never mistaken.
 
 from __future__ import annotations
 
+from bot.content.packs.folding import fold
 from bot.engine.answers import Option, pick, yes_or_no
 from bot.engine.asks import yes_no_options
 from bot.engine.events import LoopAnswered
@@ -26,8 +27,7 @@ from bot.engine.turn import Turn
 from bot.loop.compose import HELPFUL, HELPFUL_CHOICES, INVITATION
 from bot.loop.words import loop_words
 from bot.messages import Say
-from bot.packs.folding import fold
-from storage.loop_records import LoopQuestion
+from storage.loop.records import LoopQuestion
 
 YES_COMMAND = "start_if_not_asked"  # a typed YES outside a yes/no question
 

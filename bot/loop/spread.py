@@ -15,7 +15,7 @@ import math
 from datetime import datetime, timedelta
 
 from bot.hours import QuietHours, first_moment_at
-from storage.loop_records import SendRun
+from storage.loop.records import SendRun
 
 SHARE = 0.8  # of a channel's rate; the rest is for direct replies and other traffic
 MOST_RUNS = 400  # more than a year of sending windows; a batch needing more goes in the last run

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.packs.folding import fold
-from storage.loop_records import Comment, Theme
+from bot.content.packs.folding import fold
+from storage.loop.records import Comment, Theme
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from bot.packs.yamlfile import read_yaml
+from bot.content.packs.yamlfile import read_yaml
 
 WORDS_FILE = Path(__file__).resolve().parent / "words.yaml"
 FALLBACK = "en"

@@ -11,8 +11,8 @@ The alert's notices to the duty team are due at once; `notify.AlertNotifier` sen
 from __future__ import annotations
 
 from bot.engine.events import CallbackRequested, RiskDetected
-from storage.safeguarding_store import record_alert
-from storage.unit import UnitOfWork
+from storage.conversations.unit import UnitOfWork
+from storage.safeguarding.store import record_alert
 
 CALLBACK_RULE = "callback_request"
 

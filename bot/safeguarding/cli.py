@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.packs.yamlfile import SHIPPED_PROMPTS
+from bot.content.packs.yamlfile import SHIPPED_PROMPTS
 
 
 def register(sub: Any) -> None:

@@ -21,11 +21,11 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from storage.privacy import AddressError, normalise_address
+from storage.privacy.vault import AddressError, normalise_address
 
 
 class DutySettings(BaseSettings):
-    """The duty settings, read from the environment and `.env` like `bot.settings.Settings`."""
+    """The duty settings, read from the environment and `.env` like `bot.app.settings.Settings`."""
 
     model_config = SettingsConfigDict(env_prefix="SAID_", env_file=".env", extra="ignore")
 

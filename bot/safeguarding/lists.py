@@ -13,7 +13,7 @@ from typing import Any
 
 import regex
 
-from bot.packs.yamlfile import read_yaml
+from bot.content.packs.yamlfile import read_yaml
 from bot.safeguarding.finding import Level
 from bot.safeguarding.groups import DEFAULT_WITHIN, WordGroups, stemmer_for
 from bot.safeguarding.normalise import Clause, Spellings, clauses, squeeze

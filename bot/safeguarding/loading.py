@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from bot.packs.yamlfile import SHIPPED_PROMPTS
+from bot.content.packs.yamlfile import SHIPPED_PROMPTS
 from bot.safeguarding.detect import Detector
 from bot.safeguarding.signposting import Signposting
 

@@ -18,15 +18,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.dispatcher import backoff
+from bot.delivery.dispatcher import backoff
+from bot.delivery.payload import message_to_dict
 from bot.messages import Say
 from bot.safeguarding.duty import DutyConfig
 from bot.safeguarding.mail import Mailer, MailFailed
-from bot.wire import message_to_dict
-from storage.privacy import AddressError
-from storage.safeguarding_records import NoticeItem
-from storage.safeguarding_store import SafeguardingStore
-from storage.store import StorageUnavailable, Store
+from storage.conversations.store import StorageUnavailable, Store
+from storage.privacy.vault import AddressError
+from storage.safeguarding.records import NoticeItem
+from storage.safeguarding.store import SafeguardingStore
 
 log = logging.getLogger("said.safeguarding.notify")
 

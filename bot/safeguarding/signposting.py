@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.packs.folding import fold
-from bot.packs.yamlfile import read_yaml
+from bot.content.packs.folding import fold
+from bot.content.packs.yamlfile import read_yaml
 
 AUDIENCES = ("child", "young_person", "parent_carer", "unknown")
 LEVELS = ("urgent", "concern", "aftercare")

@@ -1,6 +1,6 @@
 """What the web chat needs from the rest of the app, as Protocols the wiring module satisfies.
 
-The web chat must not import storage/ or the engine; `bot/app.py` passes in objects with these shapes.
+The web chat must not import storage/ or the engine; `bot/app/wiring.py` passes in objects with these shapes.
 """
 
 from __future__ import annotations

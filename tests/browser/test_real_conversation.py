@@ -15,8 +15,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def real_app(live_app, tmp_path: Path) -> tuple[str, Path]:
-    from bot.app import create_app
-    from bot.settings import Settings
+    from bot.app.settings import Settings
+    from bot.app.wiring import create_app
 
     database = tmp_path / "said.db"
     settings = Settings(

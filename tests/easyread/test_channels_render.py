@@ -10,14 +10,14 @@ from dataclasses import dataclass, replace
 import pytest
 import regex
 
-from bot.easyread.sent import PackMessages
-from bot.easyread.wordlists import load_wordlists
-from bot.easyread.words import word_count
+from bot.content.easyread.sent import PackMessages
+from bot.content.easyread.wordlists import load_wordlists
+from bot.content.easyread.words import word_count
+from bot.content.packs.library import PackLibrary
+from bot.content.packs.symbols import Symbols
+from bot.content.packs.yamlfile import SHIPPED_PROMPTS
+from bot.content.symbols import SymbolPictures
 from bot.messages import Ask, Reply
-from bot.packs.library import PackLibrary
-from bot.packs.symbols import Symbols
-from bot.packs.yamlfile import SHIPPED_PROMPTS
-from bot.symbols import SymbolPictures
 from channels.segments import sms_cost
 from channels.telegram.render import TEXT_LIMIT, render_telegram
 from channels.twilio_sms.render import render_sms

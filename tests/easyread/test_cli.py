@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import io
 
-from bot.cli import main
-from bot.easyread.cli import run
-from bot.packs.yamlfile import SHIPPED_PROMPTS
+from bot.app.cli import main
+from bot.content.easyread.cli import run
+from bot.content.packs.yamlfile import SHIPPED_PROMPTS
 
 
 def test_shipped_packs_pass_and_each_gets_a_summary_line():

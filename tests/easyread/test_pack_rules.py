@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.easyread import check_pack, check_paths
-from bot.easyread.findings import Finding
-from bot.packs.loader import load_pack
+from bot.content.easyread import check_pack, check_paths
+from bot.content.easyread.findings import Finding
+from bot.content.packs.loader import load_pack
 from tests.easyread.conftest import CHOICES_GOOD_OK_POOR
 
 FFT_CHOICES = [

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.easyread import check_paths
-from bot.packs.loader import load_pack
-from bot.packs.model import Kind, Purpose
-from bot.packs.symbols import Symbols
-from bot.packs.yamlfile import SHIPPED_PROMPTS
+from bot.content.easyread import check_paths
+from bot.content.packs.loader import load_pack
+from bot.content.packs.model import Kind, Purpose
+from bot.content.packs.symbols import Symbols
+from bot.content.packs.yamlfile import SHIPPED_PROMPTS
 
 PACKS = SHIPPED_PROMPTS / "packs"
 OURS = ["parent_carer", "waiting_list", "children", "phone"]

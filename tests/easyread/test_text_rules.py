@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from bot.easyread import check_text
-from bot.easyread.findings import Finding
+from bot.content.easyread import check_text
+from bot.content.easyread.findings import Finding
 
 CASES = YAML(typ="safe").load((Path(__file__).parent / "text_cases.yaml").read_text(encoding="utf-8"))
 

@@ -6,7 +6,7 @@ import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.easyread.words import is_all_caps, sentences, word_count, words
+from bot.content.easyread.words import is_all_caps, sentences, word_count, words
 
 
 def test_sentences_end_at_full_stops_question_marks_and_line_breaks():

@@ -8,8 +8,8 @@ from datetime import datetime
 import pytest
 from engine_kit import FIXTURE_PROMPTS, TUESDAY_10AM, Chat, make_context
 
+from bot.content.packs.library import SHIPPED_PROMPTS, PackLibrary, Symbols, SystemTexts
 from bot.engine.context import Context
-from bot.packs.library import SHIPPED_PROMPTS, PackLibrary, Symbols, SystemTexts
 
 
 @pytest.fixture(scope="session")

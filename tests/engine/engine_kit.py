@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.content.packs.library import PackLibrary, Symbols, SystemTexts
 from bot.engine.context import Context
 from bot.engine.engine import handle
 from bot.engine.events import Event
@@ -18,7 +19,6 @@ from bot.engine.state import Conversation
 from bot.engine.turn import Step
 from bot.hours import WeeklyHours
 from bot.messages import Ask, Channel, Inbound, Say
-from bot.packs.library import PackLibrary, Symbols, SystemTexts
 
 LONDON = ZoneInfo("Europe/London")
 TUESDAY_10AM = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)

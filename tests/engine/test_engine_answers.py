@@ -6,12 +6,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.content.packs.library import PackLibrary, Symbols, SystemTexts
+from bot.content.packs.model import Kind, Pack, Question
 from bot.engine import answers
 from bot.engine.answers import Option, Vocabulary
 from bot.engine.asks import options_for, yes_no_options
 from bot.engine.context import Context
-from bot.packs.library import PackLibrary, Symbols, SystemTexts
-from bot.packs.model import Kind, Pack, Question
 
 
 def _vocabulary(texts: SystemTexts) -> Vocabulary:

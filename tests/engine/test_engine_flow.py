@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from engine_kit import Chat
 
+from bot.content.packs.library import PackLibrary, Symbols, SystemTexts
 from bot.engine.events import (
     AnswerGiven,
     ConsentGiven,
@@ -16,7 +17,6 @@ from bot.engine.events import (
 )
 from bot.engine.state import Conversation, Stage
 from bot.messages import Ask, Say
-from bot.packs.library import PackLibrary, Symbols, SystemTexts
 
 
 def _ask(step: object) -> Ask:

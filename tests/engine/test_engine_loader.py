@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.packs.library import SHIPPED_PROMPTS, PackLibrary
-from bot.packs.loader import PackError, load_pack
+from bot.content.packs.library import SHIPPED_PROMPTS, PackLibrary
+from bot.content.packs.loader import PackError, load_pack
 
 DEMO = SHIPPED_PROMPTS / "packs" / "demo.yaml"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.packs.library import SHIPPED_PROMPTS, PackLibrary, Symbols, SystemTexts
-from bot.packs.yamlfile import read_yaml
+from bot.content.packs.library import SHIPPED_PROMPTS, PackLibrary, Symbols, SystemTexts
+from bot.content.packs.yamlfile import read_yaml
 
 ENGINE = Path(__file__).parents[2] / "bot" / "engine"
 _KEY_USE = re.compile(r"""(?:\bsay|\bwords|texts\.get)\(\s*f?["']([a-z_]+)(?:\{[^}]*\})?["']""")

@@ -11,6 +11,7 @@ from engine_kit import FIXTURE_PROMPTS, TUESDAY_10AM, make_context
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from bot.content.packs.library import SHIPPED_PROMPTS, PackLibrary, Symbols, SystemTexts
 from bot.engine.engine import handle, menu
 from bot.engine.events import (
     AnswerGiven,
@@ -23,7 +24,6 @@ from bot.engine.events import (
 )
 from bot.engine.state import Conversation, Stage
 from bot.messages import Ask, Channel, Inbound, Say
-from bot.packs.library import SHIPPED_PROMPTS, PackLibrary, Symbols, SystemTexts
 
 LIBRARY = PackLibrary(PackLibrary.load(SHIPPED_PROMPTS).all() + PackLibrary.load(FIXTURE_PROMPTS).all())
 TEXTS = SystemTexts.load(SHIPPED_PROMPTS)

@@ -7,12 +7,12 @@ from engine_kit import FIXTURE_PROMPTS, TUESDAY_10AM, make_context
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.content.packs.library import SHIPPED_PROMPTS, PackLibrary, Symbols, SystemTexts
+from bot.content.packs.model import Kind
 from bot.engine.engine import handle
 from bot.engine.events import AnswerGiven, SubmissionFinished, SubmissionStarted
 from bot.engine.state import Conversation
 from bot.messages import Ask, Channel, Inbound
-from bot.packs.library import SHIPPED_PROMPTS, PackLibrary, Symbols, SystemTexts
-from bot.packs.model import Kind
 
 LIBRARY = PackLibrary(PackLibrary.load(SHIPPED_PROMPTS).all() + PackLibrary.load(FIXTURE_PROMPTS).all())
 TEXTS = SystemTexts.load(SHIPPED_PROMPTS)

@@ -16,6 +16,10 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from bot.app.prompts import load_prompts
+from bot.app.service import ConversationService
+from bot.content.packs.library import SHIPPED_PROMPTS, PackLibrary, Symbols, SystemTexts
+from bot.content.packs.model import Kind, Pack
 from bot.engine.events import (
     AnswerGiven,
     AnswerWithdrawn,
@@ -26,13 +30,9 @@ from bot.engine.events import (
 from bot.engine.turn import Step
 from bot.hours import WeeklyHours
 from bot.messages import Ask, Channel, Inbound
-from bot.packs.library import SHIPPED_PROMPTS, PackLibrary, Symbols, SystemTexts
-from bot.packs.model import Kind, Pack
-from bot.prompts_loader import load_prompts
-from bot.service import ConversationService
 from channels.twilio_sms.render import render_sms
+from storage.conversations.store import Store
 from storage.models import Answer, Participant, Submission
-from storage.store import Store
 
 LIBRARY = PackLibrary.load(SHIPPED_PROMPTS)
 TEXTS = SystemTexts.load(SHIPPED_PROMPTS)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import Parts, build_parts
-from bot.settings import load_settings
+from bot.app.settings import load_settings
+from bot.app.wiring import Parts, build_parts
 
 
 @dataclass

@@ -10,9 +10,9 @@ import asyncio
 import itertools
 from datetime import UTC, datetime, timedelta
 
-from bot.dispatcher import Dispatcher
+from bot.delivery.dispatcher import Dispatcher
+from bot.delivery.payload import message_to_dict
 from bot.messages import Say
-from bot.wire import message_to_dict
 from channels.base import Sent
 
 START = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.logs import RedactAddresses
+from bot.app.logs import RedactAddresses
 
 
 def _filtered(message: str, *args: object) -> str:

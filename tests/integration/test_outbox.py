@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.dispatcher import Dispatcher
+from bot.delivery.dispatcher import Dispatcher
+from bot.delivery.payload import message_to_dict
 from bot.messages import Say
-from bot.wire import message_to_dict
 from channels.base import SendFailed, Sent
 
 

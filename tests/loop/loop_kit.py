@@ -23,16 +23,16 @@ import httpx
 from sqlalchemy import func, select
 from starlette.applications import Starlette
 
-from bot.app import Parts, build_parts
+from bot.app.loop import build_loop
+from bot.app.settings import load_settings
+from bot.app.wiring import Parts, build_parts
 from bot.loop.loop import Loop
-from bot.loop.wiring import build_loop
-from bot.public.routes import public_routes
-from bot.settings import load_settings
+from bot.web.public.routes import public_routes
 from channels.telegram.routes import SECRET_HEADER, WEBHOOK_PATH
 from channels.twilio_sms.routes import SMS_PATH
+from storage.loop.tables import LoopContact
 from storage.models import Answer, Feedback, OutboxMessage, Submission
-from storage.staff_records import Actor
-from storage.tables_loop import LoopContact
+from storage.staff.records import Actor
 
 try:  # tests/ is not a package: `fakes` is importable from it
     from fakes.telegram_api import FakePerson, FakeTelegram

@@ -12,7 +12,7 @@ from loop_kit import STAFF, LoopWorld, Seeder
 
 from bot.loop.cron import CronProblem, next_fire, upcoming
 from bot.loop.loop import LoopProblem
-from storage.loop_store import LoopStore
+from storage.loop.store import LoopStore
 from storage.models import OutboxMessage
 
 LONDON = ZoneInfo("Europe/London")

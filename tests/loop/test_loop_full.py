@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 
 from loop_kit import STAFF, LoopWorld, Seeder, loop_world
 
+from storage.loop.tables import LoopContact
 from storage.models import Feedback, OutboxMessage
-from storage.tables_loop import LoopContact
 
 DEMO_EN = ("DEMO", "YES", "3", "1")  # start, consent, "Poor", "Not at all"; then the written answer
 DEMO_CY = ("CYMRAEG", "DEMO", "IE", "3", "1")

@@ -6,7 +6,7 @@ import pytest
 from loop_kit import STAFF, LoopWorld, Seeder
 
 from bot.loop.loop import LoopProblem
-from storage.tables_loop import LoopContact
+from storage.loop.tables import LoopContact
 
 INVITATION = {"en": "We are planning a new clinic. We would like your ideas."}
 NEXT_STEP = {"en": "Please phone Sam on 01632 960123 from Monday to Friday."}

@@ -10,10 +10,10 @@ from loop_kit import STAFF
 from sqlalchemy import func, select
 
 from bot.loop.loop import LoopProblem
-from storage.loop_records import QuestionLink
-from storage.loop_store import LoopStore
+from storage.loop.records import QuestionLink
+from storage.loop.store import LoopStore
+from storage.loop.tables import LoopContact
 from storage.models import Feedback, OutboxMessage
-from storage.tables_loop import LoopContact
 
 
 async def _theme_with_people(world, people) -> tuple[int, dict[str, int]]:

@@ -9,14 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.content.packs.library import SHIPPED_PROMPTS, PackLibrary, Symbols, SystemTexts
 from bot.engine.context import Context
 from bot.engine.engine import handle
 from bot.engine.events import AnswerGiven, FeedbackGiven, LoopAnswered, Stopped
 from bot.engine.state import Conversation, Stage
 from bot.hours import WeeklyHours
 from bot.messages import Channel, Inbound, Say
-from bot.packs.library import SHIPPED_PROMPTS, PackLibrary, Symbols, SystemTexts
-from storage.loop_records import LoopQuestion
+from storage.loop.records import LoopQuestion
 
 LONDON = ZoneInfo("Europe/London")
 ASKED = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.easyread.check import check_text
-from bot.easyread.findings import ERROR
+from bot.content.easyread.check import check_text
+from bot.content.easyread.findings import ERROR
 from bot.loop.words import LoopWords, loop_words
 
 SAMPLES = {"words": "The wait was too long.", "keyword": "WAITING", "count": "6", "date": "2 November 2026"}

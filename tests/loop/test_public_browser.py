@@ -13,12 +13,12 @@ from playwright.sync_api import expect
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
-from bot.app import build_parts
-from bot.loop.wiring import build_loop
-from bot.public.routes import public_routes
-from bot.security import SecurityHeadersMiddleware
-from bot.settings import load_settings
-from storage.staff_records import Actor
+from bot.app.loop import build_loop
+from bot.app.settings import load_settings
+from bot.app.wiring import build_parts
+from bot.web.public.routes import public_routes
+from bot.web.security import SecurityHeadersMiddleware
+from storage.staff.records import Actor
 
 pytestmark = pytest.mark.browser
 STAFF = Actor("staff@example.org")

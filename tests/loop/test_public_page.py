@@ -8,7 +8,7 @@ from datetime import date
 
 from loop_kit import STAFF, LoopWorld, Seeder
 
-from storage.loop_records import ContactPlan
+from storage.loop.records import ContactPlan
 
 
 async def _theme(world: LoopWorld, name: str, people: int, word: str) -> int:

@@ -13,16 +13,16 @@ from browser.kit import assert_no_axe_violations, assert_reflows, run_async
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
-from bot.app import build_parts
-from bot.loop.wiring import build_loop
-from bot.public.routes import public_routes
-from bot.security import SecurityHeadersMiddleware
-from bot.settings import load_settings
-from bot.staff.loop.routes import loop_staff_routes
-from bot.staff.passwords import Passwords
-from bot.staff.routes import staff_routes
-from bot.staff.wiring import build_staff
-from storage.staff_records import Actor
+from bot.app.loop import build_loop
+from bot.app.settings import load_settings
+from bot.app.staff import build_staff
+from bot.app.wiring import build_parts
+from bot.web.public.routes import public_routes
+from bot.web.security import SecurityHeadersMiddleware
+from bot.web.staff.loop.routes import loop_staff_routes
+from bot.web.staff.passwords import Passwords
+from bot.web.staff.routes import staff_routes
+from storage.staff.records import Actor
 
 pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery staple"

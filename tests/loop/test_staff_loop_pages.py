@@ -15,12 +15,12 @@ from loop_kit import LoopWorld, Seeder
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
-from bot.security import SecurityHeadersMiddleware
-from bot.staff.loop.routes import loop_staff_routes
-from bot.staff.passwords import Passwords
-from bot.staff.routes import staff_routes
-from bot.staff.wiring import build_staff
-from storage.staff_records import Actor
+from bot.app.staff import build_staff
+from bot.web.security import SecurityHeadersMiddleware
+from bot.web.staff.loop.routes import loop_staff_routes
+from bot.web.staff.passwords import Passwords
+from bot.web.staff.routes import staff_routes
+from storage.staff.records import Actor
 
 PASSWORD = "correct horse battery staple"
 CHEAP = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)

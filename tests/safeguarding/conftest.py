@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from safeguarding_kit import SECRET, Clock, Texter
 
-from bot.app import Parts, build_parts
-from bot.settings import load_settings
-from storage.privacy import Keys
-from storage.safeguarding_store import SafeguardingStore
-from storage.staff_records import Actor, StaffMember
-from storage.staff_store import StaffStore
+from bot.app.settings import load_settings
+from bot.app.wiring import Parts, build_parts
+from storage.privacy.vault import Keys
+from storage.safeguarding.store import SafeguardingStore
+from storage.staff.records import Actor, StaffMember
+from storage.staff.store import StaffStore
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 from ruamel.yaml import YAML
 
-from bot.app import Parts
+from bot.app.wiring import Parts
+from bot.content.packs.library import SHIPPED_PROMPTS, PackLibrary, Symbols, SystemTexts
 from bot.engine.context import Context
 from bot.engine.engine import handle
 from bot.engine.events import Event
@@ -19,7 +20,6 @@ from bot.engine.state import Conversation
 from bot.engine.turn import Step
 from bot.hours import WeeklyHours
 from bot.messages import Ask, Channel, Inbound, Reply, Say
-from bot.packs.library import SHIPPED_PROMPTS, PackLibrary, Symbols, SystemTexts
 from bot.safeguarding.loading import Safeguarding, shipped_safeguarding
 
 SECRET = "safeguarding-test-secret"

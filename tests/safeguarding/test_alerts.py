@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from bot.messages import Channel
 from storage.models import Answer, Feedback
-from storage.safeguarding_store import NotAllowed
-from storage.staff_store import StaffStore
-from storage.tables_safeguarding import CallbackNumber, SafeguardingAlert
+from storage.safeguarding.store import NotAllowed
+from storage.safeguarding.tables import CallbackNumber, SafeguardingAlert
+from storage.staff.store import StaffStore
 
 
 async def _rows(database, *columns):

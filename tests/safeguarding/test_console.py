@@ -15,16 +15,16 @@ from argon2 import PasswordHasher
 from safeguarding_kit import PERSON, SECRET, Clock, Texter
 from starlette.applications import Starlette
 
-from bot.app import Parts, build_parts
+from bot.app.settings import load_settings
+from bot.app.staff import build_staff
+from bot.app.wiring import Parts, build_parts
 from bot.safeguarding.loading import shipped_safeguarding
-from bot.settings import load_settings
-from bot.staff.passwords import Passwords
-from bot.staff.routes import staff_routes
-from bot.staff.safeguarding.routes import install, safeguarding_routes
-from bot.staff.wiring import build_staff
-from storage.privacy import Keys
-from storage.safeguarding_store import SafeguardingStore
-from storage.staff_records import Actor
+from bot.web.staff.passwords import Passwords
+from bot.web.staff.routes import staff_routes
+from bot.web.staff.safeguarding.routes import install, safeguarding_routes
+from storage.privacy.vault import Keys
+from storage.safeguarding.store import SafeguardingStore
+from storage.staff.records import Actor
 
 PASSWORD = "correct horse battery staple"
 CHEAP = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)

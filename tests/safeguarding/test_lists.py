@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.packs.yamlfile import SHIPPED_PROMPTS
+from bot.content.packs.yamlfile import SHIPPED_PROMPTS
 from bot.safeguarding.detect import Detector
 from bot.safeguarding.finding import Level
 from bot.safeguarding.lists import parse_list

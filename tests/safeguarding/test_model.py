@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.cli import main
-from bot.packs.library import PackLibrary
-from bot.packs.yamlfile import SHIPPED_PROMPTS
+from bot.app.cli import main
+from bot.content.packs.library import PackLibrary
+from bot.content.packs.yamlfile import SHIPPED_PROMPTS
 from bot.safeguarding.detect import Detector
 from bot.safeguarding.finding import Level
 from bot.safeguarding.loading import shipped_safeguarding

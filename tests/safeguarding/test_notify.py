@@ -15,15 +15,15 @@ from aiosmtpd.controller import Controller
 from safeguarding_kit import PERSON, Texter
 from sqlalchemy import select
 
-from bot.dispatcher import Dispatcher
+from bot.app.safeguarding import build_safeguarding
+from bot.delivery.dispatcher import Dispatcher
 from bot.hours import QuietHours
 from bot.messages import Outbound
 from bot.safeguarding.duty import DutyConfig, DutySettings, SmtpConfig
 from bot.safeguarding.mail import SmtpMailer
 from bot.safeguarding.notify import AlertNotifier
-from bot.safeguarding.wiring import build_safeguarding
 from channels.base import Sent
-from storage.tables_safeguarding import SafeguardingAlert
+from storage.safeguarding.tables import SafeguardingAlert
 
 DUTY_EMAIL = "duty@example.org"
 DUTY_PHONE = "+447700900999"

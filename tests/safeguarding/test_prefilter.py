@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.packs.yamlfile import SHIPPED_PROMPTS
+from bot.content.packs.yamlfile import SHIPPED_PROMPTS
 from bot.safeguarding.detect import Detector
 from bot.safeguarding.lists import LanguageList
 from bot.safeguarding.loading import shipped_safeguarding

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.easyread.check import check_text
+from bot.content.easyread.check import check_text
 from bot.safeguarding.loading import shipped_safeguarding
 from bot.safeguarding.signposting import Signposting
 

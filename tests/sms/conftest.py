@@ -14,8 +14,8 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from bot.app import Parts, build_parts
-from bot.settings import load_settings
+from bot.app.settings import load_settings
+from bot.app.wiring import Parts, build_parts
 from channels.twilio_sms.routes import SMS_PATH, STATUS_PATH
 
 try:  # tests/ is not a package: pytest imports this folder as `sms`, beside `fakes`

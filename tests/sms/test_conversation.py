@@ -56,7 +56,7 @@ async def test_plain_rendering_keeps_a_question_to_one_gsm7_segment(database, fa
     async with sms_world(database, fake_twilio, tmp_path, sms_plain=True) as world:
         await world.text("DEMO")
         [question] = replies(await world.text("yes"))
-    cost = sms_cost(question)  # needs `sms_plain` (SAID_SMS_PLAIN) in bot/settings.py
+    cost = sms_cost(question)  # needs `sms_plain` (SAID_SMS_PLAIN) in bot/app/settings.py
     assert cost.encoding == "GSM-7" and cost.segments == 1, question
 
 

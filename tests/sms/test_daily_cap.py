@@ -9,12 +9,12 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
+from bot.app.staff import build_staff
+from bot.delivery.payload import message_to_dict
 from bot.messages import Say
-from bot.staff.wiring import build_staff
-from bot.wire import message_to_dict
 from storage.models import OutboxMessage
-from storage.staff_broadcasts import Audience
-from storage.staff_records import Actor
+from storage.staff.broadcasts import Audience
+from storage.staff.records import Actor
 
 from .conftest import PERSON, replies, sms_world
 

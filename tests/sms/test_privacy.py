@@ -8,10 +8,10 @@ import re
 
 from sqlalchemy import select
 
+from bot.delivery.payload import message_to_dict
 from bot.messages import Say
-from bot.wire import message_to_dict
 from storage.models import VaultEntry
-from storage.privacy import Keys, Vault
+from storage.privacy.vault import Keys, Vault
 
 from .conftest import OUR_NUMBER, PERSON, replies
 

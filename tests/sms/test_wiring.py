@@ -6,9 +6,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from bot.app import create_app
-from bot.settings import SettingsError, load_settings
-from bot.wiring_twilio import twilio_configured
+from bot.app.settings import SettingsError, load_settings
+from bot.app.twilio import twilio_configured
+from bot.app.wiring import create_app
 
 from .conftest import OUR_NUMBER, PERSON, inbound_form, replies, signed, world_settings
 

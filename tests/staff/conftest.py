@@ -21,14 +21,14 @@ from browser.kit import browser, live_app, new_page  # noqa: F401  (fixtures for
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
-from bot.app import Parts, build_parts
-from bot.security import SecurityHeadersMiddleware
-from bot.settings import load_settings
-from bot.staff.console import StaffConsole
-from bot.staff.passwords import Passwords
-from bot.staff.routes import staff_routes
-from bot.staff.wiring import build_staff
-from storage.staff_records import Actor
+from bot.app.settings import load_settings
+from bot.app.staff import build_staff
+from bot.app.wiring import Parts, build_parts
+from bot.web.security import SecurityHeadersMiddleware
+from bot.web.staff.console import StaffConsole
+from bot.web.staff.passwords import Passwords
+from bot.web.staff.routes import staff_routes
+from storage.staff.records import Actor
 
 PASSWORD = "correct horse battery staple"
 SECRET = "staff-test-secret"

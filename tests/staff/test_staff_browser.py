@@ -15,11 +15,11 @@ from browser.kit import assert_no_axe_violations, assert_reflows, run_async
 from fakes.twilio_api import FakeTwilio
 from fakes.twilio_webhooks import signed, status_form
 
+from storage.conversations.store import Store
 from storage.db import Database
-from storage.privacy import Keys
-from storage.staff_records import Actor
-from storage.staff_store import StaffStore
-from storage.store import Store
+from storage.privacy.vault import Keys
+from storage.staff.records import Actor
+from storage.staff.store import StaffStore
 
 from .conftest import CHEAP, PASSWORD, Clock
 from .live import OUR_NUMBER, live_staff
@@ -43,7 +43,7 @@ def site(live_app, tmp_path: Path, fake_twilio):
     live = live_staff(tmp_path, fake_twilio, quiet_hours="off", sms_rate_per_second=50)
 
     async def setup() -> dict[str, int]:
-        from bot.staff.passwords import Passwords
+        from bot.web.staff.passwords import Passwords
 
         database = Database(live.settings.database_url)
         try:

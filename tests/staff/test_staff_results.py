@@ -11,9 +11,9 @@ import openpyxl
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.staff.exports import neutralise
-from storage.privacy import Keys
-from storage.store import Store
+from bot.web.staff.exports import neutralise
+from storage.conversations.store import Store
+from storage.privacy.vault import Keys
 
 from .conftest import SECRET
 from .seed import FORMULA_COMMENT, HOSTILE_COMMENT, seed_answers, seed_comment
@@ -170,8 +170,8 @@ async def test_times_are_local_across_the_clock_change_on_every_database(databas
     from datetime import UTC, date, datetime
 
     from bot.hours import WeeklyHours
-    from bot.staff.results import hour_table, office_table
-    from storage.staff_store import StaffStore
+    from bot.web.staff.results import hour_table, office_table
+    from storage.staff.store import StaffStore
 
     class Clock:
         now = datetime(2026, 7, 1, 8, 30, tzinfo=UTC)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import httpx
 
-from bot.app import build_parts
-from bot.staff.demo import DEMO_EMAIL, ensure_demo_admin
-from bot.staff.passwords import Passwords
-from bot.staff.wiring import build_staff
+from bot.app.staff import build_staff
+from bot.app.wiring import build_parts
+from bot.web.staff.demo import DEMO_EMAIL, ensure_demo_admin
+from bot.web.staff.passwords import Passwords
 
 from .conftest import CHEAP, PASSWORD, staff_app, staff_settings
 
@@ -80,7 +80,7 @@ async def test_an_idle_session_ends_and_a_turned_off_account_cannot_sign_in(staf
     staff_world.clock.advance(minutes=31)
     assert (await staff_world.http.get("/staff")).status_code == 303
     await staff_world.sign_in("a@example.org")
-    from storage.staff_records import Actor
+    from storage.staff.records import Actor
 
     await staff_world.console.store.set_active(member, False, actor=Actor("test"))
     assert (await staff_world.http.get("/staff")).status_code == 303

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.staff.suppression import suppress, suppress_counts
+from bot.web.staff.suppression import suppress, suppress_counts
 
 
 def shown(figures) -> list[int | None]:

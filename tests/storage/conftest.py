@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from storage.conversations.store import Store
 from storage.db import Database
-from storage.privacy import Keys
-from storage.store import Store
+from storage.privacy.vault import Keys
 
 _BACKENDS = ["sqlite", *(["postgres"] if os.environ.get("SAID_TEST_POSTGRES_URL") else [])]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from storage.conversations.store import Store
 from storage.models import Answer, Feedback, Submission
-from storage.store import Store
 
 
 async def _answers(store: Store, submission_id: str) -> list[tuple]:

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from storage.conversations.store import StorageUnavailable, Store
 from storage.db import Database
-from storage.privacy import Keys
-from storage.store import StorageUnavailable, Store
+from storage.privacy.vault import Keys
 
 
 def _closed_port() -> int:

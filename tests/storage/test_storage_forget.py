@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from storage.conversations.store import Store
 from storage.models import Answer, Feedback, Submission
-from storage.store import Store
 
 PHONE = "+447700900123"
 ADDRESS_FORMS = ("+447700900123", "447700900123", "07700900123", "7700900123", "07700 900123")

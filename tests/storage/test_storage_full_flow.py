@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from storage.store import Store
+from storage.conversations.store import Store
 
 PEOPLE = [
     ("sms", "07700 900123", ("+447700900123", "07700900123", "7700900123", "07700 900123")),

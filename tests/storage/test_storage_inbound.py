@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from storage.store import DuplicateInbound, Store
+from storage.conversations.store import DuplicateInbound, Store
 
 
 async def test_a_processed_message_id_returns_its_reply(store: Store):

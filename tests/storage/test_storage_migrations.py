@@ -15,10 +15,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Column, Integer, MetaData, Table, inspect, text
 from sqlalchemy.exc import StatementError
 
+from storage.conversations.store import Store
 from storage.db import MIGRATIONS, Database
 from storage.models import Base
-from storage.privacy import Keys
-from storage.store import Store
+from storage.privacy.vault import Keys
 
 TABLES = {
     "participants",

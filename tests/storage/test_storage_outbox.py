@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from storage.conversations.store import Store
+from storage.delivery.outbox import claim
 from storage.models import OutboxMessage
-from storage.outbox import claim
-from storage.privacy import Keys, Vault
-from storage.store import Store
+from storage.privacy.vault import Keys, Vault
 
 PHONE = "+447700900123"
 

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from storage.conversations.store import Store
+from storage.delivery.outbox import DailyCap
 from storage.models import OutboxMessage
-from storage.outbox import DailyCap
-from storage.store import Store
 
 PHONE = "+447700900123"
 OTHER = "+447700900456"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from storage.conversations.store import Store
 from storage.models import OutboxMessage
-from storage.store import Store
 
 PHONE = "+447700900123"
 OTHER = "+447700900456"

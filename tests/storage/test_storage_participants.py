@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from storage.privacy import AddressError, Keys, pseudonym
-from storage.store import Store
+from storage.conversations.store import Store
+from storage.privacy.vault import AddressError, Keys, pseudonym
 
 PHONE = "+447700900123"
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from storage.privacy import (
+from storage.privacy.vault import (
     AddressError,
     Keys,
     Vault,
@@ -137,7 +137,7 @@ def test_the_wrong_key_or_a_damaged_token_raises_vault_error_without_leaking():
 
 
 def test_a_withheld_caller_is_known_only_by_the_call(keys) -> None:
-    from storage.privacy import AddressError, normalise_address, pseudonym
+    from storage.privacy.vault import AddressError, normalise_address, pseudonym
 
     call = "call:CA0123456789abcdef0123456789abcdef"
     assert normalise_address("voice", call) == call

@@ -6,7 +6,7 @@ import asyncio
 import itertools
 from datetime import UTC, datetime, timedelta
 
-from storage.store import Store
+from storage.conversations.store import Store
 
 
 async def test_an_idle_key_sends_now_and_the_next_waits_one_interval(store) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from storage.store import Store
+from storage.conversations.store import Store
 
 
 async def test_purge_removes_only_what_has_expired(timed_store: Store, clock):

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from storage.privacy import is_nhs_number, scrub
+from storage.privacy.vault import is_nhs_number, scrub
 
 
 @pytest.mark.parametrize(

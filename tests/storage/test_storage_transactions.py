@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage import ratelimit
 from storage.db import Database
+from storage.delivery import ratelimit
 from storage.errors import StorageUnavailable
 from storage.models import RateSlot
 from storage.transactions import run, transaction

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from storage.store import Store
+from storage.conversations.store import Store
 
 TOKEN = "3q2-random-browser-token-Zx9"
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.packs.symbols import Symbols
-from bot.packs.yamlfile import SHIPPED_PROMPTS
-from bot.symbols import SymbolPictures
+from bot.content.packs.symbols import Symbols
+from bot.content.packs.yamlfile import SHIPPED_PROMPTS
+from bot.content.symbols import SymbolPictures
 
 
 @pytest.fixture(scope="session")

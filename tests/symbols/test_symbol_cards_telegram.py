@@ -8,11 +8,11 @@ from collections.abc import Iterator
 import pytest
 from png_pixels import decode
 
-from bot.easyread.sent import PackMessages
-from bot.packs.library import PackLibrary
-from bot.packs.symbols import Symbols
-from bot.packs.yamlfile import SHIPPED_PROMPTS
-from bot.symbols import SymbolPictures
+from bot.content.easyread.sent import PackMessages
+from bot.content.packs.library import PackLibrary
+from bot.content.packs.symbols import Symbols
+from bot.content.packs.yamlfile import SHIPPED_PROMPTS
+from bot.content.symbols import SymbolPictures
 from channels.telegram.api import TelegramApi
 from channels.telegram.buttons import ButtonCodec
 from channels.telegram.sender import TelegramSender

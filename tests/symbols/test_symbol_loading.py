@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.packs.symbols import Credit, Symbols
+from bot.content.packs.symbols import Credit, Symbols
 
 HAPPY = {"emoji": "😀", "openmoji": "1F600"}
 CREDIT = {

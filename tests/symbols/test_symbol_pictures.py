@@ -9,12 +9,12 @@ import pytest
 from png_pixels import decode, size
 from symbol_kit import OWN_SVG
 
-from bot.packs.symbols import Symbols
-from bot.packs.yamlfile import SHIPPED_PROMPTS
-from bot.symbols import OPENMOJI_CREDIT, SymbolPictures
-from bot.symbols.openmoji import openmoji_svg
-from bot.symbols.pictures import CARD_SIZE
-from bot.symbols.png import PngRenderer, RenderFailed, default_renderer
+from bot.content.packs.symbols import Symbols
+from bot.content.packs.yamlfile import SHIPPED_PROMPTS
+from bot.content.symbols import OPENMOJI_CREDIT, SymbolPictures
+from bot.content.symbols.openmoji import openmoji_svg
+from bot.content.symbols.pictures import CARD_SIZE
+from bot.content.symbols.png import PngRenderer, RenderFailed, default_renderer
 
 OWN_YAML = (
     'happy: {emoji: "😀", openmoji: 1F600, image: aac/happy.svg}\n'

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from starlette.applications import Starlette
 from symbol_kit import OWN_SVG
 
-from bot.packs.symbols import Symbols
-from bot.packs.yamlfile import SHIPPED_PROMPTS
-from bot.symbols import SymbolPictures, symbol_routes
-from bot.symbols.openmoji import openmoji_svg
+from bot.content.packs.symbols import Symbols
+from bot.content.packs.yamlfile import SHIPPED_PROMPTS
+from bot.content.symbols import SymbolPictures, symbol_routes
+from bot.content.symbols.openmoji import openmoji_svg
 
 PICTURES = SymbolPictures(Symbols.load(SHIPPED_PROMPTS), SHIPPED_PROMPTS)
 NAMES = PICTURES.names()

@@ -21,9 +21,9 @@ import pytest
 from sqlalchemy import func, select
 from starlette.applications import Starlette
 
-from bot.app import Parts, build_parts
-from bot.settings import load_settings
-from bot.wiring_telegram import telegram_wiring
+from bot.app.settings import load_settings
+from bot.app.telegram import telegram_wiring
+from bot.app.wiring import Parts, build_parts
 from channels.telegram.routes import SECRET_HEADER, WEBHOOK_PATH
 from storage.models import Answer
 
@@ -120,7 +120,7 @@ def world_settings(fake: FakeTelegram, tmp_path: Path, **overrides: Any):
 
 
 def wired_parts(settings: Any, database: Any, clock: Any, **wiring: Any) -> Parts:
-    """The service as `bot/app.py` builds it, Telegram included; `wiring` (symbol cards) re-wires
+    """The service as `bot/app/wiring.py` builds it, Telegram included; `wiring` (symbol cards) re-wires
     Telegram with those extras, into the same senders the dispatcher reads."""
     parts = build_parts(settings, database=database, clock=clock)
     assert "telegram" in parts.senders, "build_parts did not wire the Telegram sender"

@@ -8,7 +8,7 @@ import logging
 from sqlalchemy import select
 
 from storage.models import VaultEntry
-from storage.privacy import Keys, Vault
+from storage.privacy.vault import Keys, Vault
 
 CHAT_ID = 7261548390
 GROUP_ID = -1009182736455

@@ -9,10 +9,10 @@ import time
 import pytest
 from starlette.testclient import TestClient
 
-from bot.app import create_app
-from bot.cli import main
-from bot.settings import SettingsError, load_settings
-from bot.wiring_telegram import ALLOWED_UPDATES, set_webhook, telegram_configured
+from bot.app.cli import main
+from bot.app.settings import SettingsError, load_settings
+from bot.app.telegram import ALLOWED_UPDATES, set_webhook, telegram_configured
+from bot.app.wiring import create_app
 from channels.telegram.routes import SECRET_HEADER, WEBHOOK_PATH
 
 SECRET = "a-webhook-secret_for_tests"

@@ -28,13 +28,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from ruamel.yaml import YAML
 
+from bot.content.packs.library import SHIPPED_PROMPTS, PackLibrary, Symbols, SystemTexts
 from bot.engine.context import Context
 from bot.engine.engine import handle
 from bot.engine.state import Conversation
 from bot.engine.turn import Step
 from bot.hours import WeeklyHours
 from bot.messages import Ask, Channel, Inbound, Say
-from bot.packs.library import SHIPPED_PROMPTS, PackLibrary, Symbols, SystemTexts
 
 HERE = Path(__file__).parent
 LONDON = ZoneInfo("Europe/London")

@@ -20,9 +20,9 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from bot.app import Parts, build_parts
-from bot.settings import load_settings
-from bot.wiring_voice import voice_wiring
+from bot.app.settings import load_settings
+from bot.app.voice import voice_wiring
+from bot.app.wiring import Parts, build_parts
 from channels.twilio_voice.call import VOICE_PATH
 
 try:  # tests/ is not a package: pytest imports this folder as `voice`, beside `fakes`

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.prompts_loader import load_prompts
-from bot.settings import SHIPPED_PROMPTS
+from bot.app.prompts import load_prompts
+from bot.app.settings import SHIPPED_PROMPTS
 from channels.twilio_voice.call import ANSWER_PATH, SILENCE_PATH, VOICE_PATH
 from storage.models import InboundMessage
 

@@ -9,7 +9,7 @@ import re
 from sqlalchemy import func, select
 
 from storage.models import Participant, VaultEntry
-from storage.privacy import Keys, Vault
+from storage.privacy.vault import Keys, Vault
 
 from .conftest import PERSON, phone_pack, stored_answers
 

@@ -78,7 +78,7 @@ async def test_no_call_is_ever_recorded(world) -> None:
 async def test_the_voice_and_pace_follow_the_settings(database, tmp_path) -> None:
     world = await make_world(database, tmp_path)
     async with world.http:
-        from bot.wiring_voice import voice_style
+        from bot.app.voice import voice_style
 
         settings = world.parts.settings.model_copy(
             update={"voice_name": "Polly.Amy-Neural", "voice_rate": "80%", "voice_timeout_seconds": 9}

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import build_parts
+from bot.app.settings import SettingsError, load_settings
+from bot.app.voice import voice_wiring
+from bot.app.wiring import build_parts
 from bot.engine import asks
-from bot.settings import SettingsError, load_settings
-from bot.wiring_voice import voice_wiring
 from channels.twilio_voice.call import ANSWER_PATH, SILENCE_PATH, VOICE_PATH
 from channels.twilio_voice.render import SIDE_QUESTIONS
 

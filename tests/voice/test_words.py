@@ -6,8 +6,8 @@ import string
 
 import pytest
 
-from bot.easyread.check import check_text
-from bot.easyread.findings import ERROR
+from bot.content.easyread.check import check_text
+from bot.content.easyread.findings import ERROR
 from channels.twilio_voice.words import VoiceWords
 
 WORDS = VoiceWords.shipped()

@@ -1,6 +1,6 @@
 """You said, we did: themes, actions, follow-ups and invitations (loop_contacts), check-in schedules.
 
-Written by hand to match storage/tables_loop.py; tests/storage/test_storage_migrations.py checks there
+Written by hand to match storage/loop/tables.py; tests/storage/test_storage_migrations.py checks there
 is no drift.
 
 Revision ID: 0003_loop

@@ -1,6 +1,6 @@
 """Safeguarding: alerts for the duty team, and numbers people gave for a call back.
 
-Written by hand to match storage/tables_safeguarding.py; tests/storage/test_storage_migrations.py checks
+Written by hand to match storage/safeguarding/tables.py; tests/storage/test_storage_migrations.py checks
 there is no drift. Staff ids are kept without a foreign key so this branch does not depend on 0003_staff;
 the audit log keeps who did what by name.
 

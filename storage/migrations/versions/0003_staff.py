@@ -1,6 +1,6 @@
 """Staff console: accounts, sessions, sign-in failures, audit log, comment tags, broadcasts.
 
-Written by hand to match storage/tables_staff.py; tests/storage/test_storage_migrations.py checks there
+Written by hand to match storage/staff/tables.py; tests/storage/test_storage_migrations.py checks there
 is no drift.
 
 Revision ID: 0003_staff

@@ -1,0 +1,19 @@
+"""Load everything in the prompts folder once, with readable errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.app.service import Prompts
+from bot.content.packs.library import PackLibrary, Symbols, SystemTexts
+from bot.safeguarding.loading import load_safeguarding
+
+
+def load_prompts(directory: Path) -> Prompts:
+    return Prompts(
+        library=PackLibrary.load(directory),
+        texts=SystemTexts.load(directory),
+        symbols=Symbols.load(directory),
+        # A service's safeguarding lead can extend the phrase lists in its own prompts folder.
+        safeguarding=load_safeguarding(directory),
+    )

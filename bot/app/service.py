@@ -1,0 +1,221 @@
+"""Apply the engine to one inbound message, inside one storage transaction.
+
+This is where the pure engine meets storage: load the person's conversation, run the engine, apply
+its events, save the new state and remember the reply against the provider's message id, all in one
+transaction, so a retried webhook is answered the same way and processed once.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.content.packs.library import PackLibrary, Symbols, SystemTexts
+from bot.delivery.payload import reply_from_dict, reply_to_dict
+from bot.engine import engine
+from bot.engine.context import Context
+from bot.engine.events import (
+    AnswerGiven,
+    AnswerWithdrawn,
+    CallbackRequested,
+    ConsentGiven,
+    Event,
+    FeedbackGiven,
+    ForgetConfirmed,
+    LanguageChosen,
+    LoopAnswered,
+    RiskDetected,
+    Started,
+    Stopped,
+    SubmissionFinished,
+    SubmissionStarted,
+)
+from bot.engine.state import Conversation
+from bot.hours import WeeklyHours
+from bot.messages import Channel, Inbound, Reply, Say
+from bot.safeguarding import alerts
+from bot.safeguarding.loading import Safeguarding, shipped_safeguarding
+from storage.conversations.store import DuplicateInbound, StorageUnavailable, Store
+from storage.loop.records import LoopQuestion
+from storage.privacy.vault import AddressError, short
+
+log = logging.getLogger("said.service")
+
+
+@dataclass(frozen=True)
+class Prompts:
+    """Everything read from `prompts/`, loaded once at start-up."""
+
+    library: PackLibrary
+    texts: SystemTexts
+    symbols: Symbols
+    safeguarding: Safeguarding = field(default_factory=shipped_safeguarding)
+
+
+class ConversationService:
+    def __init__(
+        self,
+        store: Store,
+        prompts: Prompts,
+        *,
+        office_hours: WeeklyHours,
+        zone: ZoneInfo,
+        expiry: timedelta,
+        clock: Any = None,
+        service_name: str = "the team",
+    ) -> None:
+        self.store = store
+        self.prompts = prompts
+        self.office_hours = office_hours
+        self.zone = zone
+        self.expiry = expiry
+        self.service_name = service_name
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self.on_reply_queued: Callable[[], None] | None = None
+        # Safeguarding: alerts written so far, and what to call once one is committed (the duty notices).
+        self.alerts_raised = 0
+        self.on_alert_raised: Callable[[], None] | None = None
+
+    @property
+    def library(self) -> PackLibrary:
+        return self.prompts.library
+
+    def context(self, now: datetime | None = None, loop_question: LoopQuestion | None = None) -> Context:
+        return Context(
+            now=now or self._clock(),
+            library=self.prompts.library,
+            texts=self.prompts.texts,
+            symbols=self.prompts.symbols,
+            office_hours=self.office_hours,
+            timezone=self.zone,
+            new_id=str(uuid.uuid4()),
+            expiry=self.expiry,
+            service_name=self.service_name,
+            safeguarding=self.prompts.safeguarding,
+            loop_question=loop_question,
+        )
+
+    async def menu(self, language: str | None = None) -> Reply:
+        return engine.menu(self.context(), language)
+
+    def sorry(self, key: str, language: str | None = None) -> Reply:
+        return Reply(messages=(Say(text=self.prompts.texts.get(key, language or "en")),))
+
+    async def handle(self, channel: Channel, address: str, message: Inbound) -> Reply:
+        """Answer one message. Never raises for bad input or a database blip: the person gets kind words."""
+        reply, _ = await self.handle_queued(channel, address, message, reply_by_outbox=False)
+        return reply
+
+    async def handle_queued(
+        self, channel: Channel, address: str, message: Inbound, *, reply_by_outbox: bool = True
+    ) -> tuple[Reply, bool]:
+        """Like `handle`, for channels whose webhook cannot carry the reply (Telegram).
+
+        The reply is written to the outbox as a direct reply in the same transaction as the state change,
+        so it is sent even if this process dies right after, and `on_reply_queued` is called to send it at
+        once. Returns the reply and whether it was queued: a reply that could not be queued (a database
+        blip, or the person was just forgotten and has no address left) is for the adapter to send itself.
+        """
+        raised = self.alerts_raised
+        try:
+            reply, queued = await self._handle(channel, address, message, reply_by_outbox)
+        except AddressError:
+            log.warning("message on %s from an address we cannot read; not stored", channel)
+            return self.sorry("error_address"), False
+        except StorageUnavailable:
+            log.warning("database unavailable while handling a %s message", channel)
+            return self.sorry("error_busy"), False
+        except DuplicateInbound:
+            # A concurrent copy of this webhook won the race. Answer as it did; an outbox reply is its job.
+            if reply_by_outbox:
+                return Reply(), True
+            async with self.store.unit() as uow:
+                cached = await uow.seen_inbound(channel.value, message.provider_id or "")
+            return (reply_from_dict(cached) if cached else Reply()), False
+        if queued and self.on_reply_queued is not None:
+            self.on_reply_queued()
+        if self.alerts_raised != raised and self.on_alert_raised is not None:
+            self.on_alert_raised()  # committed by now; a concurrent message may make this an extra, harmless kick
+        return reply, queued
+
+    async def _handle(
+        self, channel: Channel, address: str, message: Inbound, reply_by_outbox: bool
+    ) -> tuple[Reply, bool]:
+        async with self.store.unit() as uow:
+            if message.provider_id:
+                cached = await uow.seen_inbound(channel.value, message.provider_id)
+                if cached is not None:
+                    # A retried webhook: answered the same way; an outbox reply was already queued.
+                    return reply_from_dict(cached), reply_by_outbox
+            person = await uow.participant(channel.value, address)
+            assert person is not None  # created when missing
+            conversation = Conversation.from_dict(person.conversation)
+            conversation.stopped = person.stopped
+            if conversation.language is None and person.language:
+                conversation.language = person.language
+            loop_question = await uow.loop_question(person.id, message.received_at)
+            step = engine.handle(conversation, message, self.context(message.received_at, loop_question))
+            forgotten = await self._apply(uow, person.id, channel, step.conversation, step.events)
+            if not forgotten:
+                await uow.save_conversation(person.id, step.conversation.to_dict(), step.conversation.language)
+            queued = reply_by_outbox and bool(step.reply.messages) and not forgotten
+            if queued:
+                await uow.enqueue(person.id, channel.value, "reply", reply_to_dict(step.reply), direct_reply=True)
+            if message.provider_id:
+                await uow.record_inbound(channel.value, message.provider_id, reply_to_dict(step.reply))
+            log.info(
+                "handled %s message for %s: %d events, %d replies",
+                channel, short(person.pseudonym), len(step.events), len(step.reply.messages),
+            )
+            return step.reply, queued
+
+    async def _apply(
+        self, uow: Any, participant_id: int, channel: Channel, conversation: Conversation, events: tuple[Event, ...]
+    ) -> bool:
+        """Write the engine's events. Returns True when the person asked to be forgotten."""
+        language = conversation.language or "en"
+        feedback_id: int | None = None  # the general message just kept, for an alert about it
+        for event in events:
+            match event:
+                case SubmissionStarted():
+                    await uow.start_submission(
+                        event.submission_id, participant_id, event.pack_id, event.pack_version,
+                        event.language, channel.value,
+                    )
+                case AnswerGiven():
+                    await uow.record_answer(
+                        event.submission_id, event.question_id, value=event.value, number=event.number,
+                        text=event.text, skipped=event.skipped,
+                    )
+                case AnswerWithdrawn():
+                    await uow.withdraw_answer(event.submission_id, event.question_id)
+                case SubmissionFinished():
+                    await uow.finish_submission(event.submission_id, event.status)
+                case FeedbackGiven():
+                    feedback_id = await uow.add_feedback(
+                        participant_id, channel.value, language, event.text, event.media, event.pack_id
+                    )
+                case RiskDetected() | CallbackRequested():
+                    await alerts.record(uow, event, participant_id, channel.value, language, feedback_id)
+                    self.alerts_raised += 1
+                case ConsentGiven():
+                    await uow.set_consent(participant_id, event.purpose, event.granted)
+                case Stopped():
+                    await uow.set_stopped(participant_id, True)
+                case Started():
+                    await uow.set_stopped(participant_id, False)
+                case LanguageChosen():
+                    pass  # saved with the conversation below
+                case LoopAnswered():
+                    await uow.answer_loop_question(
+                        event.contact_id, event.answer, event.words, channel=channel.value, language=language
+                    )
+                case ForgetConfirmed():
+                    await uow.forget(participant_id)
+                    return True
+        return False

@@ -1,0 +1,54 @@
+"""The web chat's server-side side: its transcript store and its proactive 'sender'.
+
+The browser holds only an opaque random token. The token is the web chat's address: it sits in the
+vault like a phone number, and a proactive message to a web chat person is added to their transcript
+for the next time they open the page.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.delivery.payload import message_to_dict
+from bot.messages import Outbound
+from channels.base import SendFailed, Sent
+from storage.conversations.store import Store
+
+SESSION_TTL = timedelta(days=14)
+
+
+class StoreTranscripts:
+    """channels.webchat.ports.Transcripts backed by storage."""
+
+    def __init__(self, store: Store, *, ttl: timedelta = SESSION_TTL) -> None:
+        self.store = store
+        self.ttl = ttl
+
+    async def load(self, token: str) -> list[dict[str, Any]] | None:
+        record = await self.store.web_session(token, now=datetime.now(UTC))
+        return None if record is None else list(record.transcript)
+
+    async def start(self, token: str) -> None:
+        async with self.store.unit() as uow:
+            person = await uow.participant("web", token)
+            assert person is not None
+        await self.store.open_web_session(token, person.id, self.ttl)
+
+    async def append(self, token: str, turn: dict[str, Any]) -> None:
+        await self.store.append_transcript(token, turn)
+
+
+class WebSender:
+    channel = "web"
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def send(self, address: str, messages: list[Outbound], *, outbox_id: int) -> Sent:
+        if await self.store.web_session(address, now=datetime.now(UTC)) is None:
+            raise SendFailed("the web chat session has ended", retryable=False)
+        await self.store.append_transcript(
+            address, {"who": "bot", "messages": [message_to_dict(m) for m in messages]}
+        )
+        return Sent(provider_id=f"web-{outbox_id}")

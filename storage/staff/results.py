@@ -1,0 +1,137 @@
+"""Counts for the results screens: answers per question and value, one question's answers per month, and
+submissions per hour and channel.
+
+Everything is grouped in the database, so a pack with a million answers comes back as a few hundred
+rows. No query here returns anything that points at a person.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Date, String, case, cast, func, literal, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.models import Answer, Submission
+from storage.sql import is_postgres
+from storage.staff.records import AnswerCount, SlotCount, TimeCounts
+
+SKIPPED = "(skipped)"
+WROTE = "(wrote an answer)"
+
+
+def _month(conn: AsyncConnection, column: Any, zone: str) -> Any:
+    if is_postgres(conn):
+        return func.to_char(func.timezone(zone, column), "YYYY-MM")
+    return func.substr(column, 1, 7)  # SQLite keeps UTC text: "YYYY-MM-DD HH:MM:SS.ffffff"
+
+
+async def pack_totals(conn: AsyncConnection) -> dict[str, int]:
+    """Submissions per pack id, for the results index."""
+    rows = await conn.execute(select(Submission.pack_id, func.count()).group_by(Submission.pack_id))
+    return {pack_id: int(n) for pack_id, n in rows}
+
+
+def _bucket() -> Any:
+    number_text = cast(func.round(Answer.number), String)
+    return case(
+        (Answer.skipped.is_(True), literal(SKIPPED)),
+        (Answer.value.is_not(None), Answer.value),
+        (Answer.number.is_not(None), number_text),
+        else_=literal(WROTE),
+    ).label("bucket")
+
+
+def _in_pack(pack_id: str) -> Any:
+    return Answer.submission_id.in_(select(Submission.id).where(Submission.pack_id == pack_id))
+
+
+async def answer_counts(conn: AsyncConnection, pack_id: str) -> list[AnswerCount]:
+    """Answers per question and value. A number answer's value is the number as text; a skip is
+    "(skipped)"; a written answer is "(wrote an answer)" (the words themselves are comments).
+
+    Grouped on the plain columns, with the bucket worked out on the few result rows: a million answers
+    group in about a second this way, three times faster than grouping on an expression."""
+    rows = await conn.execute(
+        select(
+            Answer.question_id, Answer.value, Answer.number, Answer.skipped, func.count().label("n")
+        )
+        .where(_in_pack(pack_id))
+        .group_by(Answer.question_id, Answer.value, Answer.number, Answer.skipped)
+    )
+    found: dict[tuple[str, str], int] = {}
+    for r in rows:
+        if r.skipped:
+            bucket = SKIPPED
+        elif r.value is not None:
+            bucket = r.value
+        elif r.number is not None:
+            bucket = _number_text(r.number)
+        else:
+            bucket = WROTE
+        key = (r.question_id, bucket)
+        found[key] = found.get(key, 0) + int(r.n)
+    return [AnswerCount(question, bucket, n) for (question, bucket), n in found.items()]
+
+
+def _number_text(number: float) -> str:
+    return str(round(number))
+
+
+def _number_tidy(bucket: str) -> str:
+    # SQLite casts 3.0 to "3.0"; PostgreSQL to "3". Both mean the answer 3.
+    return bucket[:-2] if bucket.endswith(".0") and bucket[:-2].lstrip("-").isdigit() else bucket
+
+
+async def answer_months(conn: AsyncConnection, pack_id: str, question_id: str, zone: str) -> list[AnswerCount]:
+    """One question's answers per value and month, for its trend."""
+    bucket = _bucket()
+    month = _month(conn, Answer.answered_at, zone).label("month")
+    rows = await conn.execute(
+        select(bucket, month, func.count().label("n"))
+        .where(_in_pack(pack_id), Answer.question_id == question_id)
+        .group_by(bucket, month)
+    )
+    return [AnswerCount(question_id, _number_tidy(r.bucket), int(r.n), r.month) for r in rows]
+
+
+async def submission_times(conn: AsyncConnection, pack_id: str, zone: str) -> TimeCounts:
+    """When the pack's submissions started, in local time (`zone`, e.g. "Europe/London").
+
+    PostgreSQL converts to local time itself and groups by hour of the week and by week: a few hundred
+    rows however many submissions. SQLite has no time zone rules, so it groups by UTC hour and the
+    conversion happens here, row by row: fine for the team-sized databases SQLite serves.
+    """
+    in_pack = Submission.pack_id == pack_id
+    if is_postgres(conn):
+        local = func.timezone(zone, Submission.started_at)
+        # date_part gives a float; extract gives a numeric, which is twice as slow to group on.
+        weekday = func.date_part("isodow", local).label("weekday")
+        hour = func.date_part("hour", local).label("hour")
+        slot_rows = await conn.execute(
+            select(weekday, hour, Submission.channel, func.count().label("n"))
+            .where(in_pack)
+            .group_by(weekday, hour, Submission.channel)
+        )
+        slots = tuple(SlotCount(int(r.weekday) - 1, int(r.hour), r.channel, int(r.n)) for r in slot_rows)
+        week = cast(func.date_trunc("week", local), Date).label("week")
+        week_rows = await conn.execute(select(week, func.count().label("n")).where(in_pack).group_by(week))
+        return TimeCounts(slots, {r.week: int(r.n) for r in week_rows})
+    hour_text = func.substr(Submission.started_at, 1, 13).label("hour")  # "YYYY-MM-DD HH", UTC
+    rows = await conn.execute(
+        select(hour_text, Submission.channel, func.count().label("n"))
+        .where(in_pack)
+        .group_by(hour_text, Submission.channel)
+    )
+    local_zone = ZoneInfo(zone)
+    per_slot: dict[tuple[int, int, str], int] = {}
+    weeks: dict[date, int] = {}
+    for r in rows:
+        moment = datetime.strptime(r.hour, "%Y-%m-%d %H").replace(tzinfo=UTC).astimezone(local_zone)
+        key = (moment.weekday(), moment.hour, r.channel)
+        per_slot[key] = per_slot.get(key, 0) + int(r.n)
+        monday = moment.date() - timedelta(days=moment.weekday())
+        weeks[monday] = weeks.get(monday, 0) + int(r.n)
+    return TimeCounts(tuple(SlotCount(d, h, c, n) for (d, h, c), n in per_slot.items()), weeks)
