@@ -25,9 +25,11 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	SAID_DEMO=1 $(BIN)/said serve
 
-## test: ruff, the easy-read check of the shipped packs, then the whole test suite
+## test: ruff, the layer contracts, the type checker, the easy-read check of the shipped packs, then the whole test suite
 test: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/said prompts check
 	@# pytest exits 5 when it collects no tests; that is not a failure of the code.
 	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
@@ -35,6 +37,8 @@ test: install-dev
 
 lint: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 check-prompts: install
 	$(BIN)/said prompts check

@@ -33,8 +33,8 @@ from twilio.request_validator import RequestValidator
 
 from bot.app.settings import Settings, load_settings
 from bot.app.wiring import build_parts, create_app
-from bot.delivery.payload import message_to_dict
 from bot.messages import Say
+from bot.messages_json import message_to_dict
 from tests.fakes.twilio_api import FakeTwilio
 from tests.fakes.twilio_webhooks import inbound_form
 

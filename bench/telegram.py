@@ -38,8 +38,8 @@ import httpx
 from bot.app.settings import Settings, load_settings
 from bot.app.telegram import button_key
 from bot.app.wiring import build_parts
-from bot.delivery.payload import message_to_dict
 from bot.messages import Say
+from bot.messages_json import message_to_dict
 from channels.telegram.buttons import ButtonCodec
 from channels.telegram.routes import SECRET_HEADER, WEBHOOK_PATH
 from tests.fakes.telegram_api import FakeTelegram

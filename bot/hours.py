@@ -166,7 +166,7 @@ class WeeklyHours:
         for (start, end) in dict.fromkeys((s.start, s.end) for s in self.spans):
             days = sorted({s.weekday for s in self.spans if (s.start, s.end) == (start, end)})
             groups.append((days, start, end))
-        phrases = []
+        phrases: list[str] = []
         for days, start, end in groups:
             times = f"{_clock_words(start, lang)} {_UNTIL[lang]} {_clock_words(end, lang)}"
             phrases.extend(f"{_day_words(run, names, lang)}, {times}" for run in _runs(days))

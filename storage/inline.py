@@ -5,7 +5,7 @@ thread hand-offs a statement (about 1.2 ms each statement on a busy 2-core machi
 answers a statement of ours in a few hundredths of a millisecond. Running the statement directly is
 faster than handing it off. The event loop can only be held up when another *process* holds SQLite's
 write lock (up to the busy timeout); writers in this process queue in `Database.writing()` first, and a
-service that runs several processes belongs on PostgreSQL (DESIGN.md, Scale).
+service that runs several processes belongs on PostgreSQL (docs/architecture.md, "Scale").
 
 Only the methods the storage modules use are provided; each returns what AsyncConnection would.
 """

@@ -38,9 +38,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply migrations")
 
-    from bot.loop.cli import register as loop_commands
-    from bot.safeguarding.cli import register as safeguarding_commands
-    from bot.web.staff.cli import add_staff_command, broadcast_command
+    from bot.app.commands.loop import register as loop_commands
+    from bot.app.commands.safeguarding import register as safeguarding_commands
+    from bot.app.commands.staff import add_staff_command, broadcast_command
 
     add_staff_command(sub)
     broadcast_command(sub)
@@ -71,7 +71,7 @@ def _run(args: argparse.Namespace) -> int:
 
         return asyncio.run(run_chat(args.channel, args.pack, store=args.store, scratch=Path(tempfile.mkdtemp())))
     if args.command == "prompts":
-        from bot.content.easyread.cli import run
+        from bot.app.commands.prompts import run
 
         settings = load_settings()
         paths = args.paths or [str(settings.prompts_dir)]

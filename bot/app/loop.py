@@ -10,31 +10,31 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot.app.settings import Settings
 from bot.hours import QuietHours
 from bot.loop.compose import Composer
 from bot.loop.loop import Loop
-from bot.loop.words import loop_words
 from storage.loop.store import LoopStore, utc_now
 
+if TYPE_CHECKING:
+    from bot.app.wiring import Parts
 
-def build_loop(settings: Settings, parts: object, *, clock: Callable[[], datetime] | None = None) -> Loop:
-    """`parts` is `bot.app.wiring.Parts`: its database, prompts (through the service) and senders are shared."""
-    database = parts.database  # type: ignore[attr-defined]
-    service = parts.service  # type: ignore[attr-defined]
-    senders = parts.senders  # type: ignore[attr-defined]
-    dispatcher = parts.dispatcher  # type: ignore[attr-defined]
-    prompts = service.prompts
-    store = LoopStore(database, clock=clock or utc_now)
+
+def build_loop(settings: Settings, parts: Parts, *, clock: Callable[[], datetime] | None = None) -> Loop:
+    """Its database, prompts (through the service), senders' rates and dispatcher are the running service's."""
+    prompts = parts.service.prompts
+    senders = parts.senders
+    store = LoopStore(parts.database, clock=clock or utc_now)
     return Loop(
         store=store,
-        composer=Composer(loop_words(), prompts.texts, prompts.symbols, prompts.library),
+        composer=Composer(prompts.loop_words, prompts.texts, prompts.symbols, prompts.library),
         packs=prompts.library,
         symbols=prompts.symbols,
         quiet=QuietHours.parse(settings.quiet_hours, settings.zone),
         zone=settings.zone,
         rates={name: getattr(sender, "rate_per_second", None) for name, sender in senders.items()},
         threshold=settings.small_number_threshold,
-        on_planned=dispatcher.kick,
+        on_planned=parts.dispatcher.kick,
     )

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bot.app.service import Prompts
 from bot.content.packs.library import PackLibrary, Symbols, SystemTexts
+from bot.content.words import loop_words
 from bot.safeguarding.loading import load_safeguarding
 
 
@@ -16,4 +17,5 @@ def load_prompts(directory: Path) -> Prompts:
         symbols=Symbols.load(directory),
         # A service's safeguarding lead can extend the phrase lists in its own prompts folder.
         safeguarding=load_safeguarding(directory),
+        loop_words=loop_words(),
     )

@@ -12,11 +12,10 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.content.packs.library import PackLibrary, Symbols, SystemTexts
-from bot.delivery.payload import reply_from_dict, reply_to_dict
+from bot.content.words import Words, loop_words
 from bot.engine import engine
 from bot.engine.context import Context
 from bot.engine.events import (
@@ -38,9 +37,11 @@ from bot.engine.events import (
 from bot.engine.state import Conversation
 from bot.hours import WeeklyHours
 from bot.messages import Channel, Inbound, Reply, Say
+from bot.messages_json import reply_from_dict, reply_to_dict
 from bot.safeguarding import alerts
 from bot.safeguarding.loading import Safeguarding, shipped_safeguarding
 from storage.conversations.store import DuplicateInbound, StorageUnavailable, Store
+from storage.conversations.unit import UnitOfWork
 from storage.loop.records import LoopQuestion
 from storage.privacy.vault import AddressError, short
 
@@ -55,6 +56,7 @@ class Prompts:
     texts: SystemTexts
     symbols: Symbols
     safeguarding: Safeguarding = field(default_factory=shipped_safeguarding)
+    loop_words: Words = field(default_factory=loop_words)
 
 
 class ConversationService:
@@ -66,7 +68,7 @@ class ConversationService:
         office_hours: WeeklyHours,
         zone: ZoneInfo,
         expiry: timedelta,
-        clock: Any = None,
+        clock: Callable[[], datetime] | None = None,
         service_name: str = "the team",
     ) -> None:
         self.store = store
@@ -97,6 +99,7 @@ class ConversationService:
             expiry=self.expiry,
             service_name=self.service_name,
             safeguarding=self.prompts.safeguarding,
+            loop_words=self.prompts.loop_words,
             loop_question=loop_question,
         )
 
@@ -175,7 +178,12 @@ class ConversationService:
             return step.reply, queued
 
     async def _apply(
-        self, uow: Any, participant_id: int, channel: Channel, conversation: Conversation, events: tuple[Event, ...]
+        self,
+        uow: UnitOfWork,
+        participant_id: int,
+        channel: Channel,
+        conversation: Conversation,
+        events: tuple[Event, ...],
     ) -> bool:
         """Write the engine's events. Returns True when the person asked to be forgotten."""
         language = conversation.language or "en"

@@ -1,4 +1,7 @@
-"""Settings from the environment and a `.env` file (names fixed in DESIGN.md)."""
+"""Settings from the environment and a `.env` file.
+
+Their names are public (deployments and scripts set them): see the README's Settings table.
+"""
 
 from __future__ import annotations
 

@@ -11,8 +11,6 @@ then `said telegram set-webhook`.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -34,6 +32,7 @@ from channels.telegram.logs import hide_telegram_details
 from channels.telegram.routes import WEBHOOK_PATH, TelegramWebhookConfig, telegram_routes
 from channels.telegram.sender import SymbolImage, TelegramSender
 from channels.telegram.updates import InboundIds, UpdateReader
+from storage.privacy.vault import purpose_key
 
 # The update types the bot reads; Telegram sends no others once the webhook says so.
 ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
@@ -90,7 +89,7 @@ def telegram_wiring(
         api, buttons, symbol_image=symbol_image, rate_per_second=RATE_PER_SECOND,
         per_address_rate_per_second=PER_CHAT_RATE_PER_SECOND,
     )
-    reader = UpdateReader(buttons, InboundIds(_derive(secret, "telegram-inbound")),
+    reader = UpdateReader(buttons, InboundIds(purpose_key(secret, "telegram-inbound")),
                           knows_pack=lambda pack_id: service.library.get(pack_id) is not None)
     config = TelegramWebhookConfig(
         secret=settings.telegram_webhook_secret.get_secret_value(),
@@ -194,9 +193,6 @@ def _setup_problem(exc: TelegramError, url: str) -> str:
 
 def button_key(secret: str) -> bytes:
     """The key that signs button data (tools that build taps, like the benchmark, need it too)."""
-    return _derive(secret, "telegram-buttons")
+    return purpose_key(secret, "telegram-buttons")
 
 
-def _derive(secret: str, purpose: str) -> bytes:
-    # A key per use, so the button tags and the message hashes reveal nothing about each other.
-    return hmac.new(secret.encode(), purpose.encode(), hashlib.sha256).digest()

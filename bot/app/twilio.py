@@ -28,7 +28,9 @@ RecordStatus = Callable[[int | None, str | None, str, bool], Awaitable[bool]]
 class ApplyStatus(Protocol):
     """`Store.record_status`: a delivery report found by outbox id (int) or provider id (str)."""
 
-    def __call__(self, key: str | int, status: str, *, stop_contact: bool = False) -> Awaitable[bool]: ...
+    def __call__(
+        self, provider_id_or_outbox_id: str | int, status: str, *, stop_contact: bool = False
+    ) -> Awaitable[bool]: ...
 
 
 def twilio_configured(settings: Settings) -> bool:

@@ -15,8 +15,6 @@ Settings read here (SAID_ prefix; each falls back to its default until bot/app/s
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -35,7 +33,7 @@ from channels.twilio_voice.routes import twilio_voice_routes
 from channels.twilio_voice.sealing import TranscriptSeal
 from channels.twilio_voice.twiml import DEFAULT_TAGS, DEFAULT_VOICES, VoiceStyle
 from storage.errors import StorageError
-from storage.privacy.vault import AddressError
+from storage.privacy.vault import AddressError, purpose_key
 
 log = logging.getLogger("said.voice")
 
@@ -62,7 +60,7 @@ def voice_wiring(
         log.warning("the phone line's pack '%s' is not in the prompts; callers will hear the menu", pack_id)
     config = VoiceConfig(
         signer=WebhookSigner(settings.twilio_auth_token.get_secret_value(), settings.public_url),
-        seal=TranscriptSeal(_derive(settings.secret(), "voice-transcript")),
+        seal=TranscriptSeal(purpose_key(settings.secret(), "voice-transcript")),
         style=voice_style(settings),
         pack_id=pack_id,
         confidence_threshold=float(setting(settings, "voice_speech_confidence")),
@@ -126,6 +124,3 @@ def closed_hours(service: ConversationService) -> Callable[[datetime, str], str 
     return when
 
 
-def _derive(secret: str, purpose: str) -> bytes:
-    # The same derivation as bot.app.wiring.derive; repeated because bot.app.wiring imports this module.
-    return hmac.new(secret.encode(), purpose.encode(), hashlib.sha256).digest()

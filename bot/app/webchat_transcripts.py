@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.delivery.payload import message_to_dict
 from bot.messages import Outbound
+from bot.messages_json import message_to_dict
 from channels.base import SendFailed, Sent
 from storage.conversations.store import Store
 

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -42,7 +39,7 @@ from channels.base import Sender
 from channels.webchat.routes import webchat_routes
 from storage.conversations.store import Store
 from storage.db import Database
-from storage.privacy.vault import Keys
+from storage.privacy.vault import Keys, purpose_key
 
 log = logging.getLogger("said.app")
 
@@ -61,11 +58,9 @@ class Parts:
     pictures: SymbolPictures
 
 
-def derive(secret: str, purpose: str) -> bytes:
-    return hmac.new(secret.encode(), purpose.encode(), hashlib.sha256).digest()
-
-
-def build_parts(settings: Settings, *, database: Database | None = None, clock: Any = None) -> Parts:
+def build_parts(
+    settings: Settings, *, database: Database | None = None, clock: Callable[[], datetime] | None = None
+) -> Parts:
     """Build the service. Tests pass an already-migrated database and a clock they control."""
     secret = settings.secret()
     keys = Keys.from_secret(secret)
@@ -171,7 +166,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             parts.service,
             StoreTranscripts(parts.store),
             secure_cookies=settings.secure_cookies,
-            csrf_secret=derive(settings.secret(), "webchat-csrf"),
+            csrf_secret=purpose_key(settings.secret(), "webchat-csrf"),
             symbols=parts.pictures,
         ),
     ]

@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 from bot.content.easyread.check import check_text
 from bot.content.easyread.findings import Finding
 from bot.content.packs.library import PackLibrary, Symbols, SystemTexts
-from bot.delivery.payload import message_to_dict
 from bot.hours import local_day
 from bot.messages import Outbound, Reply, Say
+from bot.messages_json import message_to_dict
 from channels.segments import sms_cost
 from channels.telegram.render import preview_telegram
 from channels.twilio_sms.render import render_sms
@@ -96,7 +96,7 @@ class BroadcastPlanner:
         texts = {lang: text for lang, text in record.texts.items() if text.strip()}
         default = "en" if "en" in texts else next(iter(texts))
         composed = {lang: [message_to_dict(m) for m in self.messages(text, lang)] for lang, text in texts.items()}
-        return composed, default  # type: ignore[return-value]
+        return composed, default
 
     def previews(self, text: str, language: str) -> dict[str, str]:
         """How the broadcast looks on each channel, as plain text."""

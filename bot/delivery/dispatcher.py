@@ -19,11 +19,11 @@ import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-from bot.delivery.payload import message_from_dict
 from bot.hours import QuietHours, local_day
+from bot.messages_json import message_from_dict
 from channels.base import Sender, SendFailed
+from storage.conversations.records import OutboxItem
 from storage.conversations.store import StorageUnavailable, Store
 from storage.delivery.outbox import DailyCap
 
@@ -62,7 +62,7 @@ class Dispatcher:
         *,
         batch: int = 50,
         lease: timedelta = timedelta(seconds=60),
-        clock: Any = None,
+        clock: Callable[[], datetime] | None = None,
         worker: str | None = None,
         horizon: timedelta = timedelta(seconds=20),
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -147,7 +147,7 @@ class Dispatcher:
         start, end = local_day(now, self.quiet.zone)
         return DailyCap(self.daily_cap, start, end, resume_at=self.quiet.ends_after(end))
 
-    async def _ready(self, item: Any, now: datetime, stats: DispatchStats) -> bool:
+    async def _ready(self, item: OutboxItem, now: datetime, stats: DispatchStats) -> bool:
         """Whether the row may be sent now; settles it (cancel, fail, defer) when not."""
         if item.stopped and item.kind != "reply":
             # Stop status is checked at the moment of sending, not only when the message was planned.
@@ -164,7 +164,7 @@ class Dispatcher:
             return False
         return True
 
-    async def _slot(self, sender: Sender, item: Any, now: datetime) -> datetime:
+    async def _slot(self, sender: Sender, item: OutboxItem, now: datetime) -> datetime:
         """The moment this row may go under the channel's overall and per-person rates."""
         at = now
         rate = getattr(sender, "rate_per_second", None)
@@ -176,12 +176,14 @@ class Dispatcher:
             at = max(at, await self.store.reserve_slot(key, now=now, interval=1 / per_person))
         return at
 
-    async def _send_at(self, item: Any, sender: Sender, at: datetime, stats: DispatchStats) -> None:
+    async def _send_at(self, item: OutboxItem, sender: Sender, at: datetime, stats: DispatchStats) -> None:
         wait = (at - self._clock()).total_seconds()
         if wait > 0:
             await self._sleep(wait)
         now = self._clock()
         messages = [message_from_dict(m) for m in item.payload.get("messages", [])]
+        if item.address is None:  # never: `_ready` has already failed rows without an address
+            return
         try:
             sent = await sender.send(item.address, messages, outbox_id=item.id)
         except SendFailed as exc:

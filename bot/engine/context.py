@@ -1,17 +1,48 @@
-"""Everything the engine needs from outside, passed in so that the engine itself does no I/O."""
+"""Everything the engine needs from outside, passed in so that the engine itself does no I/O.
+
+The host (bot/app/service.py) loads the packs, texts and safeguarding lists once at start-up and reads the
+person's last "You said, we did" question from storage; the engine only sees these values.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.content.packs.library import PackLibrary
 from bot.content.packs.symbols import Symbols
 from bot.content.packs.texts import SystemTexts
+from bot.content.words import Words
 from bot.hours import WeeklyHours
-from bot.safeguarding.loading import Safeguarding, shipped_safeguarding
-from storage.loop.records import LoopQuestion
+from bot.safeguarding.loading import Safeguarding
+
+
+class LoopQuestion(Protocol):
+    """The one-tap question we last sent a person ("Was this helpful?", an invitation), as the engine reads it.
+
+    Storage's `storage.loop.records.LoopQuestion` is one; the engine never imports storage.
+    `asked_at` is when it reached them; when they chose 👎 or "tell us more" it is when they did, and
+    `wants_words` says their next message is the words.
+    """
+
+    @property
+    def contact_id(self) -> int: ...
+    @property
+    def kind(self) -> str: ...  # followup | invitation
+    @property
+    def language(self) -> str: ...
+    @property
+    def asked_at(self) -> datetime: ...
+    @property
+    def answer(self) -> str | None: ...
+    @property
+    def wants_words(self) -> bool: ...
+    @property
+    def next_step(self) -> str | None: ...  # invitation: what the bot says after YES
+    @property
+    def closed(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -23,11 +54,13 @@ class Context:
     office_hours: WeeklyHours
     timezone: ZoneInfo
     new_id: str  # a fresh uuid, used if this step starts a submission
+    # Risk phrase lists and signposting: the shipped ones or a deployment's own, loaded by the host.
+    safeguarding: Safeguarding
+    # The words of "You said, we did" (prompts/loop.yaml), loaded by the host.
+    loop_words: Words
     expiry: timedelta = timedelta(days=14)  # an open submission untouched this long is abandoned
     default_language: str = "en"
     resume_after: timedelta = timedelta(hours=6)  # after this long away a person is welcomed back
     service_name: str = "the team"  # who runs the service, named in HELP (setting SAID_SERVICE_NAME)
-    # Risk phrase lists and signposting; the shipped ones unless the host passes a deployment's own.
-    safeguarding: Safeguarding = field(default_factory=shipped_safeguarding)
     # The last "You said, we did" question sent to this person ("Was this helpful?", an invitation).
     loop_question: LoopQuestion | None = None

@@ -5,7 +5,7 @@ The order of checks is the order of importance:
 2. a message that shows risk gets help first (`risk`), and so do SUPPORT and CALL ME, even while stopped;
    then the answer to "carry on?" or to a call-back question;
 3. STOP always works; while stopped only START (and FORGET ME) do anything;
-   then a tap or reply answering a "You said, we did" message (`bot.loop.reply`);
+   then a tap or reply answering a "You said, we did" message (`bot.engine.loop_reply`);
 4. an answer to a side question (the menu, the language list, "delete your details?");
 5. other commands, a language switch, a start keyword or a pack picked from the menu;
 6. otherwise an answer to the consent question or the current question, or, outside a pack,
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from bot.content.packs.folding import clean, fold
 from bot.content.packs.model import Kind, Pack
-from bot.engine import commands, risk
+from bot.engine import commands, loop_reply, risk
 from bot.engine.answers import pick, yes_or_no
 from bot.engine.asks import language_options, menu_ask, menu_options, yes_no_options
 from bot.engine.context import Context
@@ -27,7 +27,6 @@ from bot.engine.feedback import LONGEST_FEEDBACK, keep_feedback, media_names
 from bot.engine.state import Awaiting, Conversation, Stage
 from bot.engine.turn import Step, Turn
 from bot.engine.walk import abandon, answer_consent, answer_question, show_current, start_pack
-from bot.loop import reply as loop_reply
 from bot.messages import Inbound, Reply, Say
 
 LONGEST_COMMAND = 40  # characters; a longer message is never a command or keyword

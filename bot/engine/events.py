@@ -104,7 +104,7 @@ class CallbackRequested:
 
 @dataclass(frozen=True, slots=True)
 class LoopAnswered:
-    """An answer to a "You said, we did" question (bot/loop/reply.py): up, down or more to "Was this
+    """An answer to a "You said, we did" question (bot/engine/loop_reply.py): up, down or more to "Was this
     helpful?", yes or no to an invitation. `words` is "tell us more", not yet scrubbed."""
 
     contact_id: int

@@ -24,13 +24,13 @@ from bot.engine.answers import yes_or_no
 from bot.engine.asks import yes_no_options
 from bot.engine.events import CallbackRequested, FeedbackGiven, RiskDetected
 from bot.engine.feedback import LONGEST_FEEDBACK, media_names, read_when
+from bot.engine.phone import read_phone
 from bot.engine.signposts import say, signposts, yes_no
 from bot.engine.state import Awaiting, Stage
 from bot.engine.turn import Turn
 from bot.engine.walk import abandon, record, show_current
 from bot.messages import Ask, Channel
 from bot.safeguarding.finding import Finding, Level
-from storage.privacy.vault import AddressError, normalise_address
 
 PHONE_CHANNELS = frozenset({Channel.SMS, Channel.WHATSAPP, Channel.VOICE})
 CARRY_ON = "carry_on"
@@ -50,7 +50,7 @@ def screen(turn: Turn, text: str) -> bool:
 
 def respond(turn: Turn, text: str, finding: Finding) -> None:
     conversation = turn.conversation
-    level = "urgent" if finding.level is Level.URGENT else "concern"
+    level: Literal["urgent", "concern"] = "urgent" if finding.level is Level.URGENT else "concern"
     pack_id, submission_id = conversation.pack_id, conversation.submission_id
     # Before anything else in the reply, even an "It has been a while" note from an expired pack.
     turn.messages[0:0] = signposts(turn, level)
@@ -154,10 +154,7 @@ def side_answer(turn: Turn, text: str) -> bool:
 
 def _callback_number(turn: Turn, text: str, said: str | None) -> bool:
     conversation = turn.conversation
-    try:
-        phone = normalise_address(Channel.SMS.value, text)
-    except AddressError:
-        phone = None
+    phone = read_phone(text)
     if phone is not None:
         conversation.awaiting = None
         turn.emit(CallbackRequested(phone))

@@ -103,7 +103,7 @@ class Conversation:
         )
         try:
             conversation.awaiting = Awaiting(d["awaiting"]) if d.get("awaiting") else None
-            stage = Stage(d.get("stage"))
+            stage = Stage(str(d.get("stage")))
         except (ValueError, TypeError):
             return conversation
         pack_id, question_id = _text(d.get("pack_id")), _text(d.get("question_id"))
@@ -121,7 +121,7 @@ class Conversation:
             and isinstance(tries, int) and not isinstance(tries, bool) and tries >= 0
             and history is not None and answered is not None and answers is not None
         )
-        if stage is Stage.IDLE or pack_id is None or not whole:
+        if stage is Stage.IDLE or pack_id is None or not whole or not isinstance(tries, int):
             return conversation
         if stage is Stage.QUESTION and (question_id is None or submission_id is None):
             return conversation

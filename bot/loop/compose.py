@@ -14,18 +14,16 @@ from __future__ import annotations
 from typing import Any
 
 from bot.content.packs.library import PackLibrary, Symbols, SystemTexts
-from bot.delivery.payload import message_to_dict
-from bot.loop.words import LoopWords
+from bot.content.words import Words as LoopWords
+from bot.engine.loop_reply import HELPFUL, HELPFUL_CHOICES, INVITATION
 from bot.messages import Ask, Choice, Outbound, Say
+from bot.messages_json import message_to_dict
 from storage.loop.records import Action, CheckinSchedule
 
-HELPFUL = "helpful"  # the question id of "Was this helpful?"
-INVITATION = "invitation"  # the question id of "Would you like to take part?"
-HELPFUL_CHOICES = (("up", "helpful_up", "thumbs_up"), ("down", "helpful_down", "thumbs_down"),
-                   ("more", "helpful_more", "message"))
 INVITATION_SYMBOL = "people"
 CHECKIN_SYMBOL = "calendar"
 Messages = dict[str, list[dict[str, Any]]]
+
 
 
 def default_language(languages: list[str]) -> str:

@@ -36,7 +36,7 @@ def trigger(expression: str, zone: ZoneInfo) -> CronTrigger:
             if name not in FIELDS or not value:
                 raise CronProblem(f"'{part}' is not a schedule field; use {', '.join(FIELDS)} like hour=10")
             fields[name] = value
-        return CronTrigger(timezone=zone, **fields)  # type: ignore[arg-type]
+        return CronTrigger(timezone=zone, **fields)
     except CronProblem:
         raise
     except (ValueError, TypeError) as exc:

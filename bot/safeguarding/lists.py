@@ -151,7 +151,7 @@ def _entry(
     level: Level | None = None
     if not harmless:
         try:
-            level = Level(raw.get("level"))
+            level = Level(str(raw.get("level")))
         except ValueError:
             level = None
         if level not in (Level.URGENT, Level.CONCERN):

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.delivery.dispatcher import backoff
-from bot.delivery.payload import message_to_dict
 from bot.messages import Say
+from bot.messages_json import message_to_dict
 from bot.safeguarding.duty import DutyConfig
 from bot.safeguarding.mail import Mailer, MailFailed
 from storage.conversations.store import StorageUnavailable, Store

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.messages import Ask, Reply, Say
+from bot.messages_json import message_to_dict
 
 Turn = dict[str, Any]
 Message = dict[str, Any]
@@ -32,23 +33,7 @@ def say_message(message: Say, language: str) -> Message:
 
 
 def ask_message(message: Ask, *, menu: bool = False) -> Message:
-    return {
-        "type": "ask",
-        "question_id": message.question_id,
-        "text": message.text,
-        "kind": message.kind,
-        "language": message.language,
-        "symbol": message.symbol,
-        "emoji": message.emoji,
-        "choices": [
-            {"value": c.value, "label": c.label, "symbol": c.symbol, "emoji": c.emoji, "key": c.key}
-            for c in message.choices
-        ],
-        "hint": message.hint,
-        "optional": message.optional,
-        "progress": list(message.progress) if message.progress else None,
-        "menu": menu,
-    }
+    return {**message_to_dict(message), "menu": menu}
 
 
 def note_message(text: str, language: str) -> Message:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, insert, literal, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, func, insert, literal, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.conversations import participants
@@ -132,7 +132,7 @@ async def claim(
     if channels is not None and not channels:
         return []
     lease_expired = and_(_O.status == "sending", _O.lease_until < now)
-    in_channels = _O.channel.in_(list(channels)) if channels is not None else True
+    in_channels: ColumnElement[bool] = _O.channel.in_(list(channels)) if channels is not None else true()
     # A row whose lease ran out again and again is probably what kills the worker: stop retrying it.
     await conn.execute(
         update(_O)

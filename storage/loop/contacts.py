@@ -359,7 +359,7 @@ async def followup_progress(conn: AsyncConnection, action_id: int) -> tuple[dict
     words = int(
         await conn.scalar(select(func.count()).where(_C.action_id == action_id, _C.feedback_id.is_not(None))) or 0
     )
-    return statuses, {k: int(v) for k, v in answers.items()}, words
+    return statuses, {str(k): int(v) for k, v in answers.items()}, words
 
 
 def invitation_answers() -> Any:

@@ -31,6 +31,7 @@ __all__ = [
     "normalise_address",
     "pseudonym",
     "pseudonym_of_normalised",
+    "purpose_key",
     "scrub",
     "short",
 ]
@@ -76,6 +77,16 @@ class Keys:
 def _derive(material: bytes, info: bytes) -> bytes:
     # HKDF with distinct `info` gives keys that reveal nothing about each other or the secret.
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=_HKDF_SALT, info=info).derive(material)
+
+
+def purpose_key(secret: str, purpose: str) -> bytes:
+    """A key for one use elsewhere in the service (web chat CSRF, Telegram button tags, voice seals).
+
+    Every key the service uses is derived here, from the one deployment secret. A key per purpose, so
+    one use's tags reveal nothing about another's. HMAC-SHA256 (not the HKDF above) because these keys
+    predate the vault's and changing them would void buttons and forms already in people's hands.
+    """
+    return hmac.new(secret.encode(), purpose.encode(), hashlib.sha256).digest()
 
 
 CALL_PREFIX = "call:"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import and_, delete, exists, func, select
+from sqlalchemy import ColumnElement, and_, delete, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.models import Answer, Feedback, Submission
@@ -45,7 +45,7 @@ async def answers(
     offset: int,
 ) -> tuple[list[Comment], int]:
     """Written answers, newest first: one page and the total that match."""
-    where = [Answer.text.is_not(None), Answer.skipped.is_(False)]
+    where: list[ColumnElement[bool]] = [Answer.text.is_not(None), Answer.skipped.is_(False)]
     if pack_id:
         where.append(Submission.pack_id == pack_id)
     if question_id:

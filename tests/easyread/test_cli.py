@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from bot.app.cli import main
-from bot.content.easyread.cli import run
+from bot.app.commands.prompts import run
 from bot.content.packs.yamlfile import SHIPPED_PROMPTS
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.content.packs.library import PackLibrary, Symbols, SystemTexts
+from bot.content.words import loop_words
 from bot.engine.context import Context
 from bot.engine.engine import handle
 from bot.engine.events import Event
@@ -19,6 +20,7 @@ from bot.engine.state import Conversation
 from bot.engine.turn import Step
 from bot.hours import WeeklyHours
 from bot.messages import Ask, Channel, Inbound, Say
+from bot.safeguarding.loading import shipped_safeguarding
 
 LONDON = ZoneInfo("Europe/London")
 TUESDAY_10AM = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
@@ -31,6 +33,7 @@ def make_context(
     return Context(
         now=now, library=library, texts=texts, symbols=symbols,
         office_hours=WeeklyHours.parse("Mon-Fri 09:00-17:00", LONDON), timezone=LONDON, new_id=new_id,
+        safeguarding=shipped_safeguarding(), loop_words=loop_words(),
     )
 
 

@@ -11,8 +11,8 @@ import itertools
 from datetime import UTC, datetime, timedelta
 
 from bot.delivery.dispatcher import Dispatcher
-from bot.delivery.payload import message_to_dict
 from bot.messages import Say
+from bot.messages_json import message_to_dict
 from channels.base import Sent
 
 START = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)

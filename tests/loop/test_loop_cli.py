@@ -11,9 +11,9 @@ import uuid
 import pytest
 from sqlalchemy import select
 
+from bot.app.commands.loop import by_language, register
 from bot.app.settings import load_settings
 from bot.app.wiring import build_parts
-from bot.loop.cli import by_language, register
 from storage.models import Answer, OutboxMessage
 
 

@@ -1,4 +1,5 @@
-"""The engine reads a 👍 / 👎 / tell us more, or a YES to an invitation, only when it is one (bot/loop/reply.py)."""
+"""The engine reads a 👍 / 👎 / tell us more, or a YES to an invitation, only when it is one
+(bot/engine/loop_reply.py)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.content.packs.library import SHIPPED_PROMPTS, PackLibrary, Symbols, SystemTexts
+from bot.content.words import loop_words
 from bot.engine.context import Context
 from bot.engine.engine import handle
 from bot.engine.events import AnswerGiven, FeedbackGiven, LoopAnswered, Stopped
 from bot.engine.state import Conversation, Stage
 from bot.hours import WeeklyHours
 from bot.messages import Channel, Inbound, Say
+from bot.safeguarding.loading import shipped_safeguarding
 from storage.loop.records import LoopQuestion
 
 LONDON = ZoneInfo("Europe/London")
@@ -41,7 +44,8 @@ def step(text: str = "", *, question: LoopQuestion | None, conversation: Convers
     now = ASKED + later
     ctx = Context(now=now, library=LIBRARY, texts=TEXTS, symbols=SYMBOLS,
                   office_hours=WeeklyHours.parse("Mon-Fri 09:00-17:00", LONDON), timezone=LONDON,
-                  new_id="sub-1", loop_question=question)
+                  new_id="sub-1", loop_question=question,
+                  safeguarding=shipped_safeguarding(), loop_words=loop_words())
     idle = conversation or Conversation(last_seen=ASKED - timedelta(days=3))
     message = Inbound(text=text, channel=Channel.SMS, received_at=now, choice=choice, question_id=question_id)
     return handle(idle, message, ctx)

@@ -1,4 +1,4 @@
-"""The loop's own words (bot/loop/words.yaml) pass the easy-read check, in every language they are written in."""
+"""The loop's own words (prompts/loop.yaml) pass the easy-read check, in every language they are written in."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import pytest
 
 from bot.content.easyread.check import check_text
 from bot.content.easyread.findings import ERROR
-from bot.loop.words import LoopWords, loop_words
+from bot.content.words import Words as LoopWords
+from bot.content.words import loop_words
 
 SAMPLES = {"words": "The wait was too long.", "keyword": "WAITING", "count": "6", "date": "2 November 2026"}
 NOT_SENTENCES = {"page_months"}  # a list of month names, shown one at a time

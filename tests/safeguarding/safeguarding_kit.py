@@ -13,6 +13,7 @@ from ruamel.yaml import YAML
 
 from bot.app.wiring import Parts
 from bot.content.packs.library import SHIPPED_PROMPTS, PackLibrary, Symbols, SystemTexts
+from bot.content.words import loop_words
 from bot.engine.context import Context
 from bot.engine.engine import handle
 from bot.engine.events import Event
@@ -42,6 +43,7 @@ def context(now: datetime, new_id: str = "sub-1", safeguarding: Safeguarding | N
     ctx = Context(
         now=now, library=LIBRARY, texts=TEXTS, symbols=SYMBOLS,
         office_hours=WeeklyHours.parse("Mon-Fri 09:00-17:00", LONDON), timezone=LONDON, new_id=new_id,
+        safeguarding=shipped_safeguarding(), loop_words=loop_words(),
     )
     return replace(ctx, safeguarding=safeguarding) if safeguarding is not None else ctx
 

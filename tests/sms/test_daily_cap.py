@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.app.staff import build_staff
-from bot.delivery.payload import message_to_dict
 from bot.messages import Say
+from bot.messages_json import message_to_dict
 from storage.models import OutboxMessage
 from storage.staff.broadcasts import Audience
 from storage.staff.records import Actor

@@ -8,8 +8,8 @@ import re
 
 from sqlalchemy import select
 
-from bot.delivery.payload import message_to_dict
 from bot.messages import Say
+from bot.messages_json import message_to_dict
 from storage.models import VaultEntry
 from storage.privacy.vault import Keys, Vault
 

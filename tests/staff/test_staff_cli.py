@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from bot.web.staff.cli import add_staff_command, broadcast_command
+from bot.app.commands.staff import add_staff_command, broadcast_command
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.delivery.payload import message_to_dict
 from bot.messages import Ask, Choice, Say
+from bot.messages_json import message_to_dict
 from channels.base import SendFailed
 from storage.models import OutboxMessage
 

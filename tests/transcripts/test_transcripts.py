@@ -29,12 +29,14 @@ import pytest
 from ruamel.yaml import YAML
 
 from bot.content.packs.library import SHIPPED_PROMPTS, PackLibrary, Symbols, SystemTexts
+from bot.content.words import loop_words
 from bot.engine.context import Context
 from bot.engine.engine import handle
 from bot.engine.state import Conversation
 from bot.engine.turn import Step
 from bot.hours import WeeklyHours
 from bot.messages import Ask, Channel, Inbound, Say
+from bot.safeguarding.loading import shipped_safeguarding
 
 HERE = Path(__file__).parent
 LONDON = ZoneInfo("Europe/London")
@@ -104,6 +106,7 @@ def test_transcript(path: Path) -> None:
             now=now, library=prompts.library, texts=prompts.texts, symbols=prompts.symbols,
             office_hours=WeeklyHours.parse(script.get("office_hours", "Mon-Fri 09:00-17:00"), LONDON),
             timezone=LONDON, new_id=f"submission-{number}",
+            safeguarding=shipped_safeguarding(), loop_words=loop_words(),
         )
         step = handle(conversation, message, ctx)
         conversation = Conversation.from_dict(step.conversation.to_dict())

@@ -168,7 +168,7 @@ def _check_pack(loaded: LoadedPack) -> PackReport:
 def _texts(pack: Pack) -> Iterator[tuple[Location, str, Role, str, str]]:
     """(location, place, role, language, words) for every text in the pack."""
     for key in ("title", "intro", "consent", "outro"):
-        role: Role = key  # type: ignore[assignment]
+        role: Role = key
         for language, text in getattr(pack, key).items():
             yield (key, language), f"{key} ({language})", role, language, text
     for q_index, question in enumerate(pack.questions):

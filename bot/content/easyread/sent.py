@@ -15,10 +15,12 @@ from bot.content.packs.model import Pack, Question
 from bot.content.packs.symbols import Symbols
 from bot.content.packs.texts import SystemTexts
 from bot.content.packs.yamlfile import SHIPPED_PROMPTS
+from bot.content.words import loop_words
 from bot.engine.asks import consent_ask, question_ask
 from bot.engine.context import Context
 from bot.hours import WeeklyHours
 from bot.messages import Ask, Say
+from bot.safeguarding.loading import shipped_safeguarding
 
 
 def system_texts(prompts_dir: Path) -> SystemTexts:
@@ -46,6 +48,9 @@ class PackMessages:
             office_hours=WeeklyHours.parse("Mon-Fri 09:00-17:00"),
             timezone=ZoneInfo("UTC"),
             new_id="easyread-check",
+            # The engine reads each message for risk; the check sends only the pack's own words.
+            safeguarding=shipped_safeguarding(),
+            loop_words=loop_words(),
         )
 
     def intro(self, language: str) -> Say:

@@ -6,7 +6,6 @@ has English, which is what a person sees when their language lacks a text.
 
 from __future__ import annotations
 
-import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,8 +13,8 @@ from typing import Any
 
 from bot.content.packs.folding import fold
 from bot.content.packs.yamlfile import SHIPPED_PROMPTS, merged, read_yaml
+from bot.content.words import FALLBACK_LANGUAGE, text_table
 
-FALLBACK_LANGUAGE = "en"
 COMMANDS = ("stop", "start", "start_if_not_asked", "help", "skip", "back", "repeat", "restart", "menu",
             "forget", "language")
 
@@ -25,10 +24,6 @@ class _KeepMissing(dict[str, Any]):
 
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
-
-
-def _fields(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
 @dataclass(frozen=True)
@@ -58,7 +53,7 @@ class SystemTexts:
         problems: list[str] = []
         if not isinstance(data, dict):
             raise ValueError(f"{source}: should be a mapping with texts, commands and words")
-        texts = _text_table(data.get("texts"), problems)
+        texts = text_table(data.get("texts"), problems)
         names = _string_map(data.get("language_names"), "language_names", problems)
         commands: dict[str, str] = {}
         for command, by_language in _word_table(data.get("commands"), "commands", problems).items():
@@ -115,37 +110,6 @@ class SystemTexts:
 
     def language_name(self, code: str) -> str:
         return self.language_names.get(code, code)
-
-
-def _text_table(raw: Any, problems: list[str]) -> dict[str, dict[str, str]]:
-    if not isinstance(raw, dict):
-        problems.append("texts: missing; it maps each text name to its words in each language")
-        return {}
-    table: dict[str, dict[str, str]] = {}
-    for key, by_language in raw.items():
-        if not isinstance(by_language, dict) or not all(isinstance(v, str) for v in by_language.values()):
-            problems.append(f"texts: {key} should map language codes to words")
-            continue
-        if FALLBACK_LANGUAGE not in by_language:
-            problems.append(f"texts: {key} has no English; every text needs 'en'")
-            continue
-        try:
-            expected = _fields(by_language[FALLBACK_LANGUAGE])
-        except ValueError:
-            problems.append(f"texts: {key} (en) has a stray {{ or }}; write names in braces like {{count}}")
-            continue
-        for language, template in by_language.items():
-            try:
-                found = _fields(template)
-            except ValueError:
-                problems.append(f"texts: {key} ({language}) has a stray {{ or }}")
-                continue
-            if found != expected:
-                problems.append(
-                    f"texts: {key} ({language}) uses {sorted(found)} but English uses {sorted(expected)}"
-                )
-        table[str(key)] = {str(lang): text for lang, text in by_language.items()}
-    return table
 
 
 def _string_map(raw: Any, where: str, problems: list[str]) -> dict[str, str]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.content.packs.library import Symbols
-from bot.loop.words import LoopWords
+from bot.content.words import Words as LoopWords
 from storage.loop.records import Action
 
 

@@ -10,6 +10,7 @@ Unknown values are ignored rather than refused: a mistyped link still shows the 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -18,8 +19,8 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from bot.content.words import loop_words
 from bot.loop.loop import Loop
-from bot.loop.words import loop_words
 from bot.web.public.page import public_actions
 
 PATH = "/you-said-we-did"
@@ -45,7 +46,7 @@ def public_routes(loop: Loop) -> list[BaseRoute]:
         asked = request.query_params.get("lang", "")
         return asked if asked in loop.languages else loop.languages[0]
 
-    async def shown(request: Request) -> tuple[str, int | None, list[tuple[int, str]], list]:  # type: ignore[type-arg]
+    async def shown(request: Request) -> tuple[str, int | None, list[tuple[int, str]], list[Any]]:
         lang = language(request)
         themes = await loop.store.public_themes()
         theme_id = _number(request.query_params.get("theme"))

@@ -21,10 +21,10 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 from urllib.parse import parse_qsl, quote, urlsplit
 
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -78,7 +78,7 @@ async def current_staff(request: Request) -> StaffMember | None:
     """The signed-in, active staff member, or None. Looked up once per request."""
     known = getattr(request.state, "staff", _UNKNOWN)
     if known is not _UNKNOWN:
-        return known
+        return cast("StaffMember | None", known)
     console = console_of(request)
     token = session_token(request)
     member = None
@@ -132,7 +132,8 @@ async def read_form(request: Request) -> FormData:
         raise FormRefused(400, "The form could not be read. Please go back and try again.") from None
     if any("\x00" in key or "\x00" in value for key, value in pairs):
         raise FormRefused(400, "The form could not be read. Please go back and try again.")
-    return FormData(pairs)
+    items: list[tuple[str, str | UploadFile]] = list(pairs)
+    return FormData(items)
 
 
 def same_origin(request: Request) -> bool:

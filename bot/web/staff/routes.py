@@ -76,7 +76,7 @@ def page_routes() -> list[BaseRoute]:
 
 def staff_routes(console: StaffConsole, *, extra: Sequence[BaseRoute] = ()) -> list[BaseRoute]:
     async def console_home(request: Request) -> Response:
-        # `/staff` itself (DESIGN.md's URL) sits outside the mount, which only matches `/staff/...`.
+        # `/staff` itself (the console's published address) sits outside the mount, which matches `/staff/...`.
         request.scope[SCOPE_KEY] = console
         return await results_pages.home(request)
 

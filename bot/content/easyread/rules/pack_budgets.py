@@ -41,6 +41,7 @@ def check(pack: Pack, lists: Wordlists, sent: PackMessages) -> list[Located]:
             (("outro", language), f"outro ({language})", sent.outro(language), False),
         ]
         for index, question in enumerate(pack.questions):
+            location: Location
             location, place, ask = (
                 ("questions", index, "text", language),
                 f"question '{question.id}' ({language})",

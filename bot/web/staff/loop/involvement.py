@@ -40,7 +40,7 @@ async def invite(request: Request, loop: Loop) -> Response:
     next_step = texts_by_language(form, "next", loop, label="Next step", max_length=MAX_TEXT, errors=errors)
     chosen = None
     if form.get("who") == "chosen":
-        chosen = [int(v) for v in form.getlist("person") if str(v).isdigit()]
+        chosen = [int(str(v)) for v in form.getlist("person") if str(v).isdigit()]
         if not chosen:
             errors["who"] = "Who: tick at least one person, or choose everyone listed."
     draft = {"texts": texts, "next": next_step}

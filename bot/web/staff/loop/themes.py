@@ -89,7 +89,11 @@ async def link(request: Request, loop: Loop) -> Response:
     except fields.FieldProblem as problem:
         return await _render(request, loop, status=400, problem=problem.message)
     pack_id, question_id = which.split("/", 1)
-    question = loop.packs.get(pack_id).question(question_id)  # type: ignore[union-attr]
+    pack = loop.packs.get(pack_id)
+    question = pack.question(question_id) if pack else None
+    if question is None:  # the pack changed since the form was drawn
+        gone = "That question is no longer in its pack. Please choose again."
+        return await _render(request, loop, status=400, problem=gone)
     values = tuple(_words(values_text)) or None
     allowed = {c.value for c in question.choices} | ({"yes", "no"} if question.kind.value == "yesno" else set())
     if values and allowed and not set(values) <= allowed:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -55,7 +56,7 @@ class SafeguardingPages:
             slash_not_found("/safeguarding/alerts", "There is no such alert.", LEAD),
         ]
 
-    def _words(self) -> dict[str, object]:
+    def _words(self) -> dict[str, Any]:
         return {"status_words": STATUS_WORDS, "level_words": LEVEL_WORDS, "kind_words": KIND_WORDS,
                 "channel_words": CHANNEL_WORDS, "means": self.detector.means}
 

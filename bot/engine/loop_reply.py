@@ -21,15 +21,18 @@ from __future__ import annotations
 from bot.content.packs.folding import fold
 from bot.engine.answers import Option, pick, yes_or_no
 from bot.engine.asks import yes_no_options
+from bot.engine.context import LoopQuestion
 from bot.engine.events import LoopAnswered
 from bot.engine.feedback import LONGEST_FEEDBACK, read_when
 from bot.engine.turn import Turn
-from bot.loop.compose import HELPFUL, HELPFUL_CHOICES, INVITATION
-from bot.loop.words import loop_words
 from bot.messages import Say
-from storage.loop.records import LoopQuestion
 
 YES_COMMAND = "start_if_not_asked"  # a typed YES outside a yes/no question
+
+HELPFUL = "helpful"  # the question id of "Was this helpful?"
+INVITATION = "invitation"  # the question id of "Would you like to take part?"
+HELPFUL_CHOICES = (("up", "helpful_up", "thumbs_up"), ("down", "helpful_down", "thumbs_down"),
+                   ("more", "helpful_more", "message"))
 
 
 def answer(turn: Turn, text: str, command: str | None) -> bool:
@@ -97,7 +100,7 @@ def _starts_something(turn: Turn, text: str) -> bool:
 def _helpful_value(turn: Turn, text: str, command: str | None) -> str | None:
     if command == YES_COMMAND:
         return "up"
-    words, symbols = loop_words(), turn.ctx.symbols
+    words, symbols = turn.ctx.loop_words, turn.ctx.symbols
     options = [
         Option(value, str(n), tuple(fold(w) for w in words.everywhere(key)), fold(symbols.emoji(symbol)))
         for n, (value, key, symbol) in enumerate(HELPFUL_CHOICES, start=1)
@@ -114,7 +117,7 @@ def _helpful_value(turn: Turn, text: str, command: str | None) -> str | None:
 
 
 def _say(turn: Turn, key: str, language: str, symbol: str | None) -> None:
-    turn.add(Say(loop_words().get(key, language), symbol, turn.ctx.symbols.emoji(symbol)))
+    turn.add(Say(turn.ctx.loop_words.get(key, language), symbol, turn.ctx.symbols.emoji(symbol)))
 
 
 def _helpful(turn: Turn, question: LoopQuestion, value: str) -> None:

@@ -1,4 +1,5 @@
-"""Neutral messages to and from JSON-safe dicts: the outbox payload and the de-duplication cache."""
+"""Neutral messages to and from JSON-safe dicts: the outbox payload, the de-duplication cache and the web
+chat's transcript all keep messages in this one form."""
 
 from __future__ import annotations
 

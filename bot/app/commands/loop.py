@@ -210,7 +210,7 @@ def theme_link(args: argparse.Namespace, out: TextIO | None = None) -> int:
     async def work(loop: Loop) -> int:
         pack = loop.packs.get(args.pack)
         question = pack.question(args.question) if pack else None
-        if question is None:
+        if pack is None or question is None:
             print(f"said: there is no question '{args.question}' in pack '{args.pack}'", file=sys.stderr)
             return 1
         values = tuple(v.strip() for v in args.values.split(",") if v.strip()) if args.values else None
