@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.app.settings import SettingsError, load_settings
+from bot.app.settings import Settings, SettingsError, load_settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -19,6 +19,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve = sub.add_parser("serve", help="run the web app, webhooks and scheduler")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--no-scheduler", action="store_true",
+        help="serve only; a separate `said worker` sends the outbox, duty notices and broadcasts and purges",
+    )
+
+    worker = sub.add_parser(
+        "worker", help="run the scheduler (outbox, duty notices, broadcasts, check-ins, purges) without the web app"
+    )
+    worker.add_argument("--ops-host", default="127.0.0.1", help="where --ops-port listens (default 127.0.0.1)")
+    worker.add_argument(
+        "--ops-port", type=int, default=None,
+        help="also answer /healthz, /readyz and /metrics (only those) on this port",
+    )
 
     chat = sub.add_parser("chat", help="talk to the bot in the terminal")
     chat.add_argument("--pack", help="start this pack straight away")
@@ -37,6 +50,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     db = sub.add_parser("db", help="the database")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply migrations")
+    backup = db_sub.add_parser(
+        "backup", help="copy the SQLite database while the service runs (for PostgreSQL use pg_dump)"
+    )
+    backup.add_argument("path", type=Path, help="a new file, or a folder to put a dated file in")
 
     from bot.app.commands.loop import register as loop_commands
     from bot.app.commands.safeguarding import register as safeguarding_commands
@@ -64,8 +81,16 @@ def _run(args: argparse.Namespace) -> int:
     if handler is not None:  # sub-commands that bring their own handler (said staff …, said broadcast …)
         return int(handler(args))
     if args.command == "serve":
-        setup_logging()
-        return _serve(args.host, args.port)
+        settings = load_settings(**({"scheduler": False} if args.no_scheduler else {}))
+        setup_logging(settings.log_level, settings.log_format)
+        return _serve(settings, args.host, args.port)
+    if args.command == "worker":
+        from bot.app.worker import run_worker
+
+        settings = load_settings(scheduler=True)
+        setup_logging(settings.log_level, settings.log_format)
+        asyncio.run(run_worker(settings, ops_host=args.ops_host, ops_port=args.ops_port))
+        return 0
     if args.command == "chat":
         from bot.app.terminal_chat import run_chat
 
@@ -84,12 +109,32 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "db":
         from storage.db import Database
 
-        setup_logging()
         settings = load_settings()
+        setup_logging(settings.log_level, settings.log_format)
+        if args.db_command == "backup":
+            return _backup(Database(settings.database_url), args.path)
         asyncio.run(_upgrade(Database(settings.database_url)))
         print("The database is up to date.")
         return 0
     return 2
+
+
+def _backup(database: object, path: Path) -> int:
+    from storage.monitoring import BackupError, backup_sqlite
+
+    async def run() -> Path:
+        try:
+            return await backup_sqlite(database, path)  # type: ignore[arg-type]
+        finally:
+            await database.dispose()  # type: ignore[attr-defined]
+
+    try:
+        made = asyncio.run(run())
+    except BackupError as exc:
+        print(f"said: {exc}", file=sys.stderr)
+        return 1
+    print(f"Backed up to {made} ({made.stat().st_size:,} bytes). Keep it as safe as the database itself.")
+    return 0
 
 
 async def _upgrade(database: object) -> None:
@@ -97,12 +142,11 @@ async def _upgrade(database: object) -> None:
     await database.dispose()  # type: ignore[attr-defined]
 
 
-def _serve(host: str, port: int) -> int:
+def _serve(settings: Settings, host: str, port: int) -> int:
     import uvicorn
 
     from bot.app.wiring import create_app
 
-    settings = load_settings()
     app = create_app(settings)
     # No access log: it would record people's IP addresses, which we have no need to keep.
     uvicorn.run(

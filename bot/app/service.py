@@ -82,6 +82,10 @@ class ConversationService:
         # Safeguarding: alerts written so far, and what to call once one is committed (the duty notices).
         self.alerts_raised = 0
         self.on_alert_raised: Callable[[], None] | None = None
+        # Told (channel, outcome) for every message handled: the metrics. Outcomes: "answered" (the reply
+        # goes back in the webhook's answer), "queued" (by the outbox), "duplicate" (a retried webhook),
+        # "busy" (the database was unavailable), "unreadable" (an address the vault cannot take).
+        self.on_handled: Callable[[str, str], None] | None = None
 
     @property
     def library(self) -> PackLibrary:
@@ -129,22 +133,30 @@ class ConversationService:
             reply, queued = await self._handle(channel, address, message, reply_by_outbox)
         except AddressError:
             log.warning("message on %s from an address we cannot read; not stored", channel)
+            self._handled(channel, "unreadable")
             return self.sorry("error_address"), False
         except StorageUnavailable:
             log.warning("database unavailable while handling a %s message", channel)
+            self._handled(channel, "busy")
             return self.sorry("error_busy"), False
         except DuplicateInbound:
             # A concurrent copy of this webhook won the race. Answer as it did; an outbox reply is its job.
+            self._handled(channel, "duplicate")
             if reply_by_outbox:
                 return Reply(), True
             async with self.store.unit() as uow:
                 cached = await uow.seen_inbound(channel.value, message.provider_id or "")
             return (reply_from_dict(cached) if cached else Reply()), False
+        self._handled(channel, "queued" if queued else "answered")
         if queued and self.on_reply_queued is not None:
             self.on_reply_queued()
         if self.alerts_raised != raised and self.on_alert_raised is not None:
             self.on_alert_raised()  # committed by now; a concurrent message may make this an extra, harmless kick
         return reply, queued
+
+    def _handled(self, channel: Channel, outcome: str) -> None:
+        if self.on_handled is not None:
+            self.on_handled(channel.value, outcome)
 
     async def _handle(
         self, channel: Channel, address: str, message: Inbound, reply_by_outbox: bool

@@ -8,6 +8,7 @@ from __future__ import annotations
 import secrets
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
@@ -40,7 +41,12 @@ class Settings(BaseSettings):
     vault_retention_days: int = Field(default=30, ge=1, le=3650)
     small_number_threshold: int = Field(default=5, ge=3)
     dispatch_interval_seconds: float = Field(default=2.0, gt=0)
+    # Off (`said serve --no-scheduler`) when a separate `said worker` runs the ticks.
     scheduler: bool = True
+    # Operations: logs as plain text or JSON lines, and the bearer token /metrics asks for (off without it).
+    log_format: Literal["text", "json"] = "text"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    metrics_token: SecretStr | None = None
     # A UK long code sends about 1 message a second; a short code or toll-free number manages more.
     sms_rate_per_second: float = Field(default=1.0, gt=0, le=1000)
     # Plain GSM-7 rendering (no emoji, straight quotes) keeps most questions to one SMS segment.
@@ -96,6 +102,28 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("SAID_PUBLIC_URL must start with http:// or https://")
         return value.rstrip("/")
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if len(value.get_secret_value().strip()) < 16:
+            raise ValueError(
+                "SAID_METRICS_TOKEN is too short to keep /metrics private: use at least 16 random characters, "
+                "for example the output of `python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
+            )
+        return SecretStr(value.get_secret_value().strip())
 
     @cached_property
     def zone(self) -> ZoneInfo:

@@ -6,18 +6,21 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.app.loop import build_loop
+from bot.app.metrics import Metrics
+from bot.app.ops import RequestContextMiddleware, ops_routes
 from bot.app.prompts import load_prompts
-from bot.app.safeguarding import build_safeguarding
+from bot.app.safeguarding import SafeguardingParts, build_safeguarding
 from bot.app.service import ConversationService
 from bot.app.settings import Settings, SettingsError, load_settings
 from bot.app.staff import StaffConsole, build_staff
@@ -27,8 +30,10 @@ from bot.app.voice import voice_wiring
 from bot.app.webchat_transcripts import StoreTranscripts, WebSender
 from bot.content.symbols import SymbolPictures, symbol_routes
 from bot.delivery.dispatcher import Dispatcher
-from bot.delivery.scheduler import build_scheduler
+from bot.delivery.scheduler import TickMonitor, build_scheduler
 from bot.hours import QuietHours, WeeklyHours
+from bot.loop.loop import Loop
+from bot.messages import Channel
 from bot.web.public.routes import public_routes
 from bot.web.security import SecurityHeadersMiddleware
 from bot.web.staff.demo import ensure_demo_admin
@@ -56,6 +61,7 @@ class Parts:
     senders: dict[str, Sender]
     channel_routes: list[BaseRoute]
     pictures: SymbolPictures
+    metrics: Metrics = field(default_factory=Metrics)
 
 
 def build_parts(
@@ -92,72 +98,128 @@ def build_parts(
         daily_cap=settings.daily_message_cap,
     )
     channel_routes = [*twilio_routes, *voice_routes, *telegram_routes]
-    return Parts(settings, database, store, service, dispatcher, senders, channel_routes, pictures)
+    metrics = Metrics(channels=tuple(channel.value for channel in Channel))
+    service.on_handled = metrics.handled
+    dispatcher.on_tick = metrics.dispatched
+    return Parts(settings, database, store, service, dispatcher, senders, channel_routes, pictures, metrics)
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
-    settings = settings or load_settings()
+@dataclass
+class Assembled:
+    """The whole service, built but not started: what `said serve` and `said worker` both run."""
+
+    settings: Settings
+    parts: Parts
+    staff: StaffConsole
+    safeguarding: SafeguardingParts
+    loop: Loop
+
+    @property
+    def metrics(self) -> Metrics:
+        return self.parts.metrics
+
+    async def close(self) -> None:
+        for sender in self.parts.senders.values():
+            close = getattr(sender, "aclose", None)
+            if close is not None:
+                await close()  # provider HTTP sessions belong to this event loop
+        await self.parts.database.dispose()
+
+
+def assemble(settings: Settings) -> Assembled:
     parts = build_parts(settings)
     try:
         safeguarding = build_safeguarding(settings, parts)
     except ValueError as exc:  # duty contacts set up wrong: the message names the setting
         raise SettingsError(str(exc)) from None
+    safeguarding.notifier.on_tick = parts.metrics.notified
     staff = build_staff(
         settings, parts.database, parts.service.prompts, channels=parts.senders, on_planned=parts.dispatcher.kick
     )
     install_safeguarding_pages(staff)  # templates and menu links for alerts and reveals
     loop = build_loop(settings, parts)
+    return Assembled(settings, parts, staff, safeguarding, loop)
+
+
+class Background:
+    """The work that does not answer a request.
+
+    - `ticks` (the scheduler): the outbox, duty notices, broadcasts, check-ins and retention purges on
+      their intervals. Run by `said serve`, or by `said worker` beside `said serve --no-scheduler`.
+    - the kick loops, always: a reply or duty notice this process has just queued is sent at once
+      rather than at the next tick. Every claim is atomic, so they never send twice what a worker sends.
+    """
+
+    def __init__(self, service: Assembled, *, ticks: bool) -> None:
+        self.service = service
+        self.monitor: TickMonitor | None = TickMonitor(observer=service.metrics) if ticks else None
+        self._scheduler: Any = None
+        self._tasks: list[asyncio.Task[Any]] = []
+
+    def start(self) -> None:
+        """Call inside the running event loop."""
+        parts, safeguarding = self.service.parts, self.service.safeguarding
+        if self.monitor is not None:
+            self._scheduler = build_scheduler(
+                dispatch=parts.dispatcher.tick,
+                purge=_purger(parts, self.service.staff),
+                dispatch_seconds=self.service.settings.dispatch_interval_seconds,
+                every_minute={"checkins": self.service.loop.tick},
+                every_30_seconds={
+                    "safeguarding-notices": safeguarding.notifier.tick,
+                    "broadcasts": self.service.staff.planner.plan_due_broadcasts,
+                },
+                monitor=self.monitor,
+            )
+            self._scheduler.start()
+            self.monitor.start()
+        parts.service.on_reply_queued = parts.dispatcher.kick
+        self._tasks = [
+            asyncio.create_task(parts.dispatcher.run_on_kick()),
+            # Duty notices go out seconds after an alert is committed, not at the next tick.
+            asyncio.create_task(safeguarding.notifier.run_on_kick()),
+        ]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+
+
+def create_app(settings: Settings | None = None, *, service: Assembled | None = None) -> Starlette:
+    settings = settings or load_settings()
+    service = service or assemble(settings)
+    parts, staff, safeguarding, loop = service.parts, service.staff, service.safeguarding, service.loop
+    background = Background(service, ticks=settings.scheduler)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await parts.database.migrate()
         if settings.demo:
             await ensure_demo_admin(staff, public_url=settings.public_url)
-        scheduler = None
-        if settings.scheduler:
-            scheduler = build_scheduler(
-                dispatch=parts.dispatcher.tick,
-                purge=_purger(parts, staff),
-                dispatch_seconds=settings.dispatch_interval_seconds,
-                every_minute={"checkins": loop.tick},
-                every_30_seconds={
-                    "safeguarding-notices": safeguarding.notifier.tick,
-                    "broadcasts": staff.planner.plan_due_broadcasts,
-                },
-            )
-            scheduler.start()
-        parts.service.on_reply_queued = parts.dispatcher.kick
-        kicker = asyncio.create_task(parts.dispatcher.run_on_kick())
-        # Duty notices go out seconds after an alert is committed, not at the next tick.
-        notices = asyncio.create_task(safeguarding.notifier.run_on_kick())
+        background.start()
         # Render the Telegram symbol cards in the background so the first questions need not wait.
         warming = asyncio.create_task(asyncio.to_thread(parts.pictures.warm))
-        log.info("Said & Done is serving on %s", settings.public_url)
+        log.info(
+            "Said & Done is serving on %s (%s)", settings.public_url,
+            "with the scheduler" if settings.scheduler else "without the scheduler: run `said worker` beside it",
+        )
         try:
             yield
         finally:
-            kicker.cancel()
-            notices.cancel()
             warming.cancel()
-            if scheduler is not None:
-                scheduler.shutdown(wait=False)
-            for sender in parts.senders.values():
-                close = getattr(sender, "aclose", None)
-                if close is not None:
-                    await close()  # provider HTTP sessions belong to this event loop
-            await parts.database.dispose()
-
-    async def healthz(request: Request) -> Response:
-        if await parts.database.ping():
-            return JSONResponse({"status": "ok"})
-        return JSONResponse({"status": "database unavailable"}, status_code=503)
+            await background.stop()
+            await service.close()
 
     async def home(request: Request) -> Response:
         return RedirectResponse("/chat", status_code=303)
 
+    token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
     routes: list[BaseRoute] = [
         Route("/", home),
-        Route("/healthz", healthz),
+        *ops_routes(parts.database, parts.metrics, token=token, monitor=background.monitor),
         *parts.channel_routes,
         *symbol_routes(parts.pictures),
         *staff_routes(staff, extra=[*safeguarding.staff_routes(), *loop_staff_routes(staff, loop)]),
@@ -173,10 +235,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        middleware=[Middleware(SecurityHeadersMiddleware)],
+        middleware=[
+            Middleware(RequestContextMiddleware, metrics=parts.metrics, routes=routes),
+            Middleware(SecurityHeadersMiddleware),
+        ],
         exception_handlers={404: _not_found, 500: _server_error},
     )
     app.state.parts = parts
+    app.state.background = background
     return app
 
 

@@ -42,6 +42,17 @@ class DispatchStats:
     retried: int = 0
     cancelled: int = 0
     by_channel: dict[str, int] = field(default_factory=dict)
+    # (channel, kind, outcome) -> rows, outcome one of OUTCOMES: what the metrics count.
+    outcomes: dict[tuple[str, str, str], int] = field(default_factory=dict)
+
+    def count(self, item: Any, outcome: str) -> None:
+        key = (item.channel, item.kind, outcome)
+        self.outcomes[key] = self.outcomes.get(key, 0) + 1
+
+
+# What became of a claimed row in one tick: sent; retry (failed, tried again later); gave_up (failed for
+# good); deferred (back to the table for later: quiet hours, the rate, the daily cap); cancelled (stopped).
+OUTCOMES = ("sent", "retry", "gave_up", "deferred", "cancelled")
 
 
 def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
@@ -82,6 +93,8 @@ class Dispatcher:
         self.horizon = min(horizon, lease / 2)
         self._sleep = sleep
         self.daily_cap = daily_cap
+        # Told the statistics of every tick (the metrics), which would otherwise be thrown away.
+        self.on_tick: Callable[[DispatchStats], None] | None = None
 
     def kick(self) -> None:
         """Ask for a tick now (a reply was just queued) instead of at the next interval."""
@@ -106,6 +119,8 @@ class Dispatcher:
         stats = DispatchStats()
         now = self._clock()
         await asyncio.gather(*(self._channel_tick(name, sender, now, stats) for name, sender in self.senders.items()))
+        if self.on_tick is not None:
+            self.on_tick(stats)
         return stats
 
     async def _channel_tick(self, channel: str, sender: Sender, now: datetime, stats: DispatchStats) -> None:
@@ -132,6 +147,7 @@ class Dispatcher:
             if at - reserved_at > self.horizon:
                 await self.store.defer(item.id, at)
                 stats.deferred += 1
+                stats.count(item, "deferred")
                 continue
             sends.append(asyncio.create_task(self._send_at(item, sender, at, stats)))
         await asyncio.gather(*sends)
@@ -153,14 +169,17 @@ class Dispatcher:
             # Stop status is checked at the moment of sending, not only when the message was planned.
             await self.store.cancel(item.id, "the person asked us to stop")
             stats.cancelled += 1
+            stats.count(item, "cancelled")
             return False
         if item.address is None:
             await self.store.mark_failed(item.id, "no contact details: the person was forgotten", retry_at=None)
             stats.failed += 1
+            stats.count(item, "gave_up")
             return False
         if not item.direct_reply and self.quiet.is_quiet(now):
             await self.store.defer(item.id, self.quiet.ends_after(now))
             stats.deferred += 1
+            stats.count(item, "deferred")
             return False
         return True
 
@@ -192,19 +211,24 @@ class Dispatcher:
                     await uow.set_stopped(item.participant_id, True)
             retry = exc.retryable and item.attempts < item.max_attempts
             retry_at = now + backoff(item.attempts, exc.retry_after) if retry else None
-            await self.store.mark_failed(item.id, exc.reason, retry_at=retry_at)
+            status = await self.store.mark_failed(item.id, exc.reason, retry_at=retry_at)
             if retry:
                 stats.retried += 1
             else:
                 stats.failed += 1
+            if status is not None:  # None: a delivery report settled the row meanwhile
+                stats.count(item, "retry" if status == "pending" else "gave_up")
             log.info("outbox %d on %s not sent: %s (retry: %s)", item.id, item.channel, exc.reason, retry)
             return
         except Exception:  # an adapter bug must not lose the row or stop the batch
             log.exception("outbox %d on %s: unexpected error while sending", item.id, item.channel)
             retry_at = now + backoff(item.attempts) if item.attempts < item.max_attempts else None
-            await self.store.mark_failed(item.id, "unexpected error while sending", retry_at=retry_at)
+            status = await self.store.mark_failed(item.id, "unexpected error while sending", retry_at=retry_at)
             stats.retried += 1
+            if status is not None:
+                stats.count(item, "retry" if status == "pending" else "gave_up")
             return
         await self.store.mark_sent(item.id, sent.provider_id, segments=sent.segments, encoding=sent.encoding)
         stats.sent += 1
         stats.by_channel[item.channel] = stats.by_channel.get(item.channel, 0) + 1
+        stats.count(item, "sent")

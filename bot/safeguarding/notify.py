@@ -51,7 +51,8 @@ class NoticeStats:
     claimed: int = 0
     emailed: int = 0
     queued: int = 0  # outbox messages to duty phones and chats
-    failed: int = 0
+    failed: int = 0  # alerts whose notices were given up on
+    retrying: int = 0  # alerts whose notices failed this time and will be tried again
 
 
 class AlertNotifier:
@@ -72,6 +73,7 @@ class AlertNotifier:
         self.lease = lease
         self.max_attempts = max_attempts
         self.on_messages_queued: Callable[[], None] | None = None  # the dispatcher's kick
+        self.on_tick: Callable[[NoticeStats], None] | None = None  # the metrics
         self._wake = asyncio.Event()
 
     def kick(self) -> None:
@@ -99,6 +101,8 @@ class AlertNotifier:
             await self._notify(item, stats)
         if stats.queued and self.on_messages_queued is not None:
             self.on_messages_queued()
+        if self.on_tick is not None:
+            self.on_tick(stats)
         return stats
 
     async def _notify(self, item: NoticeItem, stats: NoticeStats) -> None:
@@ -132,6 +136,8 @@ class AlertNotifier:
             stats.failed += 1
             log.error("alert %d: the duty team could not be told: %s", item.alert_id, "; ".join(problems))
         elif problems:
+            if not done:
+                stats.retrying += 1
             log.warning("alert %d notices: %s", item.alert_id, "; ".join(problems))
         try:
             await self.safeguarding.notices_sent(

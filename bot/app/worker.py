@@ -1,0 +1,86 @@
+"""`said worker`: the scheduler's work (outbox, duty notices, broadcasts, check-ins, purges) without the web app.
+
+Run it beside `said serve --no-scheduler` so a slow page never delays an alert, and so the web process can
+be restarted or scaled without stopping the sending. Several workers may run at once: every claim in the
+database is atomic and leased.
+
+With `--ops-port`, it answers /healthz, /readyz and /metrics (only those) on that port, for a container
+health check and for Prometheus: a worker's counters (sends, retries, duty notices, tick lag) live in the
+worker's process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+
+from bot.app.ops import RequestContextMiddleware, ops_routes
+from bot.app.settings import Settings
+from bot.app.wiring import Assembled, Background, assemble
+
+log = logging.getLogger("said.worker")
+
+
+def ops_app(service: Assembled, background: Background) -> Starlette:
+    """The worker's own small web app: health, readiness and metrics, nothing a person could reach."""
+    settings = service.settings
+    token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
+    routes = ops_routes(service.parts.database, service.metrics, token=token, monitor=background.monitor)
+    middleware = [Middleware(RequestContextMiddleware, metrics=service.metrics, routes=routes)]
+    return Starlette(routes=routes, middleware=middleware)
+
+
+@asynccontextmanager
+async def running(settings: Settings) -> AsyncIterator[tuple[Assembled, Background]]:
+    """The worker started (migrated, ticking) for the block; stopped and closed after it."""
+    service = assemble(settings)
+    await service.parts.database.migrate()
+    background = Background(service, ticks=True)
+    background.start()
+    log.info("Said & Done worker is running: outbox, duty notices, broadcasts, check-ins and purges")
+    try:
+        yield service, background
+    finally:
+        await background.stop()
+        await service.close()
+        log.info("Said & Done worker stopped")
+
+
+async def run_worker(
+    settings: Settings, *, ops_host: str = "127.0.0.1", ops_port: int | None = None, stop: asyncio.Event | None = None
+) -> None:
+    """Run until SIGTERM or SIGINT (or `stop` is set)."""
+    async with running(settings) as (service, background):
+        if ops_port is not None:
+            import uvicorn
+
+            config = uvicorn.Config(
+                ops_app(service, background), host=ops_host, port=ops_port, log_config=None,
+                access_log=False, server_header=False, lifespan="off",
+            )
+            server = uvicorn.Server(config)
+            if stop is not None:
+                async def watch() -> None:
+                    await stop.wait()
+                    server.should_exit = True
+
+                watcher = asyncio.create_task(watch())
+            await server.serve()  # returns on SIGTERM / SIGINT, which uvicorn handles
+            if stop is not None:
+                watcher.cancel()
+            return
+        stop = stop or asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        try:
+            await stop.wait()
+        finally:
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.remove_signal_handler(sig)
