@@ -97,16 +97,21 @@ def _bearer_matches(header: str, token: str) -> bool:
 
 
 def route_template(routes: Sequence[BaseRoute], scope: Scope) -> str:
-    """The route's path template ("/staff/safeguarding/alerts/{alert_id}"), never the path itself: a label
-    must not carry ids or tokens, and must stay a small, fixed set."""
+    """The route's path template ("/staff/results/{pack_id}"), never the path itself: a label must not
+    carry ids or tokens, and must stay a small, fixed set."""
     probe = {"type": "http", "path": scope.get("path", ""), "root_path": "", "method": scope.get("method", "GET")}
+    return _template(routes, probe) or UNMATCHED
+
+
+def _template(routes: Sequence[BaseRoute], probe: Scope) -> str | None:
     partial: str | None = None
     for route in routes:
-        match, _ = route.matches(probe)
+        match, child = route.matches(probe)
         if match is Match.NONE:
             continue
         if isinstance(route, Mount):
-            template = route.path + "/{path}"
+            inner = _template(route.routes, {**probe, **child}) if route.routes else None
+            template = route.path + (inner or "/{path}")
         elif isinstance(route, Route):
             template = route.path
         else:
@@ -114,7 +119,7 @@ def route_template(routes: Sequence[BaseRoute], scope: Scope) -> str:
         if match is Match.FULL:
             return template
         partial = partial or template  # the path matched but not the method (405)
-    return partial or UNMATCHED
+    return partial
 
 
 class RequestContextMiddleware:

@@ -55,5 +55,6 @@ def build_safeguarding(
     config = DutyConfig.from_settings(duty or DutySettings(public_url=settings.public_url))
     notifier = AlertNotifier(store, parts.store, config, SmtpMailer(config.smtp) if config.smtp else None)
     notifier.on_messages_queued = parts.dispatcher.kick
+    notifier.on_tick = parts.metrics.notified
     parts.service.on_alert_raised = notifier.kick
     return SafeguardingParts(store, notifier, config, parts.service.prompts.safeguarding)

@@ -132,7 +132,6 @@ def assemble(settings: Settings) -> Assembled:
         safeguarding = build_safeguarding(settings, parts)
     except ValueError as exc:  # duty contacts set up wrong: the message names the setting
         raise SettingsError(str(exc)) from None
-    safeguarding.notifier.on_tick = parts.metrics.notified
     staff = build_staff(
         settings, parts.database, parts.service.prompts, channels=parts.senders, on_planned=parts.dispatcher.kick
     )
