@@ -73,3 +73,15 @@ def sample(exposition: str, name: str, **labels: str) -> float | None:
             if s.name == name and all(s.labels.get(k) == v for k, v in labels.items()):
                 return s.value
     return None
+
+
+@pytest.fixture(autouse=True)
+def _root_logger_put_back():
+    """`said` commands set up logging; put the root logger back for the tests that follow."""
+    import logging
+
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    yield
+    root.handlers[:] = saved[0]
+    root.setLevel(saved[1])
