@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import sys
 import tempfile
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -13,6 +14,9 @@ from bot.app.settings import Settings, SettingsError, load_settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # textstat 0.7.4 imports pkg_resources, which warns on import; the warning is about textstat, not about
+    # anything a service can change, and would be a stray non-JSON line in JSON logs.
+    warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
     parser = argparse.ArgumentParser(prog="said", description="Said & Done: hear from people, show what changed.")
     sub = parser.add_subparsers(dest="command", required=True)
 

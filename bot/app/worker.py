@@ -12,9 +12,10 @@ worker's process.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
@@ -52,35 +53,47 @@ async def running(settings: Settings) -> AsyncIterator[tuple[Assembled, Backgrou
         log.info("Said & Done worker stopped")
 
 
+class _OpsServer:
+    """uvicorn's server without its own signal handling: the worker handles SIGTERM itself, so it can stop
+    its ticks and close its connections before it exits (uvicorn would re-raise the signal and end the
+    process first)."""
+
+    def __init__(self, app: Starlette, host: str, port: int) -> None:
+        import uvicorn
+
+        class Server(uvicorn.Server):
+            @contextlib.contextmanager
+            def capture_signals(self) -> Iterator[None]:
+                yield
+
+        config = uvicorn.Config(
+            app, host=host, port=port, log_config=None, access_log=False, server_header=False, lifespan="off"
+        )
+        self.server = Server(config)
+
+    async def serve_until(self, stop: asyncio.Event) -> None:
+        serving = asyncio.create_task(self.server.serve())
+        stopping = asyncio.create_task(stop.wait())
+        await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        self.server.should_exit = True
+        stopping.cancel()
+        await serving  # raises if the port could not be opened
+
+
 async def run_worker(
     settings: Settings, *, ops_host: str = "127.0.0.1", ops_port: int | None = None, stop: asyncio.Event | None = None
 ) -> None:
-    """Run until SIGTERM or SIGINT (or `stop` is set)."""
-    async with running(settings) as (service, background):
-        if ops_port is not None:
-            import uvicorn
-
-            config = uvicorn.Config(
-                ops_app(service, background), host=ops_host, port=ops_port, log_config=None,
-                access_log=False, server_header=False, lifespan="off",
-            )
-            server = uvicorn.Server(config)
-            if stop is not None:
-                async def watch() -> None:
-                    await stop.wait()
-                    server.should_exit = True
-
-                watcher = asyncio.create_task(watch())
-            await server.serve()  # returns on SIGTERM / SIGINT, which uvicorn handles
-            if stop is not None:
-                watcher.cancel()
-            return
-        stop = stop or asyncio.Event()
-        loop = asyncio.get_running_loop()
+    """Run until SIGTERM or SIGINT (or `stop` is set), then stop the ticks and close cleanly."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        async with running(settings) as (service, background):
+            if ops_port is None:
+                await stop.wait()
+            else:
+                await _OpsServer(ops_app(service, background), ops_host, ops_port).serve_until(stop)
+    finally:
         for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
-        try:
-            await stop.wait()
-        finally:
-            for sig in (signal.SIGTERM, signal.SIGINT):
-                loop.remove_signal_handler(sig)
+            loop.remove_signal_handler(sig)
