@@ -25,11 +25,14 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	SAID_DEMO=1 $(BIN)/said serve
 
-## test: ruff, the layer contracts, the type checker, the easy-read check of the shipped packs, then the whole test suite
+## test: ruff, the layer contracts, the type checker, hadolint on the Dockerfile, the easy-read check of the
+## shipped packs, then the whole test suite (which includes tests/wheel_install: the built wheel installed
+## and run from a fresh virtualenv)
 test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+	$(BIN)/hadolint Dockerfile
 	$(BIN)/said prompts check
 	@# pytest exits 5 when it collects no tests; that is not a failure of the code.
 	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
@@ -39,6 +42,7 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+	$(BIN)/hadolint Dockerfile
 
 check-prompts: install
 	$(BIN)/said prompts check
