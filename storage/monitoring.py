@@ -64,23 +64,23 @@ async def snapshot(database: Database, now: datetime) -> Snapshot:
         outbox: dict[tuple[str, str], int] = {}
         oldest: dict[str, float] = {}
         due = (_O.status == "pending") & (_O.next_attempt_at <= now)
-        rows = await conn.execute(
+        due_rows = await conn.execute(
             select(_O.channel, func.count(), func.min(_O.next_attempt_at)).where(due).group_by(_O.channel)
         )
-        for channel, count, first in rows:
+        for channel, count, first in due_rows:
             outbox[(channel, "due")] = int(count)
             oldest[channel] = _age(now, first)
         waiting = (_O.status == "pending") & (_O.next_attempt_at > now)
         for state, where in (("waiting", waiting), ("sending", _O.status == "sending")):
-            rows = await conn.execute(select(_O.channel, func.count()).where(where).group_by(_O.channel))
-            outbox.update({(channel, state): int(count) for channel, count in rows})
+            counted = await conn.execute(select(_O.channel, func.count()).where(where).group_by(_O.channel))
+            outbox.update({(channel, state): int(count) for channel, count in counted})
 
         open_by_level = {level: 0 for level in ALERT_LEVELS}
         unacknowledged = {level: 0 for level in ALERT_LEVELS}
-        rows = await conn.execute(
+        alert_rows = await conn.execute(
             select(_A.level, _A.status, func.count()).where(_A.status != "closed").group_by(_A.level, _A.status)
         )
-        for level, status, count in rows:
+        for level, status, count in alert_rows:
             open_by_level[level] = open_by_level.get(level, 0) + int(count)
             if status == "open":
                 unacknowledged[level] = unacknowledged.get(level, 0) + int(count)

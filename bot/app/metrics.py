@@ -85,7 +85,7 @@ class Metrics:
         self.tick_failures = Counter(
             "said_scheduler_tick_failures", "Scheduler ticks that raised (logged; tried again).", ["job"], registry=r
         )
-        self.tick_skipped = Counter(
+        self.skipped = Counter(
             "said_scheduler_ticks_skipped",
             "Ticks not run: still_running (the last one had not finished) or missed (too late to run).",
             ["job", "why"],
@@ -184,7 +184,7 @@ class Metrics:
             self.tick_failures.labels(job).inc()
 
     def tick_skipped(self, job: str, why: str) -> None:
-        self.tick_skipped.labels(job, why).inc()
+        self.skipped.labels(job, why).inc()
 
     def request(self, route: str, method: str, status: int, seconds: float) -> None:
         self.requests.labels(route, method, str(status)).observe(seconds)

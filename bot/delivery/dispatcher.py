@@ -45,7 +45,7 @@ class DispatchStats:
     # (channel, kind, outcome) -> rows, outcome one of OUTCOMES: what the metrics count.
     outcomes: dict[tuple[str, str, str], int] = field(default_factory=dict)
 
-    def count(self, item: Any, outcome: str) -> None:
+    def count(self, item: OutboxItem, outcome: str) -> None:
         key = (item.channel, item.kind, outcome)
         self.outcomes[key] = self.outcomes.get(key, 0) + 1
 

@@ -238,3 +238,12 @@ def test_a_fresh_registry_for_every_service() -> None:
     first, second = Metrics(("sms",)), Metrics(("sms",))
     first.handled("sms", "answered")
     assert sample(second.exposition().decode(), "said_inbound_messages_total", channel="sms") == 0
+
+
+def test_skipped_and_failed_ticks_are_counted() -> None:
+    metrics = Metrics()
+    metrics.tick_skipped("outbox", "still_running")
+    metrics.tick_finished("outbox", 0.5, ok=False)
+    text = metrics.exposition().decode()
+    assert sample(text, "said_scheduler_ticks_skipped_total", job="outbox", why="still_running") == 1
+    assert sample(text, "said_scheduler_tick_failures_total", job="outbox") == 1
