@@ -150,13 +150,11 @@ class ConversationService:
         self, channel: Channel, address: str, message: Inbound, reply_by_outbox: bool
     ) -> tuple[Reply, bool]:
         async with self.store.unit() as uow:
-            if message.provider_id:
-                cached = await uow.seen_inbound(channel.value, message.provider_id)
-                if cached is not None:
-                    # A retried webhook: answered the same way; an outbox reply was already queued.
-                    return reply_from_dict(cached), reply_by_outbox
-            person = await uow.participant(channel.value, address)
-            assert person is not None  # created when missing
+            # One statement: the person (created when new), their conversation and any earlier reply.
+            person, cached = await uow.arrival(channel.value, address, message.provider_id)
+            if cached is not None:
+                # A retried webhook: answered the same way; an outbox reply was already queued.
+                return reply_from_dict(cached), reply_by_outbox
             conversation = Conversation.from_dict(person.conversation)
             conversation.stopped = person.stopped
             if conversation.language is None and person.language:
