@@ -29,6 +29,7 @@ from bot.content.symbols import SymbolPictures, symbol_routes
 from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.scheduler import build_scheduler
 from bot.hours import QuietHours, WeeklyHours
+from bot.safeguarding.offload import DetectionPool
 from bot.web.public.routes import public_routes
 from bot.web.security import SecurityHeadersMiddleware
 from bot.web.staff.demo import ensure_demo_admin
@@ -78,6 +79,7 @@ def build_parts(
         expiry=timedelta(days=settings.conversation_expiry_days),
         service_name=settings.service_name,
         clock=clock,
+        detection=DetectionPool(settings.prompts_dir, processes=settings.detection_processes),
     )
     senders: dict[str, Sender] = {"web": WebSender(store)}
     twilio_routes, twilio_senders = twilio_wiring(settings, service, store.record_status, clock=clock)
@@ -139,6 +141,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             kicker.cancel()
             notices.cancel()
             warming.cancel()
+            if parts.service.detection is not None:
+                parts.service.detection.close()
             if scheduler is not None:
                 scheduler.shutdown(wait=False)
             for sender in parts.senders.values():
