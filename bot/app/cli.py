@@ -19,6 +19,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve = sub.add_parser("serve", help="run the web app, webhooks and scheduler")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers", type=int, default=1, metavar="N",
+        help="serve from N processes behind this one port (PostgreSQL only; SQLite runs one process)",
+    )
 
     chat = sub.add_parser("chat", help="talk to the bot in the terminal")
     chat.add_argument("--pack", help="start this pack straight away")
@@ -65,7 +69,7 @@ def _run(args: argparse.Namespace) -> int:
         return int(handler(args))
     if args.command == "serve":
         setup_logging()
-        return _serve(args.host, args.port)
+        return _serve(args.host, args.port, args.workers)
     if args.command == "chat":
         from bot.app.terminal_chat import run_chat
 
@@ -97,18 +101,43 @@ async def _upgrade(database: object) -> None:
     await database.dispose()  # type: ignore[attr-defined]
 
 
-def _serve(host: str, port: int) -> int:
+def _serve(host: str, port: int, workers: int = 1) -> int:
     import uvicorn
 
-    from bot.app.wiring import create_app
-
     settings = load_settings()
-    app = create_app(settings)
     # No access log: it would record people's IP addresses, which we have no need to keep.
-    uvicorn.run(
-        app, host=host, port=port, log_config=None, proxy_headers=True, server_header=False, access_log=False
-    )
+    options = {"host": host, "port": port, "log_config": None, "proxy_headers": True, "server_header": False,
+               "access_log": False}
+    if workers == 1:
+        from bot.app.wiring import create_app
+
+        uvicorn.run(create_app(settings), **options)  # type: ignore[arg-type]
+        return 0
+    problem = workers_problem(settings.database_url, workers)
+    if problem:
+        print(f"said serve: {problem}", file=sys.stderr)
+        return 2
+    from storage.db import Database
+
+    # Migrate once here rather than N times at once in the workers (which would also be safe, just slower).
+    asyncio.run(_upgrade(Database(settings.database_url)))
+    # Each worker process builds its own app from the same settings (the environment and .env); they share
+    # the port, the database, the outbox, rate limits and caps, and claim each scheduled tick once between them.
+    uvicorn.run("bot.app.wiring:create_app", factory=True, workers=workers, **options)  # type: ignore[arg-type]
     return 0
+
+
+def workers_problem(database_url: str, workers: int) -> str | None:
+    """Why `--workers N` cannot be used with this database, in words for the person running it; None if it can."""
+    if workers < 1:
+        return "--workers must be 1 or more."
+    if workers > 1 and not database_url.startswith("postgresql"):
+        return (
+            f"--workers {workers} needs PostgreSQL (SAID_DATABASE_URL=postgresql+asyncpg://…). SQLite lets one "
+            "process write at a time, so it runs as one process: leave out --workers, or move to PostgreSQL "
+            "(docs/scaling.md)."
+        )
+    return None
 
 
 if __name__ == "__main__":

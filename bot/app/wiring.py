@@ -27,7 +27,7 @@ from bot.app.voice import voice_wiring
 from bot.app.webchat_transcripts import StoreTranscripts, WebSender
 from bot.content.symbols import SymbolPictures, symbol_routes
 from bot.delivery.dispatcher import Dispatcher
-from bot.delivery.scheduler import build_scheduler
+from bot.delivery.scheduler import Claim, build_scheduler
 from bot.hours import QuietHours, WeeklyHours
 from bot.safeguarding.offload import DetectionPool
 from bot.web.public.routes import public_routes
@@ -40,7 +40,9 @@ from channels.base import Sender
 from channels.webchat.routes import webchat_routes
 from storage.conversations.store import Store
 from storage.db import Database
+from storage.delivery import wakeups
 from storage.privacy.vault import Keys, purpose_key
+from storage.scheduling.ticks import SchedulerTicks
 
 log = logging.getLogger("said.app")
 
@@ -126,10 +128,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     "safeguarding-notices": safeguarding.notifier.tick,
                     "broadcasts": staff.planner.plan_due_broadcasts,
                 },
+                claim=_claimer(parts),
             )
             scheduler.start()
         parts.service.on_reply_queued = parts.dispatcher.kick
         kicker = asyncio.create_task(parts.dispatcher.run_on_kick())
+        # PostgreSQL: a message queued by any process (another server, `said broadcast create`) wakes ours.
+        listener = asyncio.create_task(wakeups.listen(parts.database, wakeups.OUTBOX_CHANNEL, parts.dispatcher.kick))
         # Duty notices go out seconds after an alert is committed, not at the next tick.
         notices = asyncio.create_task(safeguarding.notifier.run_on_kick())
         # Render the Telegram symbol cards in the background so the first questions need not wait.
@@ -139,6 +144,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             yield
         finally:
             kicker.cancel()
+            listener.cancel()
             notices.cancel()
             warming.cancel()
             if parts.service.detection is not None:
@@ -182,6 +188,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.parts = parts
     return app
+
+
+def _claimer(parts: Parts) -> Claim:
+    """Each scheduled job runs once a tick across every process on the database (storage/scheduling/ticks.py)."""
+    ticks = SchedulerTicks(parts.database)
+    worker = parts.dispatcher.worker
+
+    async def claim(job: str, tick: int) -> bool:
+        return await ticks.claim(job, tick=tick, worker=worker)
+
+    return claim
 
 
 def _purger(parts: Parts, staff: StaffConsole):  # noqa: ANN202 - a closure for the scheduler

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.conversations import participants
 from storage.conversations.records import OutboxItem
+from storage.delivery.wakeups import notify_outbox
 from storage.models import OUTBOX_KINDS, OUTBOX_STATUSES, OutboxMessage, Participant, VaultEntry
 from storage.prepared import Prepared
 from storage.privacy.scrub import scrub
@@ -119,6 +120,7 @@ async def enqueue(
             "b_now": now,
         },
     )
+    await notify_outbox(conn)  # every process's dispatcher wakes when this commits
     return int(added.scalar_one())
 
 

@@ -40,6 +40,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.conversations.responses import add_feedback
+from storage.delivery.wakeups import notify_outbox
 from storage.loop import actions as loop_actions
 from storage.loop.records import ContactPlan, LoopQuestion, SendRun
 from storage.loop.tables import CONTACT_ANSWERS, LoopContact, LoopInvitation
@@ -172,6 +173,7 @@ async def _queue(
                 "max_attempts", "next_attempt_at", "created_at", "status_changed_at",
             ]
             await conn.execute(insert(_O).from_select(columns, source))
+    await notify_outbox(conn)  # other processes' dispatchers wake when this commits
     return per_channel, per_language
 
 
