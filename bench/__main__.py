@@ -49,7 +49,11 @@ BENCHES = {
     "staff_broadcast_plan": ("staff", "run_broadcast_plan"),
     "staff_broadcast_dispatch": ("staff", "run_broadcast_dispatch"),
     "loop_followups": ("loop", "run"),
+    "startup": ("startup", "run"),
 }
+
+
+NO_DATABASE = {"startup"}
 
 
 def benches() -> dict[str, Callable[[str], Awaitable[dict[str, float]]]]:
@@ -73,6 +77,8 @@ async def main(names: list[str]) -> None:
         if names and name not in names:
             continue
         for db_name, url in _databases():
+            if name in NO_DATABASE and db_name != "sqlite":
+                continue  # measured once: it does not touch the database
             if db_name == "postgres":
                 await _reset_postgres(url)
             figures = await bench(url)
