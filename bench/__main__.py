@@ -50,6 +50,10 @@ BENCHES = {
     "staff_broadcast_dispatch": ("staff", "run_broadcast_dispatch"),
     "loop_followups": ("loop", "run"),
     "startup": ("startup", "run"),
+    "load_inbound": ("load", "run_inbound"),
+    "load_webchat": ("load", "run_webchat"),
+    "load_slow_input": ("load", "run_slow_input"),
+    "load_two_processes": ("load", "run_two_processes"),
 }
 
 
