@@ -228,23 +228,31 @@ async def run_inbound(database_url: str, concurrency: int = 8, capacity_total: i
                       steady_seconds: float = 15.0) -> dict[str, float]:
     """Signed inbound SMS a second: the bare endpoint and said serve, one after the other in this run."""
     out: dict[str, float] = {"load_average_at_start": _load()}
-    bare = serve_bare()
-    try:
-        figures = await _inbound_on(bare.base, capacity_total=capacity_total * 3, steady_rate=None,
-                                    steady_seconds=0, concurrency=concurrency)
-        out["bare_starlette_per_second"] = figures["capacity_per_second"]
-    finally:
-        bare.stop()
+    # The bare endpoint before and after said serve: on a shared machine the better of the two is the ceiling.
+    bare_rates = [await _bare_rate(capacity_total * 3, concurrency)]
     server = serve(database_url, SAID_DETECTION_PROCESSES="1")
     try:
         figures = await _inbound_on(server.base, capacity_total=capacity_total, steady_rate=200.0,
                                     steady_seconds=steady_seconds, concurrency=concurrency)
     finally:
         server.stop()
+    bare_rates.append(await _bare_rate(capacity_total * 3, concurrency))
+    out["bare_starlette_per_second"] = max(bare_rates)
+    out["bare_starlette_runs"] = bare_rates  # type: ignore[assignment]
     out |= {f"said_{k}": v for k, v in figures.items()}
     out["said_percent_of_bare"] = round(100 * figures["capacity_per_second"] / out["bare_starlette_per_second"], 1)
     out["load_average_at_end"] = _load()
     return out
+
+
+async def _bare_rate(total: int, concurrency: int) -> float:
+    bare = serve_bare()
+    try:
+        figures = await _inbound_on(bare.base, capacity_total=total, steady_rate=None, steady_seconds=0,
+                                    concurrency=concurrency)
+    finally:
+        bare.stop()
+    return figures["capacity_per_second"]
 
 
 class WebPerson:
