@@ -8,7 +8,8 @@ left is for another *process* holding SQLite's write lock (`said broadcast creat
 that wait is done off the loop. A writer's BEGIN IMMEDIATE is tried inline with a busy timeout of a few
 milliseconds; when the lock is taken, the BEGIN is tried again in a worker thread that may wait the full
 busy timeout, and the loop answers everyone else meanwhile. Once begun, a writer holds the lock, so its
-statements never wait. A service that runs several processes belongs on PostgreSQL (docs/scaling.md, docs/architecture.md).
+statements never wait. A service that runs several processes belongs on PostgreSQL
+(docs/scaling.md, docs/architecture.md).
 
 Only the methods the storage modules use are provided; each returns what AsyncConnection would.
 """

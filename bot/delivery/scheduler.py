@@ -38,7 +38,7 @@ def build_scheduler(
 
     def add(job: Callable[[], Awaitable[object]], name: str, seconds: float, **extra: object) -> None:
         guarded = _guard(job, name, seconds, claim)
-        scheduler.add_job(guarded, "interval", seconds=seconds, id=name, **common, **extra)  # type: ignore[arg-type]
+        scheduler.add_job(guarded, "interval", seconds=seconds, id=name, **common, **extra)
 
     add(dispatch, "outbox", dispatch_seconds)
     add(purge, "retention", 15 * 60, next_run_time=datetime.now(UTC))

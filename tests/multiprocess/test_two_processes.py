@@ -28,8 +28,8 @@ import httpx
 import pytest
 
 from bot.app.cli import workers_problem
-from bot.delivery.payload import message_to_dict
 from bot.messages import Say
+from bot.messages_json import message_to_dict
 from storage.conversations.store import Store
 from storage.db import Database
 from storage.privacy.vault import Keys
