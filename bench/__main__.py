@@ -49,7 +49,15 @@ BENCHES = {
     "staff_broadcast_plan": ("staff", "run_broadcast_plan"),
     "staff_broadcast_dispatch": ("staff", "run_broadcast_dispatch"),
     "loop_followups": ("loop", "run"),
+    "startup": ("startup", "run"),
+    "load_inbound": ("load", "run_inbound"),
+    "load_webchat": ("load", "run_webchat"),
+    "load_slow_input": ("load", "run_slow_input"),
+    "load_two_processes": ("load", "run_two_processes"),
 }
+
+
+NO_DATABASE = {"startup"}
 
 
 def benches() -> dict[str, Callable[[str], Awaitable[dict[str, float]]]]:
@@ -73,6 +81,8 @@ async def main(names: list[str]) -> None:
         if names and name not in names:
             continue
         for db_name, url in _databases():
+            if name in NO_DATABASE and db_name != "sqlite":
+                continue  # measured once: it does not touch the database
             if db_name == "postgres":
                 await _reset_postgres(url)
             figures = await bench(url)

@@ -22,8 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-
+from bot.content.packs.yamlfile import load_fast
 from bot.safeguarding.detect import Detector
 from bot.safeguarding.finding import Level
 from bot.safeguarding.loading import shipped_safeguarding
@@ -39,7 +38,7 @@ SETS = {
 
 def quality(path: Path, detector: Detector | None = None) -> dict[str, Any]:
     detector = detector or shipped_safeguarding().detector
-    cases = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    cases = load_fast(path.read_text(encoding="utf-8"))
     levels = {k: [detector.detect(str(m)).level for m in v] for k, v in cases.items()}
     urgent, concern, none = levels.get("urgent", []), levels.get("concern", []), levels.get("none", [])
     misses = [str(m) for m, lv in zip(cases.get("urgent", []), urgent, strict=True) if lv is not Level.URGENT]

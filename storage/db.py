@@ -16,12 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.pool import NullPool
 
 from storage.errors import StorageUnavailable, translated
+from storage.inline import BEGUN, INLINE_BUSY_MS, READ_ONLY
+
+__all__ = ["READ_ONLY", "Database"]
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-
-# Execution option marking a transaction that only reads: on SQLite it may start as a plain (deferred)
-# BEGIN and so does not queue behind writers.
-READ_ONLY = "said_read_only"
 
 # Any fixed number shared by every process; PostgreSQL holds this lock while one process migrates.
 _MIGRATION_LOCK = 0x5A1D_D0E
@@ -56,7 +55,8 @@ class Database:
                 # One coroutine uses a pooled connection at a time, from whichever thread runs the loop.
                 connect_args={"check_same_thread": False},
             )
-            _tune_sqlite(self.inline, busy_timeout_ms=int(sqlite_busy_timeout * 1000))
+            # A short busy timeout inline: a longer wait for the write lock happens in a thread (storage/inline.py).
+            _tune_sqlite(self.inline, busy_timeout_ms=INLINE_BUSY_MS)
             self.inline_reader = self.inline.execution_options(**{READ_ONLY: True})
 
     def __repr__(self) -> str:
@@ -183,5 +183,7 @@ def _tune_sqlite(engine: Engine, *, busy_timeout_ms: int) -> None:
     def _on_begin(conn: Connection) -> None:
         # BEGIN IMMEDIATE takes the write lock up front. With a deferred BEGIN, two transactions that
         # read and then write can deadlock on lock upgrade, which busy_timeout cannot resolve.
+        if conn.connection.info.pop(BEGUN, False):
+            return  # storage/inline.py began it already, waiting for the lock off the event loop
         read_only = conn.get_execution_options().get(READ_ONLY, False)
         conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

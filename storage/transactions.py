@@ -57,7 +57,10 @@ async def _connection(database: Database, *, read_only: bool, inline: bool) -> A
     with translated():
         if inline and database.inline is not None and database.inline_reader is not None:
             # SQLite: statements run inline (storage/inline.py says why); same interface.
-            connection = InlineConnection.connect(database.inline_reader if read_only else database.inline)
+            connection = InlineConnection.connect(
+                database.inline_reader if read_only else database.inline,
+                busy_timeout_ms=int(database.write_wait * 1000),
+            )
             conn = cast(AsyncConnection, connection)
         else:
             conn = await (database.reader if read_only else database.engine).connect()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import tempfile
 import warnings
@@ -26,6 +27,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument(
         "--no-scheduler", action="store_true",
         help="serve only; a separate `said worker` sends the outbox, duty notices and broadcasts and purges",
+    )
+    serve.add_argument(
+        "--workers", type=int, default=1, metavar="N",
+        help="serve from N processes behind this one port (PostgreSQL only; SQLite runs one process)",
     )
 
     worker = sub.add_parser(
@@ -87,7 +92,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "serve":
         settings = load_settings(**({"scheduler": False} if args.no_scheduler else {}))
         setup_logging(settings.log_level, settings.log_format)
-        return _serve(settings, args.host, args.port)
+        if args.no_scheduler:
+            os.environ["SAID_SCHEDULER"] = "false"  # --workers: each worker process reads its own settings
+        return _serve(settings, args.host, args.port, args.workers)
     if args.command == "worker":
         from bot.app.worker import run_worker
 
@@ -146,17 +153,42 @@ async def _upgrade(database: object) -> None:
     await database.dispose()  # type: ignore[attr-defined]
 
 
-def _serve(settings: Settings, host: str, port: int) -> int:
+def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> int:
     import uvicorn
 
-    from bot.app.wiring import create_app
-
-    app = create_app(settings)
     # No access log: it would record people's IP addresses, which we have no need to keep.
-    uvicorn.run(
-        app, host=host, port=port, log_config=None, proxy_headers=True, server_header=False, access_log=False
-    )
+    options = {"host": host, "port": port, "log_config": None, "proxy_headers": True, "server_header": False,
+               "access_log": False}
+    if workers == 1:
+        from bot.app.wiring import create_app
+
+        uvicorn.run(create_app(settings), **options)  # type: ignore[arg-type]
+        return 0
+    problem = workers_problem(settings.database_url, workers)
+    if problem:
+        print(f"said serve: {problem}", file=sys.stderr)
+        return 2
+    from storage.db import Database
+
+    # Migrate once here rather than N times at once in the workers (which would also be safe, just slower).
+    asyncio.run(_upgrade(Database(settings.database_url)))
+    # Each worker process builds its own app from the same settings (the environment and .env); they share
+    # the port, the database, the outbox, rate limits and caps, and claim each scheduled tick once between them.
+    uvicorn.run("bot.app.wiring:create_app", factory=True, workers=workers, **options)  # type: ignore[arg-type]
     return 0
+
+
+def workers_problem(database_url: str, workers: int) -> str | None:
+    """Why `--workers N` cannot be used with this database, in words for the person running it; None if it can."""
+    if workers < 1:
+        return "--workers must be 1 or more."
+    if workers > 1 and not database_url.startswith("postgresql"):
+        return (
+            f"--workers {workers} needs PostgreSQL (SAID_DATABASE_URL=postgresql+asyncpg://…). SQLite lets one "
+            "process write at a time, so it runs as one process: leave out --workers, or move to PostgreSQL "
+            "(docs/scaling.md)."
+        )
+    return None
 
 
 if __name__ == "__main__":

@@ -10,10 +10,12 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
+from bot.content.packs.folding import clean
 from bot.content.packs.library import PackLibrary, Symbols, SystemTexts
 from bot.content.words import Words, loop_words
 from bot.engine import engine
@@ -39,7 +41,9 @@ from bot.hours import WeeklyHours
 from bot.messages import Channel, Inbound, Reply, Say
 from bot.messages_json import reply_from_dict, reply_to_dict
 from bot.safeguarding import alerts
+from bot.safeguarding.detect import Detector
 from bot.safeguarding.loading import Safeguarding, shipped_safeguarding
+from bot.safeguarding.offload import DetectionPool, Remembered
 from storage.conversations.store import DuplicateInbound, StorageUnavailable, Store
 from storage.conversations.unit import UnitOfWork
 from storage.loop.records import LoopQuestion
@@ -70,8 +74,12 @@ class ConversationService:
         expiry: timedelta,
         clock: Callable[[], datetime] | None = None,
         service_name: str = "the team",
+        detection: DetectionPool | None = None,
     ) -> None:
         self.store = store
+        # Long messages are read for risk in a worker process (bot/safeguarding/offload.py); None reads
+        # every message inline, as the terminal chat and most tests do.
+        self.detection = detection
         self.prompts = prompts
         self.office_hours = office_hours
         self.zone = zone
@@ -91,7 +99,10 @@ class ConversationService:
     def library(self) -> PackLibrary:
         return self.prompts.library
 
-    def context(self, now: datetime | None = None, loop_question: LoopQuestion | None = None) -> Context:
+    def context(
+        self, now: datetime | None = None, loop_question: LoopQuestion | None = None,
+        safeguarding: Safeguarding | None = None,
+    ) -> Context:
         return Context(
             now=now or self._clock(),
             library=self.prompts.library,
@@ -102,7 +113,7 @@ class ConversationService:
             new_id=str(uuid.uuid4()),
             expiry=self.expiry,
             service_name=self.service_name,
-            safeguarding=self.prompts.safeguarding,
+            safeguarding=safeguarding or self.prompts.safeguarding,
             loop_words=self.prompts.loop_words,
             loop_question=loop_question,
         )
@@ -157,24 +168,34 @@ class ConversationService:
     def _handled(self, channel: Channel, outcome: str) -> None:
         if self.on_handled is not None:
             self.on_handled(channel.value, outcome)
+    async def _safeguarding_for(self, message: Inbound) -> Safeguarding:
+        """The lists, with the finding for a long message already read away from the event loop.
+
+        Read before the transaction opens, so a slow read holds neither the loop nor the write lock."""
+        safeguarding = self.prompts.safeguarding
+        text = clean(message.text or "")  # what the engine reads (bot/engine/engine.py)
+        if self.detection is None or len(text) <= self.detection.inline_up_to:
+            return safeguarding
+        finding = await self.detection.detect(safeguarding.detector, text)
+        remembered = cast(Detector, Remembered(safeguarding.detector, text, finding))
+        return replace(safeguarding, detector=remembered)
 
     async def _handle(
         self, channel: Channel, address: str, message: Inbound, reply_by_outbox: bool
     ) -> tuple[Reply, bool]:
+        safeguarding = await self._safeguarding_for(message)
         async with self.store.unit() as uow:
-            if message.provider_id:
-                cached = await uow.seen_inbound(channel.value, message.provider_id)
-                if cached is not None:
-                    # A retried webhook: answered the same way; an outbox reply was already queued.
-                    return reply_from_dict(cached), reply_by_outbox
-            person = await uow.participant(channel.value, address)
-            assert person is not None  # created when missing
+            # One statement: the person (created when new), their conversation and any earlier reply.
+            person, cached = await uow.arrival(channel.value, address, message.provider_id)
+            if cached is not None:
+                # A retried webhook: answered the same way; an outbox reply was already queued.
+                return reply_from_dict(cached), reply_by_outbox
             conversation = Conversation.from_dict(person.conversation)
             conversation.stopped = person.stopped
             if conversation.language is None and person.language:
                 conversation.language = person.language
             loop_question = await uow.loop_question(person.id, message.received_at)
-            step = engine.handle(conversation, message, self.context(message.received_at, loop_question))
+            step = engine.handle(conversation, message, self.context(message.received_at, loop_question, safeguarding))
             forgotten = await self._apply(uow, person.id, channel, step.conversation, step.events)
             if not forgotten:
                 await uow.save_conversation(person.id, step.conversation.to_dict(), step.conversation.language)

@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     metrics_token: SecretStr | None = None
+    # Worker processes that read long messages for risk, away from the event loop (0: a thread instead).
+    detection_processes: int = Field(default=1, ge=0, le=16)
     # A UK long code sends about 1 message a second; a short code or toll-free number manages more.
     sms_rate_per_second: float = Field(default=1.0, gt=0, le=1000)
     # Plain GSM-7 rendering (no emoji, straight quotes) keeps most questions to one SMS segment.

@@ -30,10 +30,11 @@ from bot.app.voice import voice_wiring
 from bot.app.webchat_transcripts import StoreTranscripts, WebSender
 from bot.content.symbols import SymbolPictures, symbol_routes
 from bot.delivery.dispatcher import Dispatcher
-from bot.delivery.scheduler import TickMonitor, build_scheduler
+from bot.delivery.scheduler import Claim, TickMonitor, build_scheduler
 from bot.hours import QuietHours, WeeklyHours
 from bot.loop.loop import Loop
 from bot.messages import Channel
+from bot.safeguarding.offload import DetectionPool
 from bot.web.public.routes import public_routes
 from bot.web.security import SecurityHeadersMiddleware
 from bot.web.staff.demo import ensure_demo_admin
@@ -44,7 +45,9 @@ from channels.base import Sender
 from channels.webchat.routes import webchat_routes
 from storage.conversations.store import Store
 from storage.db import Database
+from storage.delivery import wakeups
 from storage.privacy.vault import Keys, purpose_key
+from storage.scheduling.ticks import SchedulerTicks
 
 log = logging.getLogger("said.app")
 
@@ -84,6 +87,7 @@ def build_parts(
         expiry=timedelta(days=settings.conversation_expiry_days),
         service_name=settings.service_name,
         clock=clock,
+        detection=DetectionPool(settings.prompts_dir, processes=settings.detection_processes),
     )
     senders: dict[str, Sender] = {"web": WebSender(store)}
     twilio_routes, twilio_senders = twilio_wiring(settings, service, store.record_status, clock=clock)
@@ -169,6 +173,7 @@ class Background:
                     "broadcasts": self.service.staff.planner.plan_due_broadcasts,
                 },
                 monitor=self.monitor,
+                claim=_claimer(parts),
             )
             self._scheduler.start()
             self.monitor.start()
@@ -177,6 +182,8 @@ class Background:
             asyncio.create_task(parts.dispatcher.run_on_kick()),
             # Duty notices go out seconds after an alert is committed, not at the next tick.
             asyncio.create_task(safeguarding.notifier.run_on_kick()),
+            # PostgreSQL: a message queued by any process (another server, `said broadcast create`) wakes ours.
+            asyncio.create_task(wakeups.listen(parts.database, wakeups.OUTBOX_CHANNEL, parts.dispatcher.kick)),
         ]
 
     async def stop(self) -> None:
@@ -185,6 +192,8 @@ class Background:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
+        if self.service.parts.service.detection is not None:
+            self.service.parts.service.detection.close()
 
 
 def create_app(settings: Settings | None = None, *, service: Assembled | None = None) -> Starlette:
@@ -243,6 +252,17 @@ def create_app(settings: Settings | None = None, *, service: Assembled | None = 
     app.state.parts = parts
     app.state.background = background
     return app
+
+
+def _claimer(parts: Parts) -> Claim:
+    """Each scheduled job runs once a tick across every process on the database (storage/scheduling/ticks.py)."""
+    ticks = SchedulerTicks(parts.database)
+    worker = parts.dispatcher.worker
+
+    async def claim(job: str, tick: int) -> bool:
+        return await ticks.claim(job, tick=tick, worker=worker)
+
+    return claim
 
 
 def _purger(parts: Parts, staff: StaffConsole):  # noqa: ANN202 - a closure for the scheduler

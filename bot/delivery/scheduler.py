@@ -3,6 +3,10 @@
 Work lives in tables, not in one job per message, so a tick in any process can pick it up and a
 restart loses nothing. Jobs never overlap themselves (max_instances=1) and a missed tick is folded
 into the next (coalesce), so a slow tick cannot pile up.
+
+With `claim` (several processes on one PostgreSQL database), each job's interval is cut into windows
+(epoch seconds // interval) and a process runs a job only when it claims that window first in the database
+(storage/scheduling/ticks.py): each job runs once a window across all processes, not once in each.
 """
 
 from __future__ import annotations
@@ -110,10 +114,12 @@ def build_scheduler(
     every_minute: dict[str, Callable[[], Awaitable[object]]] | None = None,
     every_30_seconds: dict[str, Callable[[], Awaitable[object]]] | None = None,
     monitor: TickMonitor | None = None,
+    claim: Claim | None = None,
 ) -> AsyncIOScheduler:
     """The ticks. `every_minute` / `every_30_seconds` name further ticks (check-ins, duty notices, …).
 
     With `monitor`, every tick's start, end and lateness is recorded there (for /readyz and the metrics).
+    `claim(job, tick)` says whether this process runs `tick` of `job`; None runs every tick.
     """
     scheduler = AsyncIOScheduler(timezone=UTC)
     common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 30}
@@ -127,16 +133,19 @@ def build_scheduler(
         first = {"next_run_time": datetime.now(UTC)} if job_id == "retention" else {}
         if monitor is not None:
             monitor.add(job_id, seconds)
-        scheduler.add_job(
-            _guard(job, name, job_id, monitor), "interval", seconds=seconds, id=job_id, **first, **common
-        )
+        guarded = _guard(job, name, job_id, monitor, seconds, claim)
+        scheduler.add_job(guarded, "interval", seconds=seconds, id=job_id, **first, **common)
     if monitor is not None:
         scheduler.add_listener(monitor.listen, EVENT_JOB_SUBMITTED | EVENT_JOB_MAX_INSTANCES | EVENT_JOB_MISSED)
     return scheduler
 
 
+Claim = Callable[[str, int], Awaitable[bool]]
+
+
 def _guard(
-    job: Callable[[], Awaitable[object]], name: str, job_id: str, monitor: TickMonitor | None = None
+    job: Callable[[], Awaitable[object]], name: str, job_id: str, monitor: TickMonitor | None = None,
+    seconds: float = 0.0, claim: Claim | None = None,
 ) -> Callable[[], Awaitable[None]]:
     """A failing tick is logged and retried at the next interval instead of killing the job."""
 
@@ -145,6 +154,9 @@ def _guard(
             monitor.began(job_id)
         ok = False
         try:
+            if claim is not None and not await claim(job_id, int(time.time() // seconds)):
+                ok = True  # another process has this window: nothing failed here
+                return
             await job()
             ok = True
         except Exception:

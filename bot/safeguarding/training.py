@@ -25,8 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-
+from bot.content.packs.yamlfile import load_fast
 from bot.safeguarding.finding import Level
 from bot.safeguarding.lists import LanguageList, load_list
 from bot.safeguarding.model import FORMAT, features
@@ -55,7 +54,7 @@ def read_messages(folder: Path, lists: Sequence[LanguageList] = ()) -> list[Labe
     if not files:
         raise ValueError(f"no messages to learn from in {folder}")
     for path in files:
-        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+        data = load_fast(path.read_text(encoding="utf-8"))
         if not isinstance(data, dict) or not set(data) <= set(LEVELS):
             raise ValueError(f"{path}: should list messages under {', '.join(LEVELS)}")
         for level, messages in data.items():

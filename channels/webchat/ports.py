@@ -22,3 +22,7 @@ class Transcripts(Protocol):
     async def start(self, token: str) -> None: ...
 
     async def append(self, token: str, turn: dict) -> None: ...  # {"who": "bot"|"person", ...}
+
+    # Add a request's turns together unless a turn with the same "who" and "n" is stored already (a form
+    # sent twice, handled by another request or another process): False then, True when added.
+    async def append_new(self, token: str, turns: list[dict]) -> bool: ...

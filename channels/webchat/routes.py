@@ -186,8 +186,9 @@ class WebChat:
             new = [bot_turn(n, [note_message(words["empty"], words.lang_of("empty"))])]
         else:
             new = await self._converse(token, turns, form, n)
-        for turn in new:
-            await self.transcripts.append(token, turn)
+        if not await self.transcripts.append_new(token, new):
+            # The same submit reached another process first: its turns are stored; show where we are.
+            return []
         return new
 
     async def _converse(self, token: str, turns: list[Turn], form: ChatForm, n: int) -> list[Turn]:

@@ -5,23 +5,47 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.errors import DuplicateInbound
 from storage.models import InboundMessage
+from storage.prepared import Prepared
 from storage.sql import fit_provider_id
+
+_SEEN = Prepared(
+    lambda _: select(InboundMessage.reply).where(
+        InboundMessage.channel == bindparam("b_channel"), InboundMessage.provider_id == bindparam("b_provider_id")
+    )
+)
+_RECORD = Prepared(
+    lambda _: insert(InboundMessage).values(
+        channel=bindparam("b_channel"), provider_id=bindparam("b_provider_id"), received_at=bindparam("b_now"),
+        reply=bindparam("b_reply"),
+    )
+)
+# For reading inside another statement (the person's arrival): the reply to this message id, if any.
+SEEN_REPLY = (
+    select(InboundMessage.reply)
+    .where(
+        InboundMessage.channel == bindparam("b_seen_channel"),
+        InboundMessage.provider_id == bindparam("b_seen_provider_id"),
+    )
+    .scalar_subquery()
+    .label("seen_reply")
+)
+
+
+def seen_keys(channel: str, provider_id: str) -> dict[str, str]:
+    """The parameters `SEEN_REPLY` needs."""
+    return {"b_seen_channel": channel, "b_seen_provider_id": fit_provider_id(provider_id)}
 
 
 async def seen(conn: AsyncConnection, channel: str, provider_id: str | None) -> dict[str, Any] | None:
     if not provider_id:
         return None
-    reply = await conn.execute(
-        select(InboundMessage.reply).where(
-            InboundMessage.channel == channel, InboundMessage.provider_id == fit_provider_id(provider_id)
-        )
-    )
+    reply = await conn.execute(_SEEN(conn), {"b_channel": channel, "b_provider_id": fit_provider_id(provider_id)})
     row = reply.first()
     if row is None:
         return None
@@ -35,9 +59,8 @@ async def record(
         return
     try:
         await conn.execute(
-            insert(InboundMessage).values(
-                channel=channel, provider_id=fit_provider_id(provider_id), received_at=now, reply=reply
-            )
+            _RECORD(conn),
+            {"b_channel": channel, "b_provider_id": fit_provider_id(provider_id), "b_now": now, "b_reply": reply},
         )
     except IntegrityError:
         # The transaction is now unusable on PostgreSQL; the caller's unit rolls back and re-reads the reply.

@@ -175,6 +175,15 @@ class Store:
         now = self._clock()
         return await self._run(lambda conn: web_sessions.append(conn, token, turn, now))
 
+    async def append_new_turns(self, token: str, turns: list[dict[str, Any]]) -> bool | None:
+        """Add turns in one transaction unless a turn with the same `who` and `n` is stored already.
+
+        None when the session is gone, False for a duplicate (a double submit another request handled),
+        True when added. Safe across processes: on PostgreSQL the session row is locked while checking.
+        """
+        now = self._clock()
+        return await self._run(lambda conn: web_sessions.append_new(conn, token, turns, now))
+
     async def end_web_session(self, token: str) -> bool:
         return await self._run(lambda conn: web_sessions.end(conn, token))
 

@@ -83,6 +83,28 @@ class UnitOfWork:
         )
 
     @translating
+    async def arrival(
+        self, channel: str, address: str, provider_id: str | None
+    ) -> tuple[ParticipantRecord, dict[str, Any] | None]:
+        """`participant(channel, address)` for a message, and the reply already given to its provider id.
+
+        One statement finds the person, their conversation and the de-duplication record. When the
+        reply is not None the message was handled before (a retried webhook): answer with it again.
+        Raises `AddressError` for an unreadable address.
+        """
+        normalised = normalise_address(channel, address)
+        return await participants.arrive_once(
+            self._conn,
+            pseudonym=pseudonym_of_normalised(self._keys, channel, normalised),
+            channel=channel,
+            address=normalised,
+            vault=self._vault,
+            retention=self._retention,
+            now=self._clock(),
+            provider_id=provider_id,
+        )
+
+    @translating
     async def participant_by_id(self, participant_id: int) -> ParticipantRecord | None:
         return await participants.by_id(self._conn, participant_id)
 

@@ -7,16 +7,36 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.conversations.records import WebSessionRecord
 from storage.models import WebSession
+from storage.prepared import Prepared
 from storage.privacy.scrub import scrub
 from storage.sql import is_postgres, upsert_insert
 
 MAX_TURNS = 50
 WHO = ("bot", "person")
+
+# Every web chat message reads the session and writes it back, so these are built once (storage/prepared.py).
+_GET = Prepared(lambda _: select(WebSession).where(WebSession.token_hash == bindparam("b_token_hash")))
+_CURRENT = Prepared(
+    lambda _: select(WebSession.transcript, WebSession.expires_at).where(
+        WebSession.token_hash == bindparam("b_token_hash")
+    )
+)
+# PostgreSQL: two appends at once (two processes) must not lose one of them, so the row is locked first.
+_CURRENT_LOCKED = Prepared(
+    lambda _: select(WebSession.transcript, WebSession.expires_at)
+    .where(WebSession.token_hash == bindparam("b_token_hash"))
+    .with_for_update()
+)
+_WRITE = Prepared(
+    lambda _: update(WebSession)
+    .where(WebSession.token_hash == bindparam("b_token_hash"))
+    .values(transcript=bindparam("b_transcript"), last_seen_at=bindparam("b_now"))
+)
 
 
 def token_hash(token: str) -> str:
@@ -26,7 +46,7 @@ def token_hash(token: str) -> str:
 
 
 async def get(conn: AsyncConnection, token: str, now: datetime) -> WebSessionRecord | None:
-    row = (await conn.execute(select(WebSession).where(WebSession.token_hash == token_hash(token)))).first()
+    row = (await conn.execute(_GET(conn), {"b_token_hash": token_hash(token)})).first()
     if row is None or row.expires_at <= now:
         return None
     return WebSessionRecord(
@@ -59,21 +79,23 @@ async def open_session(
 
 async def append(conn: AsyncConnection, token: str, turn: dict[str, Any], now: datetime) -> bool:
     """Add one turn to the transcript, keeping the last 50. False when the session is unknown or over."""
-    turn = _checked(turn)
-    current = select(WebSession.transcript, WebSession.expires_at).where(
-        WebSession.token_hash == token_hash(token)
-    )
-    if is_postgres(conn):
-        current = current.with_for_update()  # two appends at once must not lose one of them
-    row = (await conn.execute(current)).first()
+    return await append_new(conn, token, [turn], now) is not None
+
+
+async def append_new(conn: AsyncConnection, token: str, turns: list[dict[str, Any]], now: datetime) -> bool | None:
+    """Add turns unless one of them is there already: None when the session is unknown or over, False
+    when a stored turn has the same `who` and `n` as a new one (a form sent twice, handled by another
+    request, perhaps in another process), True when added. Keeps the last 50."""
+    checked = [_checked(turn) for turn in turns]
+    keys = {"b_token_hash": token_hash(token)}
+    row = (await conn.execute((_CURRENT_LOCKED if is_postgres(conn) else _CURRENT)(conn), keys)).first()
     if row is None or row.expires_at <= now:
+        return None
+    stored = {(t.get("who"), t.get("n")) for t in row.transcript if isinstance(t, dict) and "n" in t}
+    if any((t["who"], t["n"]) in stored for t in checked if "n" in t):
         return False
-    transcript = [*row.transcript, turn][-MAX_TURNS:]
-    await conn.execute(
-        update(WebSession)
-        .where(WebSession.token_hash == token_hash(token))
-        .values(transcript=transcript, last_seen_at=now)
-    )
+    transcript = [*row.transcript, *checked][-MAX_TURNS:]
+    await conn.execute(_WRITE(conn), {**keys, "b_transcript": transcript, "b_now": now})
     return True
 
 

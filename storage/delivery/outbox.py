@@ -18,12 +18,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, insert, literal, or_, select, true, update
+from sqlalchemy import ColumnElement, and_, bindparam, case, func, insert, literal, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.conversations import participants
 from storage.conversations.records import OutboxItem
+from storage.delivery.wakeups import notify_outbox
 from storage.models import OUTBOX_KINDS, OUTBOX_STATUSES, OutboxMessage, Participant, VaultEntry
+from storage.prepared import Prepared
 from storage.privacy.scrub import scrub
 from storage.privacy.vault import Vault, VaultError
 from storage.sql import fit_provider_id, is_postgres
@@ -81,6 +83,18 @@ def _at(moment: datetime) -> Any:
     return literal(moment, UTCDateTime())
 
 
+_ENQUEUE = Prepared(
+    lambda _: insert(_O)
+    .values(
+        participant_id=bindparam("b_participant_id"), channel=bindparam("b_channel"), kind=bindparam("b_kind"),
+        payload=bindparam("b_payload"), direct_reply=bindparam("b_direct_reply"), status="pending", attempts=0,
+        max_attempts=bindparam("b_max_attempts"), next_attempt_at=bindparam("b_next_attempt_at"),
+        created_at=bindparam("b_now"), status_changed_at=bindparam("b_now"),
+    )
+    .returning(_O.id)
+)
+
+
 async def enqueue(
     conn: AsyncConnection,
     participant_id: int,
@@ -99,22 +113,14 @@ async def enqueue(
         raise ValueError("max_attempts must be at least 1")
     json.dumps(payload)  # fail here, in the caller's code, rather than later inside the driver
     added = await conn.execute(
-        insert(_O)
-        .values(
-            participant_id=participant_id,
-            channel=channel,
-            kind=kind,
-            payload=payload,
-            direct_reply=direct_reply,
-            status="pending",
-            attempts=0,
-            max_attempts=max_attempts,
-            next_attempt_at=not_before or now,
-            created_at=now,
-            status_changed_at=now,
-        )
-        .returning(_O.id)
+        _ENQUEUE(conn),
+        {
+            "b_participant_id": participant_id, "b_channel": channel, "b_kind": kind, "b_payload": payload,
+            "b_direct_reply": direct_reply, "b_max_attempts": max_attempts, "b_next_attempt_at": not_before or now,
+            "b_now": now,
+        },
     )
+    await notify_outbox(conn)  # every process's dispatcher wakes when this commits
     return int(added.scalar_one())
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Integer, String, exists, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.delivery.wakeups import notify_outbox
 from storage.loop.contacts import Runs, granted, language_bucket, send_time
 from storage.loop.records import CheckinSchedule
 from storage.loop.tables import CheckinSchedule as ScheduleRow
@@ -187,6 +188,7 @@ async def queue_reminders(
                 "max_attempts", "next_attempt_at", "created_at", "status_changed_at",
             ]
             await conn.execute(insert(OutboxMessage).from_select(columns, source))
+    await notify_outbox(conn)  # other processes' dispatchers wake when this commits
     queued = sum(int(n) for n in per_channel.values())
     await conn.execute(update(_S).where(_S.id == schedule.id).values(last_count=queued))
     return queued

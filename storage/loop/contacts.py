@@ -26,6 +26,7 @@ from sqlalchemy import (
     Float,
     Integer,
     String,
+    bindparam,
     case,
     cast,
     exists,
@@ -39,11 +40,13 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.conversations.responses import add_feedback
+from storage.delivery.wakeups import notify_outbox
 from storage.loop import actions as loop_actions
 from storage.loop.records import ContactPlan, LoopQuestion, SendRun
 from storage.loop.tables import CONTACT_ANSWERS, LoopContact, LoopInvitation
 from storage.loop.themes import contributions, contributor_ids
 from storage.models import Consent, JSONValue, OutboxMessage, Participant, VaultEntry
+from storage.prepared import Prepared
 from storage.sql import is_postgres, upsert_insert
 from storage.types import UTCDateTime
 
@@ -170,6 +173,7 @@ async def _queue(
                 "max_attempts", "next_attempt_at", "created_at", "status_changed_at",
             ]
             await conn.execute(insert(_O).from_select(columns, source))
+    await notify_outbox(conn)  # other processes' dispatchers wake when this commits
     return per_channel, per_language
 
 
@@ -257,21 +261,38 @@ async def plan_invitation(
 # The answer coming back
 
 
+# On every message's path (is the person answering a one-tap question?), so built once (storage/prepared.py).
+_SENT_LATELY = Prepared(
+    lambda _: select(_O.payload, _O.sent_at)
+    .where(
+        _O.participant_id == bindparam("b_participant_id"),
+        _O.kind == OUTBOX_KIND,
+        _O.status.in_(("sent", "delivered")),
+        _O.sent_at >= bindparam("b_since", type_=UTCDateTime()),
+    )
+    .order_by(_O.sent_at.desc(), _O.id.desc())
+    .limit(5)
+)
+
+
+def _contact_by(subject: str) -> Prepared:
+    return Prepared(
+        lambda _: select(
+            _C.id, _C.kind, _C.language, _C.answer, _C.answered_at, _C.feedback_id, LoopInvitation.next_step
+        )
+        .outerjoin(LoopInvitation, LoopInvitation.id == _C.invitation_id)
+        .where(getattr(_C, subject) == bindparam("b_subject_id"), _C.participant_id == bindparam("b_participant_id"))
+    )
+
+
+_CONTACT = {subject: _contact_by(subject) for subject in SUBJECTS}
+
+
 async def open_question(
     conn: AsyncConnection, participant_id: int, now: datetime, window: timedelta = ANSWER_WINDOW
 ) -> LoopQuestion | None:
     """The last one-tap question that reached this person within `window`, answered or not."""
-    sent = await conn.execute(
-        select(_O.payload, _O.sent_at)
-        .where(
-            _O.participant_id == participant_id,
-            _O.kind == OUTBOX_KIND,
-            _O.status.in_(("sent", "delivered")),
-            _O.sent_at >= now - window,
-        )
-        .order_by(_O.sent_at.desc(), _O.id.desc())
-        .limit(5)
-    )
+    sent = await conn.execute(_SENT_LATELY(conn), {"b_participant_id": participant_id, "b_since": now - window})
     for payload, sent_at in sent:
         subject = next((key for key in SUBJECTS if isinstance((payload or {}).get(key), int)), None)
         if subject is not None:
@@ -283,11 +304,7 @@ async def _question(
     conn: AsyncConnection, participant_id: int, subject: str, subject_id: int, sent_at: datetime
 ) -> LoopQuestion | None:
     row = (
-        await conn.execute(
-            select(_C.id, _C.kind, _C.language, _C.answer, _C.answered_at, _C.feedback_id, LoopInvitation.next_step)
-            .outerjoin(LoopInvitation, LoopInvitation.id == _C.invitation_id)
-            .where(getattr(_C, subject) == subject_id, _C.participant_id == participant_id)
-        )
+        await conn.execute(_CONTACT[subject](conn), {"b_subject_id": subject_id, "b_participant_id": participant_id})
     ).first()
     if row is None:
         return None

@@ -25,6 +25,7 @@ from sqlalchemy import exists, func, insert, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.delivery.outbox import PROACTIVE  # what counts towards the daily cap (the dispatcher holds it too)
+from storage.delivery.wakeups import notify_outbox
 from storage.models import Consent, JSONValue, OutboxMessage, Participant, Submission, VaultEntry
 from storage.sql import is_postgres
 from storage.staff.records import BroadcastRecord, PlanResult
@@ -178,6 +179,7 @@ async def plan(
         else:
             await conn.execute(queued)
             found = []
+        await notify_outbox(conn)  # other processes' dispatchers wake when this commits
         languages[language] = sum(int(n) for _, n, _, _ in found)
         for channel, n, first, last in found:
             per_channel[channel] = per_channel.get(channel, 0) + int(n)

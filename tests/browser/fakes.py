@@ -144,5 +144,13 @@ class FakeTranscripts:
         if token in self.chats:
             self.chats[token] = [*self.chats[token], json.loads(json.dumps(turn))][-self.keep :]
 
+    async def append_new(self, token: str, turns: list[dict]) -> bool:
+        stored = {(t.get("who"), t.get("n")) for t in self.chats.get(token, []) if "n" in t}
+        if any((t.get("who"), t.get("n")) in stored for t in turns if "n" in t):
+            return False
+        for turn in turns:
+            await self.append(token, turn)
+        return True
+
     def expire(self, token: str) -> None:
         del self.chats[token]

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from ruamel.yaml import YAML
 
 from bot.content.easyread import check_text
 from bot.content.easyread.findings import Finding
+from bot.content.packs.yamlfile import load_fast
 
-CASES = YAML(typ="safe").load((Path(__file__).parent / "text_cases.yaml").read_text(encoding="utf-8"))
+CASES = load_fast((Path(__file__).parent / "text_cases.yaml").read_text(encoding="utf-8"))
 
 
 def _id(case: dict) -> str:

@@ -9,10 +9,9 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from ruamel.yaml import YAML
-
 from bot.app.wiring import Parts
 from bot.content.packs.library import SHIPPED_PROMPTS, PackLibrary, Symbols, SystemTexts
+from bot.content.packs.yamlfile import load_fast
 from bot.content.words import loop_words
 from bot.engine.context import Context
 from bot.engine.engine import handle
@@ -35,7 +34,7 @@ SYMBOLS = Symbols.load(SHIPPED_PROMPTS)
 
 
 def cases() -> dict[str, list[str]]:
-    data = YAML(typ="safe").load(TABLE.read_text(encoding="utf-8"))
+    data = load_fast(TABLE.read_text(encoding="utf-8"))
     return {level: [str(m) for m in messages] for level, messages in data.items()}
 
 

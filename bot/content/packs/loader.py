@@ -14,6 +14,7 @@ import difflib
 import re
 import types
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin
 
@@ -23,6 +24,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from bot.content.packs.model import Pack
+from bot.content.packs.yamlfile import has_c_parser
 
 Location = tuple[str | int, ...]
 
@@ -68,7 +70,14 @@ class PackError(Exception):
 class LoadedPack:
     pack: Pack
     path: Path
-    lines: dict[Location, int] = field(default_factory=dict)
+    given_lines: dict[Location, int] | None = field(default=None, repr=False)
+
+    @cached_property
+    def lines(self) -> dict[Location, int]:
+        """Line numbers, read from the file again the first time they are needed (the check, not serving)."""
+        if self.given_lines is not None:
+            return self.given_lines
+        return _line_numbers(self.path)
 
     def line(self, location: Location) -> int:
         """The line of `location`, or of its nearest enclosing key when it has none of its own."""
@@ -84,6 +93,10 @@ def load_pack(path: Path) -> LoadedPack:
     except (OSError, UnicodeDecodeError) as error:
         problem = PackProblem(path, 1, "file", f"cannot be read ({error})", "check the file name")
         raise PackError([problem]) from None
+    fast = _load_valid_fast(text)
+    if fast is not None:
+        return LoadedPack(fast, path)
+    # Something is wrong (or no C parser): read it the slow way, which knows every key's line for the message.
     try:
         document = YAML(typ="rt", pure=True).load(text)
     except MarkedYAMLError as error:
@@ -104,6 +117,31 @@ def load_pack(path: Path) -> LoadedPack:
         problems = [_translate(e, path, data, lines) for e in error.errors()]
         raise PackError(sorted(problems, key=lambda p: p.line)) from None
     return LoadedPack(pack, path, lines)
+
+
+def _load_valid_fast(text: str) -> Pack | None:
+    """The pack, when libyaml's C parser reads it and it is valid; None for anything else.
+
+    A start-up reads every pack, and ruamel's round-trip parser (needed for line numbers) is about seven
+    times slower than the C one; line numbers are only needed to explain a problem, or by the easy-read
+    check, which reads them when it asks (`LoadedPack.lines`)."""
+    if not has_c_parser():
+        return None
+    try:
+        data = YAML(typ="safe").load(text)
+        return Pack.model_validate(data) if isinstance(data, dict) else None
+    except (YAMLError, ValidationError):
+        return None
+
+
+def _line_numbers(path: Path) -> dict[Location, int]:
+    lines: dict[Location, int] = {(): 1}
+    try:
+        document = YAML(typ="rt", pure=True).load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, YAMLError):
+        return lines  # the file changed since it loaded; every location reads as line 1
+    _collect_lines(document, (), lines)
+    return lines
 
 
 def _yaml_fix(what: str) -> str:
