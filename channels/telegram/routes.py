@@ -30,6 +30,7 @@ from starlette.routing import BaseRoute, Route
 from telegram.error import TelegramError
 
 from bot.messages import Inbound, Reply
+from channels.body import BodyTooLarge, read_body
 from channels.telegram.api import TelegramApi
 from channels.telegram.errors import described
 from channels.telegram.render import TEXT_LIMIT
@@ -176,14 +177,9 @@ def _secret_matches(given: str | None, secret: str) -> bool:
 
 
 async def _body(request: Request) -> bytes | Response:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        log.warning("telegram webhook refused: body of %s bytes is too large", declared)
+    try:
+        return await read_body(request, limit=MAX_BODY_BYTES)
+    except BodyTooLarge as refused:
+        log.warning("telegram webhook refused: body over %d bytes%s", refused.limit,
+                    f" ({refused.declared} declared)" if refused.declared is not None else "")
         return PlainTextResponse("Request body too large", status_code=413)
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            log.warning("telegram webhook refused: body too large")
-            return PlainTextResponse("Request body too large", status_code=413)
-    return body

@@ -21,6 +21,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.messages import Channel, Inbound, Say
+from channels.body import BodyTooLarge, read_body
 from channels.webchat.form import MAX_BODY, ChatForm, FormError, parse_form
 from channels.webchat.locks import SessionLocks
 from channels.webchat.ports import ChatService, Transcripts
@@ -76,16 +77,12 @@ async def _read_form(request: Request) -> ChatForm:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "application/x-www-form-urlencoded":
         raise _Refused("error_form", 400)
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY:
-        raise _Refused("error_too_big", 413)
-    body = bytearray()
-    async for chunk in request.stream():
-        body.extend(chunk)
-        if len(body) > MAX_BODY:
-            raise _Refused("error_too_big", 413)
     try:
-        return parse_form(bytes(body))
+        body = await read_body(request, limit=MAX_BODY)
+    except BodyTooLarge:
+        raise _Refused("error_too_big", 413) from None
+    try:
+        return parse_form(body)
     except FormError as exc:
         raise _Refused("error_form", 400) from exc
 

@@ -28,6 +28,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from channels.body import BodyTooLarge, read_body
 from storage.staff.records import Actor, StaffMember
 from storage.staff.tables import STAFF_ROLES
 
@@ -115,14 +116,10 @@ async def read_form(request: Request) -> FormData:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "application/x-www-form-urlencoded":
         raise FormRefused(400, "The form could not be read. Please go back and try again.")
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_FORM_BYTES:
-        raise FormRefused(413, "That was too much to send at once. Please make it shorter.")
-    body = bytearray()
-    async for chunk in request.stream():
-        body.extend(chunk)
-        if len(body) > MAX_FORM_BYTES:
-            raise FormRefused(413, "That was too much to send at once. Please make it shorter.")
+    try:
+        body = await read_body(request, limit=MAX_FORM_BYTES)
+    except BodyTooLarge:
+        raise FormRefused(413, "That was too much to send at once. Please make it shorter.") from None
     try:
         pairs = parse_qsl(
             body.decode("utf-8", errors="strict"), keep_blank_values=True, strict_parsing=False,
