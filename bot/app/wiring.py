@@ -97,6 +97,7 @@ def build_parts(
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
+    settings.check_secret()  # the served app never runs on a guessable key
     parts = build_parts(settings)
     try:
         safeguarding = build_safeguarding(settings, parts)
@@ -173,7 +174,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        middleware=[Middleware(SecurityHeadersMiddleware)],
+        middleware=[Middleware(SecurityHeadersMiddleware, https=settings.secure_cookies)],
         exception_handlers={404: _not_found, 500: _server_error},
     )
     app.state.parts = parts

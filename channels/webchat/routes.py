@@ -53,7 +53,7 @@ _SECURITY_HEADERS = {
     # Everything is ours: no CDN, no inline script, no framing by other sites' forms.
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "form-action 'self'; base-uri 'none'; object-src 'none'"
+        "form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",

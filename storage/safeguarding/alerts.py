@@ -125,6 +125,10 @@ async def is_lead(conn: AsyncConnection, staff_id: int) -> bool:
     return role == LEAD_ROLE
 
 
+async def exists(conn: AsyncConnection, alert_id: int) -> bool:
+    return await conn.scalar(select(A.id).where(A.id == alert_id)) is not None
+
+
 async def acknowledge(conn: AsyncConnection, alert_id: int, staff_id: int, now: datetime) -> bool:
     """Open → acknowledged. False when the alert is not open."""
     done = await conn.execute(

@@ -7,6 +7,7 @@ typed email whether or not it is an account, and per client address.
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 
 from starlette.requests import Request
@@ -111,11 +112,19 @@ async def login(request: Request) -> Response:
     return response
 
 
-@requires_role()
 async def logout(request: Request) -> Response:
+    """Signing out always works: with a one-time password not yet changed, from a page that has gone
+    stale, or after the session has already ended. It needs no CSRF token because it can only end the
+    session of the browser that sends it: the session cookie is SameSite=Strict, so a post from another
+    site arrives without it and ends nothing; other sites are refused outright when the browser says so."""
     console = console_of(request)
-    member = await current_staff(request)
+    if not same_origin(request):
+        return console.pages.refused(request, 403, "This form was sent from another site.")
+    # Read (capped like every other body) only to drain it; a sign-out is never refused for its form.
+    with contextlib.suppress(FormRefused):
+        await read_form(request)
     token = session_token(request)
+    member = await current_staff(request)  # None when the session had already ended (and is gone)
     if token is not None and member is not None:
         await console.store.sign_out(token, actor_of(member))
     response = RedirectResponse("/staff/login", status_code=303)
