@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     service_name: str = "the team"
     conversation_expiry_days: int = Field(default=14, ge=1, le=365)
     vault_retention_days: int = Field(default=30, ge=1, le=3650)
+    # Handled provider message ids are kept this long, so a replayed signed webhook is not processed twice.
+    handled_ids_days: int = Field(default=90, ge=7, le=3650)
     small_number_threshold: int = Field(default=5, ge=3)
     dispatch_interval_seconds: float = Field(default=2.0, gt=0)
     scheduler: bool = True

@@ -67,6 +67,7 @@ def build_parts(
     database = database or Database(settings.database_url)
     store = Store(
         database, keys, vault_retention=timedelta(days=settings.vault_retention_days),
+        inbound_kept=timedelta(days=settings.handled_ids_days),
         **({"clock": clock} if clock else {}),
     )
     zone = settings.zone

@@ -44,12 +44,14 @@ class Store:
         keys: Keys,
         *,
         vault_retention: timedelta = timedelta(days=30),
+        inbound_kept: timedelta = retention.INBOUND_KEPT,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.database = database
         self._keys = keys
         self._vault = Vault(keys)
         self._retention = vault_retention
+        self._inbound_kept = inbound_kept
         self._clock = clock
 
     def __repr__(self) -> str:
@@ -181,8 +183,9 @@ class Store:
     # Retention
 
     async def purge(self, now: datetime) -> dict[str, int]:
-        """Delete expired addresses and sessions, finished outbox rows after 30 days, inbound ids after 7."""
-        return await self._run(lambda conn: retention.purge(conn, now))
+        """Delete expired addresses and sessions, finished outbox rows after 30 days, handled provider ids
+        after `inbound_kept` (90 days unless set)."""
+        return await self._run(lambda conn: retention.purge(conn, now, inbound_kept=self._inbound_kept))
 
     async def dump_all_text(self) -> str:
         return await self._run(retention.dump_all_text, read_only=True)
