@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     service_name: str = "the team"
     conversation_expiry_days: int = Field(default=14, ge=1, le=365)
     vault_retention_days: int = Field(default=30, ge=1, le=3650)
+    # Rate limits on the public doors (see bot/web/ratelimit.py and the README's security section).
+    chat_requests_per_minute: int = Field(default=60, ge=5, le=100_000)
+    chat_posts_per_minute: int = Field(default=20, ge=5, le=100_000)
+    webhook_refusals_per_hour: int = Field(default=60, ge=5, le=100_000)
     # Handled provider message ids are kept this long, so a replayed signed webhook is not processed twice.
     handled_ids_days: int = Field(default=90, ge=7, le=3650)
     small_number_threshold: int = Field(default=5, ge=3)

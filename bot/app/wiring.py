@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -30,6 +31,7 @@ from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.scheduler import build_scheduler
 from bot.hours import QuietHours, WeeklyHours
 from bot.web.public.routes import public_routes
+from bot.web.ratelimit import Limit, Limits, RateLimitMiddleware
 from bot.web.security import SecurityHeadersMiddleware
 from bot.web.staff.demo import ensure_demo_admin
 from bot.web.staff.loop.routes import loop_staff_routes
@@ -175,11 +177,37 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        middleware=[Middleware(SecurityHeadersMiddleware, https=settings.secure_cookies)],
+        middleware=[
+            Middleware(SecurityHeadersMiddleware, https=settings.secure_cookies),
+            Middleware(RateLimitMiddleware, **rate_limiting(settings, parts.store)),
+        ],
         exception_handlers={404: _not_found, 500: _server_error},
     )
     app.state.parts = parts
     return app
+
+
+def rate_limiting(settings: Settings, store: Store) -> dict[str, Any]:
+    """The rate limiter's settings and its hold on the database's rate slots."""
+
+    async def admit(key: str, now: datetime, interval: float, burst: int) -> float | None:
+        return await store.admit(key, now=now, interval=interval, burst=burst)
+
+    async def blocked(key: str, now: datetime, interval: float, burst: int) -> float | None:
+        return await store.rate_blocked(key, now=now, interval=interval, burst=burst)
+
+    async def charge(key: str, now: datetime, interval: float) -> None:
+        await store.charge(key, now=now, interval=interval)
+
+    limits = Limits(
+        chat_per_address=Limit.per_minute(settings.chat_requests_per_minute),
+        chat_posts_per_session=Limit.per_minute(settings.chat_posts_per_minute),
+        webhook_refusals_per_address=Limit.per_hour(
+            settings.webhook_refusals_per_hour, max(settings.webhook_refusals_per_hour // 3, 1)
+        ),
+    )
+    return {"admit": admit, "blocked": blocked, "charge": charge, "limits": limits,
+            "secret": purpose_key(settings.secret(), "rate-limit-keys")}
 
 
 def _purger(parts: Parts, staff: StaffConsole):  # noqa: ANN202 - a closure for the scheduler

@@ -153,6 +153,24 @@ class Store:
         start = await self._run(lambda conn: ratelimit.reserve(conn, key, now=now.timestamp(), interval=interval))
         return datetime.fromtimestamp(start, UTC)
 
+    async def admit(self, key: str, *, now: datetime, interval: float, burst: int) -> float | None:
+        """One request for `key` under "one every `interval` s, `burst` at once": None when let through,
+        else the seconds to wait. Refused requests change nothing. Held across processes."""
+        return await self._run(
+            lambda conn: ratelimit.admit(conn, key, now=now.timestamp(), interval=interval, burst=burst)
+        )
+
+    async def rate_blocked(self, key: str, *, now: datetime, interval: float, burst: int) -> float | None:
+        """Seconds until `key` may go again when its budget is spent, else None; reads only."""
+        return await self._run(
+            lambda conn: ratelimit.blocked(conn, key, now=now.timestamp(), interval=interval, burst=burst),
+            read_only=True,
+        )
+
+    async def charge(self, key: str, *, now: datetime, interval: float) -> None:
+        """Spend one unit of `key`'s budget whatever it holds (a refused request counting against its sender)."""
+        await self._run(lambda conn: ratelimit.reserve(conn, key, now=now.timestamp(), interval=interval))
+
     async def outbox_counts(self) -> dict[str, int]:
         """Rows per outbox status, every status present."""
         return await self._run(outbox.counts, read_only=True)
