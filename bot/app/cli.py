@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -97,12 +98,35 @@ async def _upgrade(database: object) -> None:
     await database.dispose()  # type: ignore[attr-defined]
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def proxy_problem(public_url: str, host: str, forwarded_allow_ips: str | None) -> str | None:
+    """Why serving like this would make every client look like one, or None.
+
+    A service public over https sits behind a proxy (this server speaks plain http). Listening beyond this
+    machine means the proxy is elsewhere; uvicorn trusts forwarded headers only from FORWARDED_ALLOW_IPS
+    (by default 127.0.0.1), so without it every request seems to come from the proxy: one address for
+    everybody, for rate limits and sign-in lockouts alike."""
+    if not public_url.startswith("https://") or host in LOOPBACK or (forwarded_allow_ips or "").strip():
+        return None
+    return (
+        f"SAID_PUBLIC_URL is https and the server listens on {host}, so a proxy in front of it passes on each "
+        "person's address. Set FORWARDED_ALLOW_IPS to the proxy's address (for example FORWARDED_ALLOW_IPS="
+        "10.0.0.5), or to 127.0.0.1 if the proxy runs on this machine, so that people are told apart. "
+        "See the README's security section."
+    )
+
+
 def _serve(host: str, port: int) -> int:
     import uvicorn
 
     from bot.app.wiring import create_app
 
     settings = load_settings()
+    problem = proxy_problem(settings.public_url, host, os.environ.get("FORWARDED_ALLOW_IPS"))
+    if problem:
+        raise SettingsError(problem)
     app = create_app(settings)
     # No access log: it would record people's IP addresses, which we have no need to keep.
     uvicorn.run(

@@ -57,3 +57,19 @@ def test_demo_key_file_is_private_from_the_moment_it_exists(tmp_path, monkeypatc
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert secret_weakness(key) is None
     assert load_settings(demo=True, var_dir=tmp_path).secret() == key  # made once, then reused
+
+
+def test_serving_beyond_this_machine_over_https_without_trusted_proxy_headers_is_refused(tmp_path, monkeypatch):
+    from bot.app.cli import main
+
+    monkeypatch.setenv("SAID_SECRET_KEY", secrets.token_urlsafe(48))
+    monkeypatch.setenv("SAID_PUBLIC_URL", "https://said.example.org")
+    monkeypatch.setenv("SAID_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'said.db'}")
+    monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
+    served = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **options: served.append(options))
+    assert main(["serve", "--host", "0.0.0.0"]) != 0
+    assert not served
+    monkeypatch.setenv("FORWARDED_ALLOW_IPS", "10.0.0.5")
+    assert main(["serve", "--host", "0.0.0.0"]) == 0
+    assert len(served) == 1
