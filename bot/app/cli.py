@@ -87,14 +87,24 @@ def _run(args: argparse.Namespace) -> int:
 
         setup_logging()
         settings = load_settings()
-        asyncio.run(_upgrade(Database(settings.database_url)))
+        asyncio.run(_upgrade(Database(settings.database_url), _vault_key(settings)))
         print("The database is up to date.")
         return 0
     return 2
 
 
-async def _upgrade(database: object) -> None:
-    await database.migrate()  # type: ignore[attr-defined]
+def _vault_key(settings: object) -> bytes | None:
+    """The vault key, for a migration that re-seals entries; None when no secret is set (it then says so)."""
+    from storage.privacy.vault import Keys
+
+    try:
+        return Keys.from_secret(settings.secret()).vault_key  # type: ignore[attr-defined]
+    except SettingsError:
+        return None
+
+
+async def _upgrade(database: object, vault_key: bytes | None = None) -> None:
+    await database.migrate(vault_key=vault_key)  # type: ignore[attr-defined]
     await database.dispose()  # type: ignore[attr-defined]
 
 

@@ -114,7 +114,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await parts.database.migrate()
+        await parts.database.migrate(vault_key=Keys.from_secret(settings.secret()).vault_key)
         if settings.demo:
             await ensure_demo_admin(staff, public_url=settings.public_url)
         scheduler = None

@@ -96,21 +96,14 @@ class RateLimitMiddleware:
 
     def _address(self, scope: Scope) -> str | None:
         """The client's address, or None when it cannot tell one client from another."""
-        client = scope.get("client")
-        host = client[0] if client else None
-        forwarded = _header(scope, b"x-forwarded-for")
-        if forwarded is not None and host is not None:
-            hops = [hop.strip() for hop in forwarded.decode("latin-1").split(",")]
-            if host not in hops:
-                # uvicorn would have put the forwarded client in scope["client"] had it trusted the proxy.
-                if not self.warned_proxy:
-                    self.warned_proxy = True
-                    log.error(
-                        "requests come through a proxy whose X-Forwarded-For is not trusted, so every client "
-                        "looks the same; per-address rate limits are off. Set FORWARDED_ALLOW_IPS to the "
-                        "proxy's address (see the README's security section)."
-                    )
-                return None
+        host = client_address(scope)
+        if host is None and _header(scope, b"x-forwarded-for") is not None and not self.warned_proxy:
+            self.warned_proxy = True
+            log.error(
+                "requests come through a proxy whose X-Forwarded-For is not trusted, so every client looks the "
+                "same; per-address rate limits are off. Set FORWARDED_ALLOW_IPS to the proxy's address (see the "
+                "README's security section)."
+            )
         return host
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -175,6 +168,20 @@ class RateLimitMiddleware:
                 await self.charge(key, self.clock(), limit.interval)
             except Exception as exc:
                 log.warning("refused webhook not counted (%s)", type(exc).__name__)
+
+
+def client_address(scope: Scope) -> str | None:
+    """The client's address, or None when it cannot be told apart from others: no address at all, or a
+    request through a proxy whose X-Forwarded-For uvicorn did not trust (it would have put the forwarded
+    client in scope["client"] had it trusted the proxy), so that every client shares the proxy's."""
+    client = scope.get("client")
+    host = client[0] if client else None
+    forwarded = _header(scope, b"x-forwarded-for")
+    if forwarded is not None and host is not None:
+        hops = [hop.strip() for hop in forwarded.decode("latin-1").split(",")]
+        if host not in hops:
+            return None
+    return host
 
 
 def _is_chat(path: str) -> bool:

@@ -127,11 +127,12 @@ async def _keep_address(
         .returning(VaultEntry.sealed)
     )
     sealed = (await conn.execute(refreshed)).scalar()
-    if sealed is not None and _opens_to(vault, sealed, address):
+    if sealed is not None and _opens_to(vault, sealed, address, participant_id):
         return
     # Missing (purged, or new), sealed under an old key, or the address changed form: seal it afresh.
+    sealed = vault.seal(address, participant_id=participant_id)
     fresh = upsert_insert(conn, VaultEntry).values(
-        participant_id=participant_id, sealed=vault.seal(address), created_at=now, expires_at=expires_at
+        participant_id=participant_id, sealed=sealed, created_at=now, expires_at=expires_at
     )
     fresh = fresh.on_conflict_do_update(
         index_elements=[VaultEntry.participant_id],
@@ -140,9 +141,9 @@ async def _keep_address(
     await conn.execute(fresh)
 
 
-def _opens_to(vault: Vault, sealed: bytes, address: str) -> bool:
+def _opens_to(vault: Vault, sealed: bytes, address: str, participant_id: int) -> bool:
     try:
-        return vault.open(sealed) == address
+        return vault.open(sealed, participant_id=participant_id) == address
     except VaultError:
         return False
 

@@ -167,16 +167,41 @@ class StaffStore:
         since = self._clock() - window
         return await self._read(lambda conn: staff_accounts.recent_failures(conn, email_key, ip_key, since=since))
 
-    async def failed_sign_in(self, email_key: str, ip_key: str, *, known: StaffMember | None) -> None:
-        """Count a failure; the audit names the account only when there is one (admins read the log)."""
+    async def begin_sign_in(self, email_key: str, source_key: str) -> int:
+        """Count a try as failed before its password is checked, committed at once, so tries running at the
+        same moment see each other; `sign_in` clears it, `drop_attempt` takes back a try never checked."""
         now = self._clock()
+        return await self._run(lambda conn: staff_accounts.add_failure(conn, email_key, source_key, now))
 
-        async def work(conn: AsyncConnection) -> None:
-            await staff_accounts.add_failure(conn, email_key, ip_key, now)
-            actor = Actor(known.email, known.id) if known else Actor("unknown account")
-            await self._audited(conn, actor, "sign_in.failed")
+    async def failures_before(
+        self, attempt: int, *, window: timedelta, email_key: str | None = None, ip_key: str | None = None,
+        not_ip_prefix: str | None = None,
+    ) -> tuple[int, datetime | None]:
+        """(count, latest) of the failures recorded before `attempt` within `window`."""
+        since = self._clock() - window
+        return await self._read(
+            lambda conn: staff_accounts.failure_stats(
+                conn, since=since, before_id=attempt, email_key=email_key, ip_key=ip_key, not_ip_prefix=not_ip_prefix
+            )
+        )
 
-        await self._run(work)
+    async def drop_attempt(self, attempt: int) -> None:
+        await self._run(lambda conn: staff_accounts.remove_failure(conn, attempt))
+
+    async def failed_sign_in(self, *, known: StaffMember | None) -> None:
+        """Audit a failed sign-in (its failure is already counted); names the account only when there is one."""
+        actor = Actor(known.email, known.id) if known else Actor("unknown account")
+        await self.audit(actor, "sign_in.failed")
+
+    async def unlock(self, member: StaffMember, email_key: str, *, actor: Actor) -> int:
+        """Forget an account's failed sign-ins (an admin, or the account's own one-time link); audited."""
+
+        async def work(conn: AsyncConnection) -> int:
+            gone = await staff_accounts.clear_failures(conn, email_key)
+            await self._audited(conn, actor, "account.unlock", f"account {member.id}", f"{gone} failed tries")
+            return gone
+
+        return await self._run(work)
 
     async def purge(self, *, keep_failures: timedelta = timedelta(days=1)) -> int:
         now = self._clock()

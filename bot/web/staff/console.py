@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,12 +20,30 @@ from storage.staff.store import StaffStore
 
 @dataclass
 class Lockout:
-    """After `per_account` failures for one email (or `per_address` from one address) within `window`,
-    sign-in is refused for that email (or address) until the window has passed."""
+    """Sign-in slows down guessing without locking the right person out.
+
+    Failures are counted over `window` for the typed email from browsers not known to it, for the client
+    address, and for a known browser (one that signed in to that account before, by its cookie). Past the
+    free tries (`per_account`, `per_address`, `per_device`) each further try must wait after the last
+    failure: 2 s, 4 s, 8 s … up to `longest_wait`. A try during the wait is refused without checking the
+    password and without counting, so waiting always helps. A known browser is judged only by its own
+    failures, so nobody elsewhere can lock a colleague out of the browser they use. At most
+    `concurrent_checks` passwords of one account are checked at once in this process.
+    """
 
     per_account: int = 5
     per_address: int = 20
-    window: timedelta = timedelta(minutes=15)
+    per_device: int = 10
+    window: timedelta = timedelta(hours=24)
+    longest_wait: timedelta = timedelta(minutes=5)
+    concurrent_checks: int = 2
+
+    def wait(self, failures: int, free: int) -> timedelta:
+        """How long after the last failure the next try must wait, `failures` failures in."""
+        if failures < free:
+            return timedelta(0)
+        seconds = 2.0 ** min(failures - free + 1, 20)
+        return min(timedelta(seconds=seconds), self.longest_wait)
 
 
 @dataclass
@@ -43,6 +61,8 @@ class StaffConsole:
     lockout: Lockout
     session_idle: timedelta = timedelta(minutes=30)
     session_lifetime: timedelta = timedelta(hours=12)
+    # Sign-in password checks running now, per hashed email (capped by `lockout.concurrent_checks`).
+    checking: dict[str, int] = field(default_factory=dict)
 
 
 def build_console(
