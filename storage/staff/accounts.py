@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.staff.records import StaffMember
-from storage.staff.tables import STAFF_ROLES, LoginFailure, StaffSession, StaffUser
+from storage.staff.tables import STAFF_ROLES, LoginFailure, StaffSession, StaffUser, UnlockLink
 
 MAX_EMAIL = 254
 
@@ -224,4 +224,29 @@ async def purge(conn: AsyncConnection, *, failures_before: datetime, now: dateti
     """Drop old failures and ended sessions; returns how many rows went."""
     gone = await conn.execute(delete(LoginFailure).where(LoginFailure.at < failures_before))
     ended = await conn.execute(delete(StaffSession).where(StaffSession.expires_at <= now))
-    return int(gone.rowcount or 0) + int(ended.rowcount or 0)
+    links = await conn.execute(delete(UnlockLink).where(UnlockLink.expires_at <= now))
+    return int(gone.rowcount or 0) + int(ended.rowcount or 0) + int(links.rowcount or 0)
+
+
+# One-time unlock links
+
+
+async def add_unlock_link(
+    conn: AsyncConnection, token: str, staff_id: int, *, now: datetime, lifetime: timedelta
+) -> None:
+    await conn.execute(
+        insert(UnlockLink).values(
+            token_hash=session_key(token), staff_id=staff_id, created_at=now, expires_at=now + lifetime
+        )
+    )
+
+
+async def use_unlock_link(conn: AsyncConnection, token: str, now: datetime) -> StaffMember | None:
+    """The account a live link is for, the link used up (deleted); None for an unknown or old link."""
+    key = session_key(token)
+    used = delete(UnlockLink).where(UnlockLink.token_hash == key).returning(UnlockLink.staff_id, UnlockLink.expires_at)
+    staff_id = (await conn.execute(used)).first()
+    if staff_id is None or staff_id.expires_at <= now:
+        return None
+    member = await by_id(conn, staff_id.staff_id)
+    return member if member is not None and member.active else None

@@ -9,6 +9,7 @@ audited write their audit entry in the same transaction, so an action is never w
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Awaitable, Callable, Collection
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -200,6 +201,33 @@ class StaffStore:
             gone = await staff_accounts.clear_failures(conn, email_key)
             await self._audited(conn, actor, "account.unlock", f"account {member.id}", f"{gone} failed tries")
             return gone
+
+        return await self._run(work)
+
+    async def create_unlock_link(self, member: StaffMember, *, lifetime: timedelta, actor: Actor) -> str:
+        """A one-time link's token for `member` (only its hash is stored); audited."""
+        token = secrets.token_urlsafe(32)
+        now = self._clock()
+
+        async def work(conn: AsyncConnection) -> None:
+            await staff_accounts.add_unlock_link(conn, token, member.id, now=now, lifetime=lifetime)
+            await self._audited(conn, actor, "account.unlock_link", f"account {member.id}")
+
+        await self._run(work)
+        return token
+
+    async def use_unlock_link(self, token: str, email_key_of: Callable[[str], str]) -> StaffMember | None:
+        """Use a one-time link: the account's failed sign-ins are cleared and the use audited, at once."""
+        now = self._clock()
+
+        async def work(conn: AsyncConnection) -> StaffMember | None:
+            member = await staff_accounts.use_unlock_link(conn, token, now)
+            if member is None:
+                return None
+            gone = await staff_accounts.clear_failures(conn, email_key_of(member.email))
+            await self._audited(conn, Actor(member.email, member.id), "account.unlock", f"account {member.id}",
+                                f"one-time link; {gone} failed tries")
+            return member
 
         return await self._run(work)
 

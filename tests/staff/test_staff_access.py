@@ -12,7 +12,7 @@ from bot.web.staff.routes import page_routes
 from storage.staff.tables import STAFF_ROLES
 
 # The only pages anyone may use: signing in, and signing out (which only ends the sending browser's session).
-OPEN = {"/login", "/logout"}
+OPEN = {"/login", "/logout", "/unlock"}  # and a one-time unlock link, which is its own key
 
 
 def _guarded() -> list[tuple[str, str, tuple[str, ...]]]:

@@ -201,3 +201,51 @@ async def test_demo_mode_makes_one_admin_and_prints_the_password_once(staff_worl
     assert not await ensure_demo_admin(staff_world.console, public_url="http://127.0.0.1:8000", out=io.StringIO())
     signed = await staff_world.sign_in(DEMO_EMAIL, password)
     assert signed.headers["location"] == "/staff/password"
+
+
+async def _slowed_down(staff_world, email: str) -> None:
+    for _ in range(12):
+        await staff_world.sign_in(email, "wrong wrong wrong")
+        staff_world.clock.advance(seconds=40)
+    assert (await staff_world.sign_in(email)).status_code == 429
+
+
+async def test_an_admin_clears_an_accounts_wrong_tries_and_it_is_audited(staff_world):
+    await staff_world.add("admin@example.org", "admin")
+    member = await staff_world.add("a@example.org")
+    await _slowed_down(staff_world, "a@example.org")
+    admin = staff_world.client()
+    assert (await staff_world.sign_in("admin@example.org", client=admin)).status_code == 303
+    page = await admin.get("/staff/accounts")
+    done = await admin.post("/staff/accounts/unlock", data={"csrf": csrf_in(page.text), "id": str(member.id)})
+    assert done.status_code == 303
+    assert "Wrong sign-in tries cleared" in (await admin.get(done.headers["location"])).text
+    assert (await staff_world.sign_in("a@example.org")).status_code == 303
+    entries, _ = await staff_world.console.store.audit_entries(limit=5, action="account.unlock")
+    assert entries and entries[0].actor == "admin@example.org"
+    await admin.aclose()
+
+
+async def test_a_one_time_link_unlocks_once_and_makes_the_browser_known(staff_world):
+    from bot.web.staff.cli import CLI
+    from bot.web.staff.unlock import LINK_LIFETIME, unlock_path
+
+    member = await staff_world.add("a@example.org")
+    await _slowed_down(staff_world, "a@example.org")
+    token = await staff_world.console.store.create_unlock_link(member, lifetime=LINK_LIFETIME, actor=CLI)
+    browser = staff_world.client()
+    page = await browser.get(unlock_path(token))
+    assert page.status_code == 200 and "Unlock my account" in page.text
+    assert (await staff_world.sign_in("a@example.org", client=browser)).status_code == 429  # the link is not used yet
+    form = {"csrf": csrf_in(page.text), "t": token}
+    used = await browser.post("/staff/unlock", data=form)
+    assert used.status_code == 303 and used.headers["location"] == "/staff/login?unlocked=1"
+    again = await browser.post("/staff/unlock", data=form)
+    assert again.status_code == 400 and "used already" in again.text
+    await _slowed_down(staff_world, "a@example.org")  # someone else keeps guessing …
+    assert (await staff_world.sign_in("a@example.org", client=browser)).status_code == 303  # … it does not matter
+    stale = await staff_world.console.store.create_unlock_link(member, lifetime=LINK_LIFETIME, actor=CLI)
+    staff_world.clock.advance(hours=25)
+    late = await browser.get(unlock_path(stale))
+    assert (await browser.post("/staff/unlock", data={"csrf": csrf_in(late.text), "t": stale})).status_code == 400
+    await browser.aclose()

@@ -59,6 +59,7 @@ class StaffConsole:
     secret: bytes  # keys CSRF tokens and the lockout's hashed emails and addresses
     secure_cookies: bool
     lockout: Lockout
+    public_url: str = "http://127.0.0.1:8000"  # for links printed for people, such as a one-time unlock link
     session_idle: timedelta = timedelta(minutes=30)
     session_lifetime: timedelta = timedelta(hours=12)
     # Sign-in password checks running now, per hashed email (capped by `lockout.concurrent_checks`).
@@ -77,6 +78,7 @@ def build_console(
     secure_cookies: bool,
     passwords: Passwords | None = None,
     lockout: Lockout | None = None,
+    public_url: str = "http://127.0.0.1:8000",
 ) -> StaffConsole:
     pages = Pages(zone, threshold)
     pages.add_nav("Home", "/staff")
@@ -97,4 +99,5 @@ def build_console(
         secret=secret,
         secure_cookies=secure_cookies,
         lockout=lockout or Lockout(),
+        public_url=public_url,
     )
