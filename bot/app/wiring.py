@@ -110,6 +110,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         settings, parts.database, parts.service.prompts, channels=parts.senders, on_planned=parts.dispatcher.kick
     )
     install_safeguarding_pages(staff)  # templates and menu links for alerts and reveals
+    staff.on_lead_added = lead_added_notice(staff, safeguarding.notifier.mailer)
     loop = build_loop(settings, parts)
 
     @asynccontextmanager
@@ -185,6 +186,27 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.parts = parts
     return app
+
+
+def lead_added_notice(staff: StaffConsole, mailer: Any) -> Any:
+    """Tell the existing safeguarding leads, by email when email is set up, that a lead was added. No alert
+    content: who, by whom, and what to do if it was not expected. (Their home page says so either way.)"""
+
+    async def tell(new: Any, actor: Any) -> None:
+        if mailer is None:
+            return
+        leads = await staff.store.active_lead_emails(other_than=new.id)
+        body = (
+            f"A new safeguarding lead account was added to Said & Done: {new.email}, by {actor.name}.\n\n"
+            "Safeguarding leads can see people's contact details. If you did not expect this, tell your admin "
+            "today.\n"
+        )
+        try:
+            await mailer.send(leads, "A new safeguarding lead was added", body)
+        except Exception as exc:  # the console notice still tells them
+            log.warning("new safeguarding lead: the email to the other leads failed (%s)", type(exc).__name__)
+
+    return tell
 
 
 def rate_limiting(settings: Settings, store: Store) -> dict[str, Any]:

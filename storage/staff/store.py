@@ -74,6 +74,24 @@ class StaffStore:
             )
         )
 
+    async def leads_added_since(self, since: datetime) -> list[tuple[StaffMember, AuditEntry]]:
+        """Safeguarding leads added since `since` and still there, newest first, with the audit entry that
+        says by whom and when (no alert content)."""
+        found, _ = await self._read(
+            lambda conn: staff_audit.entries(conn, limit=20, action="safeguarding.lead_added", since=since)
+        )
+        accounts = {m.id: m for m in await self.accounts()}
+        added = []
+        for entry in found:
+            number = (entry.subject or "").removeprefix("account ")
+            if number.isdigit() and int(number) in accounts:
+                added.append((accounts[int(number)], entry))
+        return added
+
+    async def active_lead_emails(self, *, other_than: int | None = None) -> list[str]:
+        members = await self.accounts()
+        return [m.email for m in members if m.role == "safeguarding_lead" and m.active and m.id != other_than]
+
     async def audit_entries(
         self, *, limit: int, offset: int = 0, action: str | None = None
     ) -> tuple[list[AuditEntry], int]:
@@ -103,6 +121,10 @@ class StaffStore:
         async def work(conn: AsyncConnection) -> StaffMember:
             member = await staff_accounts.create(conn, email, password_hash, role, must_change=must_change, now=now)
             await self._audited(conn, actor, "account.create", f"account {member.id}", f"role {role}")
+            if role == "safeguarding_lead":
+                # Its own entry, which the other leads are shown: a new lead can reveal contact details,
+                # so nobody becomes one without the existing leads hearing of it.
+                await self._audited(conn, actor, "safeguarding.lead_added", f"account {member.id}")
             return member
 
         return await self._run(work)

@@ -44,6 +44,9 @@ SCOPE_KEY = "said.staff"
 MAX_FORM_BYTES = 64 * 1024
 MAX_FIELDS = 200
 EVERYONE = STAFF_ROLES
+# The one rule for who may change themes: tag and untag comments, and edit themes, actions, invitations and
+# check-ins. Everyone signed in may read them; a safeguarding lead reads, and does not change them.
+THEME_EDITORS = ("admin", "staff")
 CHANGE_PAGE = "/staff/password"
 _UNKNOWN = object()
 

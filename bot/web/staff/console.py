@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -15,6 +16,7 @@ from bot.delivery.broadcasts import BroadcastPlanner
 from bot.hours import WeeklyHours
 from bot.web.staff.pages import Pages
 from bot.web.staff.passwords import Passwords
+from storage.staff.records import Actor, StaffMember
 from storage.staff.store import StaffStore
 
 
@@ -62,6 +64,8 @@ class StaffConsole:
     public_url: str = "http://127.0.0.1:8000"  # for links printed for people, such as a one-time unlock link
     session_idle: timedelta = timedelta(minutes=30)
     session_lifetime: timedelta = timedelta(hours=12)
+    # Called after a safeguarding lead account is made (new lead, who made it), to tell the other leads.
+    on_lead_added: Callable[[StaffMember, Actor], Awaitable[None]] | None = None
     # Sign-in password checks running now, per hashed email (capped by `lockout.concurrent_checks`).
     checking: dict[str, int] = field(default_factory=dict)
 
