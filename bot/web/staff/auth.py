@@ -69,6 +69,12 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def same_secret(given: str, expected: str) -> bool:
+    """Constant-time equality of a sent token and ours. As bytes: compare_digest refuses str with non-ASCII
+    characters, and a forged form or cookie may carry any (that would be a 500, not a refusal)."""
+    return hmac.compare_digest(given.encode("utf-8", "surrogateescape"), expected.encode("utf-8"))
+
+
 def keyed(console: StaffConsole, purpose: str, value: str) -> str:
     return hmac.new(console.secret, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
 
@@ -175,7 +181,7 @@ def requires_role(*roles: str) -> Callable[[Endpoint], Endpoint]:
                 except FormRefused as refused:
                     return console.pages.refused(request, refused.status, refused.message)
                 expected = csrf_token(request)
-                if not expected or not hmac.compare_digest(str(form.get("csrf", "")), expected):
+                if not expected or not same_secret(str(form.get("csrf", "")), expected):
                     return console.pages.refused(
                         request, 400, "This form is out of date. Please go back, reload the page and try again."
                     )

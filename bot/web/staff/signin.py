@@ -13,7 +13,6 @@ before is judged only by its own tries. An admin (or the account's one-time unlo
 from __future__ import annotations
 
 import contextlib
-import hmac
 import math
 from datetime import datetime, timedelta
 
@@ -37,6 +36,7 @@ from bot.web.staff.auth import (
     requires_role,
     safe_next,
     same_origin,
+    same_secret,
     session_token,
 )
 from bot.web.staff.console import StaffConsole
@@ -93,7 +93,7 @@ async def login(request: Request) -> Response:
     except FormRefused as refused:
         return console.pages.refused(request, refused.status, refused.message)
     sent = str(form.get("csrf", ""))
-    if not hmac.compare_digest(sent, login_csrf(console, cookie)) or LOGIN_COOKIE not in request.cookies:
+    if not same_secret(sent, login_csrf(console, cookie)) or LOGIN_COOKIE not in request.cookies:
         return _login_page(request, cookie=cookie, error="The page had timed out. Please try again.", status=400)
     email = str(form.get("email", "")).strip()
     password = str(form.get("password", ""))
@@ -184,7 +184,7 @@ def known_device(request: Request, console: StaffConsole, email_key: str) -> str
     device_id, _, mac = value.partition(".")
     if not device_id or len(value) > 100:
         return None
-    if not hmac.compare_digest(mac, keyed(console, "device-cookie", f"{email_key}:{device_id}")[:32]):
+    if not same_secret(mac, keyed(console, "device-cookie", f"{email_key}:{device_id}")[:32]):
         return None
     return DEVICE_PREFIX + keyed(console, "device", device_id)[: 64 - len(DEVICE_PREFIX)]
 

@@ -11,7 +11,6 @@ stored. Everything is audited.
 
 from __future__ import annotations
 
-import hmac
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -33,6 +32,7 @@ from bot.web.staff.auth import (
     read_form,
     requires_role,
     same_origin,
+    same_secret,
 )
 from bot.web.staff.console import StaffConsole
 from bot.web.staff.signin import remember_device
@@ -86,7 +86,7 @@ async def unlock(request: Request) -> Response:
         return console.pages.refused(request, refused.status, refused.message)
     cookie = request.cookies.get(LOGIN_COOKIE, "")
     token = _token(str(form.get("t", ""))) or ""
-    if not cookie or not hmac.compare_digest(str(form.get("csrf", "")), login_csrf(console, cookie)):
+    if not cookie or not same_secret(str(form.get("csrf", "")), login_csrf(console, cookie)):
         return _page(request, token=token, cookie=new_token(), status=400,
                      error="The page had timed out. Please press the button again.")
     member = await console.store.use_unlock_link(token, lambda email: email_key(console, email)) if token else None
