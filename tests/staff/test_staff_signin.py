@@ -227,7 +227,7 @@ async def test_an_admin_clears_an_accounts_wrong_tries_and_it_is_audited(staff_w
 
 
 async def test_a_one_time_link_unlocks_once_and_makes_the_browser_known(staff_world):
-    from bot.web.staff.cli import CLI
+    from bot.app.commands.staff import CLI
     from bot.web.staff.unlock import LINK_LIFETIME, unlock_path
 
     member = await staff_world.add("a@example.org")
