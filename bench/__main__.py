@@ -54,6 +54,7 @@ BENCHES = {
     "load_webchat": ("load", "run_webchat"),
     "load_slow_input": ("load", "run_slow_input"),
     "load_two_processes": ("load", "run_two_processes"),
+    "security": ("security", "run"),
 }
 
 

@@ -51,7 +51,8 @@ def _free_port() -> int:
 
 def _settings(database_url: str, fake: FakeTwilio, public_url: str, **overrides: Any) -> Settings:
     return load_settings(
-        database_url=database_url, secret_key="bench-secret-key-not-for-real-use", var_dir=Path(tempfile.mkdtemp()),
+        database_url=database_url, secret_key="bench-secret-key-not-for-real-use-Xk7Qz2Lp9Xv4Rt1Bm8Hc5Nd3Fw6Gy0Js",
+        var_dir=Path(tempfile.mkdtemp()),
         public_url=public_url, scheduler=False, twilio_account_sid=fake.account_sid,
         twilio_auth_token=fake.auth_token, twilio_phone_number=OUR_NUMBER, twilio_api_base_url=fake.base_url,
         **overrides,

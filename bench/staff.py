@@ -150,7 +150,7 @@ async def run_results(database_url: str, submissions: int = 200_000) -> dict[str
 
 
 async def _people(parts: Any, count: int, *, first: int = 0, channel: str = "sms") -> None:
-    sealed = Vault(Keys.from_secret(SECRET)).seal("+447700900123")
+    vault = Vault(Keys.from_secret(SECRET))
     async with parts.database.engine.begin() as conn:
         for start in range(first, first + count, BATCH):
             ids = range(start + 1, min(start + BATCH, first + count) + 1)
@@ -158,7 +158,8 @@ async def _people(parts: Any, count: int, *, first: int = 0, channel: str = "sms
                 {"id": i, "pseudonym": f"bench-person-{i}", "channel": channel, "language": "en", "stopped": False,
                  "created_at": NOW, "last_seen_at": NOW} for i in ids])
             await _insert(conn, VaultEntry, [
-                {"participant_id": i, "sealed": sealed, "created_at": NOW, "expires_at": None} for i in ids])
+                {"participant_id": i, "sealed": vault.seal("+447700900123", participant_id=i), "created_at": NOW,
+                 "expires_at": None} for i in ids])
             await _insert(conn, Consent, [
                 {"participant_id": i, "purpose": "updates", "granted": True, "changed_at": NOW} for i in ids])
 

@@ -56,7 +56,8 @@ def _free_port() -> int:
 
 def _settings(database_url: str, public_url: str) -> Settings:
     return load_settings(
-        database_url=database_url, secret_key="bench-secret-key-not-for-real-use", var_dir=Path(tempfile.mkdtemp()),
+        database_url=database_url, secret_key="bench-secret-key-not-for-real-use-Xk7Qz2Lp9Xv4Rt1Bm8Hc5Nd3Fw6Gy0Js",
+        var_dir=Path(tempfile.mkdtemp()),
         public_url=public_url, scheduler=False, twilio_account_sid=ACCOUNT_SID, twilio_auth_token=AUTH_TOKEN,
         twilio_phone_number=OUR_NUMBER, twilio_api_base_url="http://127.0.0.1:9",
         office_hours="Mon-Sun 00:00-24:00",

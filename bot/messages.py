@@ -11,6 +11,12 @@ from datetime import datetime
 from enum import StrEnum
 
 
+class TryLater(Exception):
+    """The service could not take this message just now (its database is unavailable) and nothing of it
+    was kept. A channel whose provider delivers again on an error (Telegram) answers with an error so it
+    does; de-duplication by provider id makes the second delivery safe."""
+
+
 class Channel(StrEnum):
     SMS = "sms"
     WHATSAPP = "whatsapp"

@@ -82,8 +82,12 @@ class Database:
         finally:
             self._write_lock.release()
 
-    async def migrate(self) -> None:
-        """Apply every Alembic migration up to head. Safe to run from several processes at once."""
+    async def migrate(self, *, vault_key: bytes | None = None) -> None:
+        """Apply every Alembic migration up to head. Safe to run from several processes at once.
+
+        `vault_key` lets a migration re-seal vault entries (0004_security binds them to their participant);
+        without it such a migration reads SAID_SECRET_KEY, and stops with a clear message if it needs a key
+        and has none."""
         if self.is_sqlite:
             self._create_sqlite_folder()
             # Several processes starting at once each wait their turn for the whole migration, which
@@ -101,7 +105,7 @@ class Database:
                 try:
                     with translated():
                         async with engine.connect() as conn:
-                            await self._migrate_on(conn)
+                            await self._migrate_on(conn, vault_key)
                     return
                 except StorageUnavailable:
                     # SQLite can refuse a lock at once, without waiting (a journal-mode switch or a snapshot
@@ -114,7 +118,7 @@ class Database:
             if engine is not self.engine:
                 await engine.dispose()
 
-    async def _migrate_on(self, conn: AsyncConnection) -> None:
+    async def _migrate_on(self, conn: AsyncConnection, vault_key: bytes | None = None) -> None:
         if self.is_sqlite:
             # Batch migrations copy tables; with foreign keys on, dropping the old copy would
             # cascade-delete rows. The pragma only works outside a transaction.
@@ -123,7 +127,7 @@ class Database:
             async with conn.begin():
                 if self.is_postgres:
                     await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
-                await conn.run_sync(_upgrade_to_head)
+                await conn.run_sync(_upgrade_to_head, vault_key)
                 if self.is_sqlite:
                     broken = (await conn.exec_driver_sql("PRAGMA foreign_key_check")).all()
                     if broken:
@@ -153,10 +157,11 @@ class Database:
             Path(database).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
 
 
-def _upgrade_to_head(connection: Connection) -> None:
+def _upgrade_to_head(connection: Connection, vault_key: bytes | None = None) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
+    config.attributes["vault_key"] = vault_key
     command.upgrade(config, "heads")
 
 

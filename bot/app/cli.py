@@ -124,7 +124,7 @@ def _run(args: argparse.Namespace) -> int:
         setup_logging(settings.log_level, settings.log_format)
         if args.db_command == "backup":
             return _backup(Database(settings.database_url), args.path)
-        asyncio.run(_upgrade(Database(settings.database_url)))
+        asyncio.run(_upgrade(Database(settings.database_url), _vault_key(settings)))
         print("The database is up to date.")
         return 0
     return 2
@@ -148,14 +148,47 @@ def _backup(database: object, path: Path) -> int:
     return 0
 
 
-async def _upgrade(database: object) -> None:
-    await database.migrate()  # type: ignore[attr-defined]
+def _vault_key(settings: object) -> bytes | None:
+    """The vault key, for a migration that re-seals entries; None when no secret is set (it then says so)."""
+    from storage.privacy.vault import Keys
+
+    try:
+        return Keys.from_secret(settings.secret()).vault_key  # type: ignore[attr-defined]
+    except SettingsError:
+        return None
+
+
+async def _upgrade(database: object, vault_key: bytes | None = None) -> None:
+    await database.migrate(vault_key=vault_key)  # type: ignore[attr-defined]
     await database.dispose()  # type: ignore[attr-defined]
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def proxy_problem(public_url: str, host: str, forwarded_allow_ips: str | None) -> str | None:
+    """Why serving like this would make every client look like one, or None.
+
+    A service public over https sits behind a proxy (this server speaks plain http). Listening beyond this
+    machine means the proxy is elsewhere; uvicorn trusts forwarded headers only from FORWARDED_ALLOW_IPS
+    (by default 127.0.0.1), so without it every request seems to come from the proxy: one address for
+    everybody, for rate limits and sign-in lockouts alike."""
+    if not public_url.startswith("https://") or host in LOOPBACK or (forwarded_allow_ips or "").strip():
+        return None
+    return (
+        f"SAID_PUBLIC_URL is https and the server listens on {host}, so a proxy in front of it passes on each "
+        "person's address. Set FORWARDED_ALLOW_IPS to the proxy's address (for example FORWARDED_ALLOW_IPS="
+        "10.0.0.5), or to 127.0.0.1 if the proxy runs on this machine, so that people are told apart. "
+        "See the README's security section."
+    )
 
 
 def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> int:
     import uvicorn
 
+    problem = proxy_problem(settings.public_url, host, os.environ.get("FORWARDED_ALLOW_IPS"))
+    if problem:
+        raise SettingsError(problem)
     # No access log: it would record people's IP addresses, which we have no need to keep.
     options = {"host": host, "port": port, "log_config": None, "proxy_headers": True, "server_header": False,
                "access_log": False}
@@ -171,7 +204,7 @@ def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> int:
     from storage.db import Database
 
     # Migrate once here rather than N times at once in the workers (which would also be safe, just slower).
-    asyncio.run(_upgrade(Database(settings.database_url)))
+    asyncio.run(_upgrade(Database(settings.database_url), _vault_key(settings)))
     # Each worker process builds its own app from the same settings (the environment and .env); they share
     # the port, the database, the outbox, rate limits and caps, and claim each scheduled tick once between them.
     uvicorn.run("bot.app.wiring:create_app", factory=True, workers=workers, **options)  # type: ignore[arg-type]

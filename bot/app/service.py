@@ -38,7 +38,7 @@ from bot.engine.events import (
 )
 from bot.engine.state import Conversation
 from bot.hours import WeeklyHours
-from bot.messages import Channel, Inbound, Reply, Say
+from bot.messages import Channel, Inbound, Reply, Say, TryLater
 from bot.messages_json import reply_from_dict, reply_to_dict
 from bot.safeguarding import alerts
 from bot.safeguarding.detect import Detector
@@ -130,7 +130,8 @@ class ConversationService:
         return reply
 
     async def handle_queued(
-        self, channel: Channel, address: str, message: Inbound, *, reply_by_outbox: bool = True
+        self, channel: Channel, address: str, message: Inbound, *, reply_by_outbox: bool = True,
+        retry_when_busy: bool = False,
     ) -> tuple[Reply, bool]:
         """Like `handle`, for channels whose webhook cannot carry the reply (Telegram).
 
@@ -138,6 +139,8 @@ class ConversationService:
         so it is sent even if this process dies right after, and `on_reply_queued` is called to send it at
         once. Returns the reply and whether it was queued: a reply that could not be queued (a database
         blip, or the person was just forgotten and has no address left) is for the adapter to send itself.
+        With `retry_when_busy`, an unavailable database raises `TryLater` instead of answering "sorry", for
+        a channel whose provider will deliver the message again.
         """
         raised = self.alerts_raised
         try:
@@ -149,6 +152,8 @@ class ConversationService:
         except StorageUnavailable:
             log.warning("database unavailable while handling a %s message", channel)
             self._handled(channel, "busy")
+            if retry_when_busy:
+                raise TryLater from None
             return self.sorry("error_busy"), False
         except DuplicateInbound:
             # A concurrent copy of this webhook won the race. Answer as it did; an outbox reply is its job.

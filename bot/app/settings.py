@@ -5,6 +5,7 @@ Their names are public (deployments and scripts set them): see the README's Sett
 
 from __future__ import annotations
 
+import os
 import secrets
 from functools import cached_property
 from pathlib import Path
@@ -39,6 +40,12 @@ class Settings(BaseSettings):
     service_name: str = "the team"
     conversation_expiry_days: int = Field(default=14, ge=1, le=365)
     vault_retention_days: int = Field(default=30, ge=1, le=3650)
+    # Rate limits on the public doors (see bot/web/ratelimit.py and the README's security section).
+    chat_requests_per_minute: int = Field(default=60, ge=5, le=100_000)
+    chat_posts_per_minute: int = Field(default=20, ge=5, le=100_000)
+    webhook_refusals_per_hour: int = Field(default=60, ge=5, le=100_000)
+    # Handled provider message ids are kept this long, so a replayed signed webhook is not processed twice.
+    handled_ids_days: int = Field(default=90, ge=7, le=3650)
     small_number_threshold: int = Field(default=5, ge=3)
     dispatch_interval_seconds: float = Field(default=2.0, gt=0)
     # Off (`said serve --no-scheduler`) when a separate `said worker` runs the ticks.
@@ -145,12 +152,57 @@ class Settings(BaseSettings):
                 "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`) and keep it safe: "
                 "it protects the contact vault. For a local try-out, set SAID_DEMO=1 instead."
             )
-        path = self.var_dir / "secret.key"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_urlsafe(48))
-            path.chmod(0o600)
+        return _demo_key(self.var_dir / "secret.key")
+
+    def check_secret(self) -> None:
+        """Refuse to serve with a guessable SAID_SECRET_KEY: it keys the vault, pseudonyms and sessions."""
+        if self.secret_key is None or not self.secret_key.get_secret_value().strip():
+            self.secret()  # no key: demo mode makes a strong one, otherwise this says how to set it
+            return
+        problem = secret_weakness(self.secret_key.get_secret_value().strip())
+        if problem:
+            raise SettingsError(
+                f"SAID_SECRET_KEY is too weak: {problem}. It must hold at least 32 random bytes, for example "
+                "64 hex digits or the output of `python -c 'import secrets; print(secrets.token_urlsafe(48))'`. "
+                "Changing it makes stored contact details unreadable, so choose it once, before real use."
+            )
+
+
+MIN_SECRET_BITS = 256  # 32 random bytes
+_HEX = frozenset("0123456789abcdefABCDEF")
+_BASE64 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_+/=")
+
+
+def secret_weakness(key: str) -> str | None:
+    """Why `key` cannot hold 32 random bytes, or None. An estimate from its length and alphabet (a hex
+    digit carries 4 bits, a base64 character 6, any other printable character at most 6.5), plus a
+    check that it is not a few characters repeated, which random keys never are."""
+    chars = set(key)
+    if chars <= _HEX:
+        bits_each = 4.0
+    elif chars <= _BASE64:
+        bits_each = 6.0
+    else:
+        bits_each = 6.5
+    if len(key) * bits_each < MIN_SECRET_BITS:
+        needed = int(-(-MIN_SECRET_BITS // bits_each))
+        return f"it is {len(key)} characters long; a random key in this alphabet needs at least {needed}"
+    if len(chars) < min(12, len(key) // 3):
+        return f"it uses only {len(chars)} different characters, so it is not random"
+    return None
+
+
+def _demo_key(path: Path) -> str:
+    """The demo key, made on first use readable by this user only: created 0600 in one step, so there is
+    no moment when another user could read it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
         return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -62,4 +62,5 @@ def build_staff(
         secret=secret,
         secure_cookies=settings.secure_cookies,
         passwords=passwords,
+        public_url=settings.public_url,
     )

@@ -99,11 +99,14 @@ def telegram_wiring(
     )
 
     async def handle(address: str, message: Inbound) -> tuple[Reply, bool]:
-        return await service.handle_queued(Channel.TELEGRAM, address, message, reply_by_outbox=True)
+        # Telegram delivers an update again after an error, so a database blip is "try later", not "sorry".
+        return await service.handle_queued(
+            Channel.TELEGRAM, address, message, reply_by_outbox=True, retry_when_busy=True
+        )
 
     async def record_block(address: str, stop: Inbound) -> None:
         # The engine records the STOP; its reply is dropped, as nothing can reach a chat that blocked us.
-        await service.handle(Channel.TELEGRAM, address, stop)
+        await service.handle_queued(Channel.TELEGRAM, address, stop, reply_by_outbox=False, retry_when_busy=True)
 
     return telegram_routes(config, api, sender, handle, record_block), {"telegram": sender}
 

@@ -33,6 +33,7 @@ def preview(channel: str, reply: Reply) -> str:
 
 async def run_chat(channel: str, pack: str | None, *, store: bool, scratch: Path) -> int:
     from bot.app.wiring import build_parts
+    from storage.privacy.vault import Keys
 
     overrides: dict[str, object] = {"scheduler": False}
     if not store:
@@ -41,7 +42,7 @@ async def run_chat(channel: str, pack: str | None, *, store: bool, scratch: Path
                       "var_dir": scratch}
     settings = load_settings(**overrides)
     parts = build_parts(settings)
-    await parts.database.migrate()
+    await parts.database.migrate(vault_key=Keys.from_secret(settings.secret()).vault_key)
     address = TERMINAL_ADDRESSES[channel]
     print(f"Talking to Said & Done as {channel}. Type QUIT to leave (Ctrl-D works too).\n")
     try:

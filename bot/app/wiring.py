@@ -36,6 +36,7 @@ from bot.loop.loop import Loop
 from bot.messages import Channel
 from bot.safeguarding.offload import DetectionPool
 from bot.web.public.routes import public_routes
+from bot.web.ratelimit import Limit, Limits, RateLimitMiddleware
 from bot.web.security import SecurityHeadersMiddleware
 from bot.web.staff.demo import ensure_demo_admin
 from bot.web.staff.loop.routes import loop_staff_routes
@@ -76,6 +77,7 @@ def build_parts(
     database = database or Database(settings.database_url)
     store = Store(
         database, keys, vault_retention=timedelta(days=settings.vault_retention_days),
+        inbound_kept=timedelta(days=settings.handled_ids_days),
         **({"clock": clock} if clock else {}),
     )
     zone = settings.zone
@@ -140,6 +142,7 @@ def assemble(settings: Settings) -> Assembled:
         settings, parts.database, parts.service.prompts, channels=parts.senders, on_planned=parts.dispatcher.kick
     )
     install_safeguarding_pages(staff)  # templates and menu links for alerts and reveals
+    staff.on_lead_added = lead_added_notice(staff, safeguarding.notifier.mailer)
     loop = build_loop(settings, parts)
     return Assembled(settings, parts, staff, safeguarding, loop)
 
@@ -198,13 +201,14 @@ class Background:
 
 def create_app(settings: Settings | None = None, *, service: Assembled | None = None) -> Starlette:
     settings = settings or load_settings()
+    settings.check_secret()  # the served app never runs on a guessable key
     service = service or assemble(settings)
     parts, staff, safeguarding, loop = service.parts, service.staff, service.safeguarding, service.loop
     background = Background(service, ticks=settings.scheduler)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await parts.database.migrate()
+        await parts.database.migrate(vault_key=Keys.from_secret(settings.secret()).vault_key)
         if settings.demo:
             await ensure_demo_admin(staff, public_url=settings.public_url)
         background.start()
@@ -245,7 +249,8 @@ def create_app(settings: Settings | None = None, *, service: Assembled | None = 
         lifespan=lifespan,
         middleware=[
             Middleware(RequestContextMiddleware, metrics=parts.metrics, routes=routes),
-            Middleware(SecurityHeadersMiddleware),
+            Middleware(SecurityHeadersMiddleware, https=settings.secure_cookies),
+            Middleware(RateLimitMiddleware, **rate_limiting(settings, parts.store)),
         ],
         exception_handlers={404: _not_found, 500: _server_error},
     )
@@ -263,6 +268,48 @@ def _claimer(parts: Parts) -> Claim:
         return await ticks.claim(job, tick=tick, worker=worker)
 
     return claim
+def lead_added_notice(staff: StaffConsole, mailer: Any) -> Any:
+    """Tell the existing safeguarding leads, by email when email is set up, that a lead was added. No alert
+    content: who, by whom, and what to do if it was not expected. (Their home page says so either way.)"""
+
+    async def tell(new: Any, actor: Any) -> None:
+        if mailer is None:
+            return
+        leads = await staff.store.active_lead_emails(other_than=new.id)
+        body = (
+            f"A new safeguarding lead account was added to Said & Done: {new.email}, by {actor.name}.\n\n"
+            "Safeguarding leads can see people's contact details. If you did not expect this, tell your admin "
+            "today.\n"
+        )
+        try:
+            await mailer.send(leads, "A new safeguarding lead was added", body)
+        except Exception as exc:  # the console notice still tells them
+            log.warning("new safeguarding lead: the email to the other leads failed (%s)", type(exc).__name__)
+
+    return tell
+
+
+def rate_limiting(settings: Settings, store: Store) -> dict[str, Any]:
+    """The rate limiter's settings and its hold on the database's rate slots."""
+
+    async def admit(key: str, now: datetime, interval: float, burst: int) -> float | None:
+        return await store.admit(key, now=now, interval=interval, burst=burst)
+
+    async def blocked(key: str, now: datetime, interval: float, burst: int) -> float | None:
+        return await store.rate_blocked(key, now=now, interval=interval, burst=burst)
+
+    async def charge(key: str, now: datetime, interval: float) -> None:
+        await store.charge(key, now=now, interval=interval)
+
+    limits = Limits(
+        chat_per_address=Limit.per_minute(settings.chat_requests_per_minute),
+        chat_posts_per_session=Limit.per_minute(settings.chat_posts_per_minute),
+        webhook_refusals_per_address=Limit.per_hour(
+            settings.webhook_refusals_per_hour, max(settings.webhook_refusals_per_hour // 3, 1)
+        ),
+    )
+    return {"admit": admit, "blocked": blocked, "charge": charge, "limits": limits,
+            "secret": purpose_key(settings.secret(), "rate-limit-keys")}
 
 
 def _purger(parts: Parts, staff: StaffConsole):  # noqa: ANN202 - a closure for the scheduler

@@ -24,6 +24,7 @@ from starlette.middleware import Middleware
 from bot.app.ops import RequestContextMiddleware, ops_routes
 from bot.app.settings import Settings
 from bot.app.wiring import Assembled, Background, assemble
+from storage.privacy.vault import Keys
 
 log = logging.getLogger("said.worker")
 
@@ -40,8 +41,9 @@ def ops_app(service: Assembled, background: Background) -> Starlette:
 @asynccontextmanager
 async def running(settings: Settings) -> AsyncIterator[tuple[Assembled, Background]]:
     """The worker started (migrated, ticking) for the block; stopped and closed after it."""
+    settings.check_secret()  # as the web app: never on a guessable key
     service = assemble(settings)
-    await service.parts.database.migrate()
+    await service.parts.database.migrate(vault_key=Keys.from_secret(settings.secret()).vault_key)
     background = Background(service, ticks=True)
     background.start()
     log.info("Said & Done worker is running: outbox, duty notices, broadcasts, check-ins and purges")

@@ -65,7 +65,7 @@ class ButtonCodec:
             question_id, _, value = body.partition(":")
             if not question_id or not value or not tag:
                 return None
-            if not hmac.compare_digest(tag, self._mac(question_id, value, TAG_CHARS)):
+            if not _same(tag, self._mac(question_id, value, TAG_CHARS)):
                 return None
             return Tapped(question_id, value)
         if data.startswith("h:"):
@@ -78,7 +78,7 @@ class ButtonCodec:
         # Another process (or this one before a restart) sent the button: every pair the bot can ask
         # is in the catalogue, a few hundred hashes to work out at most.
         for question_id, value in self._catalogue():
-            if hmac.compare_digest(digest, self._mac(question_id, value, DIGEST_CHARS)):
+            if _same(digest, self._mac(question_id, value, DIGEST_CHARS)):
                 return Tapped(question_id, value)
         return None
 
@@ -86,3 +86,8 @@ class ButtonCodec:
         message = f"{question_id}\x00{value}".encode("utf-8", "surrogatepass")
         raw = hmac.new(self._key, message, hashlib.sha256).digest()
         return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")[:chars]
+
+
+def _same(given: str, expected: str) -> bool:
+    # As bytes: compare_digest refuses str with non-ASCII characters, and button data may carry any.
+    return hmac.compare_digest(given.encode("utf-8", "surrogatepass"), expected.encode("utf-8"))

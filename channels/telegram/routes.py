@@ -3,6 +3,7 @@
     X-Telegram-Bot-Api-Secret-Token wrong or missing   403, nothing read or stored
     a body that is not an update                       400 (Telegram never sends one; nothing stored)
     anything we read                                   200 once handled, so Telegram does not resend it
+    the database is unavailable                        503 with nothing kept, so Telegram sends it again
 
 The update is handled before the answer, so a crash or a 500 makes Telegram deliver it again, and the
 de-duplication by provider id makes sure a delivered-again update is processed once. Replies go through
@@ -29,7 +30,8 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 from telegram.error import TelegramError
 
-from bot.messages import Inbound, Reply
+from bot.messages import Inbound, Reply, TryLater
+from channels.body import BodyTooLarge, read_body
 from channels.telegram.api import TelegramApi
 from channels.telegram.errors import described
 from channels.telegram.render import TEXT_LIMIT
@@ -90,6 +92,17 @@ def telegram_routes(
             reason = str(exc) if isinstance(exc, BadUpdate) else "the body is not JSON"
             log.warning("telegram webhook refused: %s", reason)
             return PlainTextResponse(f"Bad request: {reason}", status_code=400)
+        try:
+            await _handle(event)
+        except TryLater:
+            # Nothing was kept; Telegram delivers the update again after an error, and the provider id
+            # makes sure it is processed once when it does.
+            log.warning("telegram update %d: the database is unavailable; asked Telegram to send it again",
+                        event.update_id)
+            return PlainTextResponse("Try again later", status_code=503, headers={"Retry-After": "30"})
+        return PlainTextResponse("ok")
+
+    async def _handle(event: object) -> None:
         match event:
             case Said():
                 async with locks.hold(str(event.chat_id)):
@@ -110,7 +123,6 @@ def telegram_routes(
                 log.info("telegram update %d: the person blocked the bot; marked as stopped", event.update_id)
             case Ignored():
                 log.info("telegram update %s ignored: %s", event.update_id, event.reason)
-        return PlainTextResponse("ok")
 
     async def _said(event: Said) -> None:
         reply, queued = await handle(str(event.chat_id), event.message)
@@ -176,14 +188,9 @@ def _secret_matches(given: str | None, secret: str) -> bool:
 
 
 async def _body(request: Request) -> bytes | Response:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        log.warning("telegram webhook refused: body of %s bytes is too large", declared)
+    try:
+        return await read_body(request, limit=MAX_BODY_BYTES)
+    except BodyTooLarge as refused:
+        log.warning("telegram webhook refused: body over %d bytes%s", refused.limit,
+                    f" ({refused.declared} declared)" if refused.declared is not None else "")
         return PlainTextResponse("Request body too large", status_code=413)
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            log.warning("telegram webhook refused: body too large")
-            return PlainTextResponse("Request body too large", status_code=413)
-    return body

@@ -23,6 +23,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.messages import Channel, Inbound, Reply
+from channels.body import BodyTooLarge, read_body
 from channels.segments import sms_cost
 from channels.twilio_sms.errors import stops_contact
 from channels.twilio_sms.inbound import BadInbound, ParsedInbound, parse_inbound
@@ -118,13 +119,11 @@ def twilio_sms_routes(
 
 async def _signed_fields(request: Request, signer: WebhookSigner) -> list[tuple[str, str]] | Response:
     """The form fields of a request whose signature holds, or the error answer to give."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_FORM_BYTES:
-        log.warning("twilio webhook at %s refused: body of %s bytes is too large", request.url.path, declared)
-        return PlainTextResponse("Request body too large", status_code=413)
-    body = await request.body()
-    if len(body) > MAX_FORM_BYTES:
-        log.warning("twilio webhook at %s refused: body too large", request.url.path)
+    try:
+        body = await read_body(request, limit=MAX_FORM_BYTES)
+    except BodyTooLarge as refused:
+        log.warning("twilio webhook at %s refused: body over %d bytes%s", request.url.path, refused.limit,
+                    f" ({refused.declared} declared)" if refused.declared is not None else "")
         return PlainTextResponse("Request body too large", status_code=413)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     fields: list[tuple[str, str]] = []

@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from channels.body import BodyTooLarge, read_body
 from channels.twilio_sms.signature import SIGNATURE_HEADER, WebhookSigner
 from channels.twilio_voice.call import ANSWER_PATH, SILENCE_PATH, VOICE_PATH, HandleInbound, VoiceCall, VoiceConfig
 from channels.twilio_voice.callstate import CallState
@@ -79,13 +80,11 @@ async def _answer(call: VoiceCall, parsed: CallInput, step: Callable[[], Awaitab
 
 async def _signed_call(request: Request, signer: WebhookSigner) -> CallInput | Response:
     """The parsed call of a request whose signature holds, or the error answer to give."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_FORM_BYTES:
-        log.warning("twilio voice webhook at %s refused: body of %s bytes is too large", request.url.path, declared)
-        return PlainTextResponse("Request body too large", status_code=413)
-    body = await request.body()
-    if len(body) > MAX_FORM_BYTES:
-        log.warning("twilio voice webhook at %s refused: body too large", request.url.path)
+    try:
+        body = await read_body(request, limit=MAX_FORM_BYTES)
+    except BodyTooLarge as refused:
+        log.warning("twilio voice webhook at %s refused: body over %d bytes%s", request.url.path, refused.limit,
+                    f" ({refused.declared} declared)" if refused.declared is not None else "")
         return PlainTextResponse("Request body too large", status_code=413)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     fields = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True) if content_type == FORM_TYPE else []

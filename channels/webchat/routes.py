@@ -21,6 +21,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.messages import Channel, Inbound, Say
+from channels.body import BodyTooLarge, read_body
 from channels.webchat.form import MAX_BODY, ChatForm, FormError, parse_form
 from channels.webchat.locks import SessionLocks
 from channels.webchat.ports import ChatService, Transcripts
@@ -48,11 +49,14 @@ from channels.webchat.words import words_for
 log = logging.getLogger("said.webchat")
 
 COOKIE_MAX_AGE = 30 * 24 * 3600  # the store decides when a chat has ended; the cookie just outlives it
+# "1" once this browser's chat has been stored (at its first answer). Says nothing about the person; it
+# only tells an ended chat (say so) from a page that was viewed but never answered (nothing to say).
+STARTED_COOKIE = "said_chat_started"
 _SECURITY_HEADERS = {
     # Everything is ours: no CDN, no inline script, no framing by other sites' forms.
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "form-action 'self'; base-uri 'none'; object-src 'none'"
+        "form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
@@ -76,16 +80,12 @@ async def _read_form(request: Request) -> ChatForm:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "application/x-www-form-urlencoded":
         raise _Refused("error_form", 400)
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY:
-        raise _Refused("error_too_big", 413)
-    body = bytearray()
-    async for chunk in request.stream():
-        body.extend(chunk)
-        if len(body) > MAX_BODY:
-            raise _Refused("error_too_big", 413)
     try:
-        return parse_form(bytes(body))
+        body = await read_body(request, limit=MAX_BODY)
+    except BodyTooLarge:
+        raise _Refused("error_too_big", 413) from None
+    try:
+        return parse_form(body)
     except FormError as exc:
         raise _Refused("error_form", 400) from exc
 
@@ -134,20 +134,33 @@ class WebChat:
         turns = await self.transcripts.load(old) if old else None
         if old is not None and turns is not None:
             return self._page(old, turns, new_cookie=False)
-        # No chat yet, or a token we issued whose chat the store no longer has (say so), so start one.
+        if old is not None and not self._had_chat(request):
+            # A token we issued for a page view whose chat never began: nothing was stored, nothing ended.
+            return self._page(old, await self._welcome(expired=False), new_cookie=False)
+        # No chat yet, or a chat the store no longer has (say so). Nothing is stored until the first answer:
+        # a page view, a crawler or a link preview makes no participant, vault entry or session.
         token = new_token()
-        return self._page(token, await self._begin(token, expired=old is not None), new_cookie=True)
+        return self._page(token, await self._welcome(expired=old is not None), new_cookie=True, ended=True)
 
     async def _post(self, request: Request) -> Response:
         form = await _read_form(request)
         token = self._checked_token(request, form)
         async with self.locks.hold(token):
             turns = await self.transcripts.load(token)
-            if turns is None:
+            if turns is None and self._had_chat(request):
                 # The store forgot this chat (expired): nothing from the old one is processed.
                 token = new_token()
-                fresh = await self._begin(token, expired=True)
-                return self._answer(request, token, fresh, before=[], replace=True, new_cookie=True)
+                fresh = await self._welcome(expired=True)
+                return self._answer(request, token, fresh, before=[], replace=True, new_cookie=True, ended=True)
+            if turns is None:
+                # The first post from a page whose welcome was never stored (its CSRF token shows it is a
+                # page we served): the chat is stored from here on.
+                welcome = await self._welcome(expired=False)
+                await self._store(token, welcome)
+                new_turns = await self._take_turn(token, welcome, form)
+                return self._answer(
+                    request, token, new_turns, before=welcome, replace=False, new_cookie=False, started=True
+                )
             new_turns = await self._take_turn(token, turns, form)
         return self._answer(request, token, new_turns, before=turns, replace=False, new_cookie=False)
 
@@ -155,24 +168,27 @@ class WebChat:
         form = await _read_form(request)
         self._checked_token(request, form)
         token = new_token()
-        turns = await self._begin(token, expired=False)
-        return self._answer(request, token, turns, before=[], replace=True, new_cookie=True)
+        turns = await self._welcome(expired=False)
+        return self._answer(request, token, turns, before=[], replace=True, new_cookie=True, ended=True)
 
     # -- conversation --------------------------------------------------------------------------
 
-    async def _begin(self, token: str, *, expired: bool) -> list[Turn]:
-        """Start a chat: a welcome (after a note if the last chat had ended) and the packs to pick."""
-        await self.transcripts.start(token)
+    async def _welcome(self, *, expired: bool) -> list[Turn]:
+        """A chat's first turn: a welcome (after a note if the last chat had ended) and the packs to pick.
+        Made for every page view; stored only when the person first answers."""
         words = words_for(None)
         messages: list[Message] = []
         if expired:
             messages.append(note_message(words["expired"], words.lang_of("expired")))
         messages.append(say_message(Say(text=words["welcome"], emoji="👋"), words.lang_of("welcome")))
         messages.extend(reply_messages(await self.service.menu(None), "en", menu=True))
-        turns = [bot_turn(0, messages)]
-        await self.transcripts.append(token, turns[0])
-        log.info("web chat: a new session began%s", " after an expired one" if expired else "")
-        return turns
+        return [bot_turn(0, messages)]
+
+    async def _store(self, token: str, turns: list[Turn]) -> None:
+        await self.transcripts.start(token)
+        for turn in turns:
+            await self.transcripts.append(token, turn)
+        log.info("web chat: a new session began with its first answer")
 
     async def _take_turn(self, token: str, turns: list[Turn], form: ChatForm) -> list[Turn]:
         n = next_number(turns)
@@ -241,9 +257,13 @@ class WebChat:
             raise _Refused("error_csrf", 400)
         return token
 
-    def _page(self, token: str, turns: list[Turn], *, new_cookie: bool) -> Response:
+    def _page(self, token: str, turns: list[Turn], *, new_cookie: bool, ended: bool = False) -> Response:
         html = self.renderer.page(turns, csrf=self.signer.token_for(token), turn_no=next_number(turns))
-        return self._finish(HTMLResponse(html), token if new_cookie else None)
+        return self._finish(HTMLResponse(html), token if new_cookie else None, ended=ended)
+
+    def _had_chat(self, request: Request) -> bool:
+        """Whether this browser's chat was ever stored, so an unknown token means "ended", not "not begun"."""
+        return request.cookies.get(STARTED_COOKIE) == "1"
 
     def _refuse(self, refused: _Refused) -> Response:
         return self._finish(HTMLResponse(self.renderer.error(refused.message_key), status_code=refused.status))
@@ -257,9 +277,14 @@ class WebChat:
         before: list[Turn],
         replace: bool,
         new_cookie: bool,
+        ended: bool = False,
+        started: bool = False,
     ) -> Response:
+        """`new_cookie`: the browser gets `token`; `ended`: it has no stored chat now; `started`: it has."""
+        marks = {"ended": ended, "started": started}
         if not _wants_json(request):
-            return self._finish(RedirectResponse("/chat#latest", status_code=303), token if new_cookie else None)
+            redirect = RedirectResponse("/chat#latest", status_code=303)
+            return self._finish(redirect, token if new_cookie else None, **marks)
         everything = before + new_turns
         csrf = self.signer.token_for(token)
         label_key = compose_label_key(everything)
@@ -274,9 +299,13 @@ class WebChat:
             "label_lang": words.lang_of(label_key),
             "replace": replace,
         }
-        return self._finish(JSONResponse(body), token if new_cookie else None)
+        return self._finish(JSONResponse(body), token if new_cookie else None, **marks)
 
-    def _finish(self, response: Response, new_cookie_token: str | None = None) -> Response:
+    def _finish(
+        self, response: Response, new_cookie_token: str | None = None, *, ended: bool = False, started: bool = False
+    ) -> Response:
+        """`ended`: the browser's token has no stored chat (a page view, a restart), so the marker goes;
+        `started`: its chat was just stored, so the marker is set."""
         response.headers.update(_SECURITY_HEADERS)
         if new_cookie_token is not None:
             response.set_cookie(
@@ -287,6 +316,13 @@ class WebChat:
                 secure=self.secure_cookies,
                 httponly=True,
                 samesite="lax",
+            )
+        if ended:
+            response.delete_cookie(STARTED_COOKIE, path=COOKIE_PATH)
+        elif started:
+            response.set_cookie(
+                STARTED_COOKIE, "1", max_age=COOKIE_MAX_AGE, path=COOKIE_PATH, secure=self.secure_cookies,
+                httponly=True, samesite="lax",
             )
         return response
 

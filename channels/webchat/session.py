@@ -43,7 +43,8 @@ class CsrfSigner:
     def is_valid(self, session_token: str | None, csrf: str | None) -> bool:
         if not session_token or not csrf:
             return False
-        return hmac.compare_digest(self.token_for(session_token), csrf)
+        # As bytes: compare_digest refuses str with non-ASCII characters, and a forged form may carry any.
+        return hmac.compare_digest(self.token_for(session_token).encode(), csrf.encode("utf-8", "surrogateescape"))
 
     def provider_id(self, session_token: str, turn: int) -> str:
         """A stable id for "this session's message at this turn", so the service processes a

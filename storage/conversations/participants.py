@@ -208,15 +208,16 @@ async def _keep_address(
 ) -> None:
     keys = {"b_participant_id": participant_id, "b_expires_at": expires_at}
     sealed = (await conn.execute(_REFRESH_ADDRESS(conn), keys)).scalar()
-    if sealed is not None and _opens_to(vault, sealed, address):
+    if sealed is not None and _opens_to(vault, sealed, address, participant_id):
         return
     # Missing (purged, or new), sealed under an old key, or the address changed form: seal it afresh.
-    await conn.execute(_SEAL(conn), {**keys, "b_sealed": vault.seal(address), "b_now": now})
+    sealed = vault.seal(address, participant_id=participant_id)
+    await conn.execute(_SEAL(conn), {**keys, "b_sealed": sealed, "b_now": now})
 
 
-def _opens_to(vault: Vault, sealed: bytes, address: str) -> bool:
+def _opens_to(vault: Vault, sealed: bytes, address: str, participant_id: int) -> bool:
     try:
-        return vault.open(sealed) == address
+        return vault.open(sealed, participant_id=participant_id) == address
     except VaultError:
         return False
 

@@ -6,18 +6,32 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import ColumnElement, Table, and_, delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.models import Base, Consent, InboundMessage, OutboxMessage, RateSlot, VaultEntry, WebSession
+from storage.models import (
+    Base,
+    Consent,
+    InboundMessage,
+    OutboxMessage,
+    Participant,
+    RateSlot,
+    VaultEntry,
+    WebSession,
+)
 
 OUTBOX_KEPT = timedelta(days=30)
-INBOUND_KEPT = timedelta(days=7)
+# Long enough that a captured, signed webhook (a STOP, a FORGET ME) replayed later is still recognised
+# as handled and not processed again; the rows hold a provider id and our reply, never an address.
+INBOUND_KEPT = timedelta(days=90)
+# A participant row with nothing hanging off it is kept this long after it was last seen, so the purge
+# never races a message that is being handled.
+EMPTY_PARTICIPANT_KEPT = timedelta(days=1)
 # `sent` is included because Telegram and web chat never report delivery, so their rows stay `sent`.
 _FINISHED = ("sent", "delivered", "failed", "cancelled")
 
 
-async def purge(conn: AsyncConnection, now: datetime) -> dict[str, int]:
+async def purge(conn: AsyncConnection, now: datetime, *, inbound_kept: timedelta = INBOUND_KEPT) -> dict[str, int]:
     """Delete expired addresses, web sessions, old outbox rows and old inbound ids; counts by table."""
     consented = exists().where(Consent.participant_id == VaultEntry.participant_id, Consent.granted.is_(True))
     statements = {
@@ -28,14 +42,40 @@ async def purge(conn: AsyncConnection, now: datetime) -> dict[str, int]:
         "outbox": delete(OutboxMessage).where(
             OutboxMessage.status.in_(_FINISHED), OutboxMessage.status_changed_at < now - OUTBOX_KEPT
         ),
-        "inbound_messages": delete(InboundMessage).where(InboundMessage.received_at < now - INBOUND_KEPT),
+        "inbound_messages": delete(InboundMessage).where(InboundMessage.received_at < now - inbound_kept),
         # A slot an hour in the past limits nothing any more; per-person keys would otherwise pile up.
         "rate_slots": delete(RateSlot).where(RateSlot.next_at < (now - timedelta(hours=1)).timestamp()),
     }
     removed: dict[str, int] = {}
     for name, statement in statements.items():
         removed[name] = int((await conn.execute(statement)).rowcount or 0)
+    # Last, so that participants left empty by the deletes above go in the same run.
+    removed["participants"] = int((await conn.execute(_empty_participants(now))).rowcount or 0)
     return removed
+
+
+def _references() -> list[tuple[Table, ColumnElement[bool]]]:
+    """Every table with a column pointing at participants.id, and the condition "points at this one"."""
+    found = []
+    for table in Base.metadata.sorted_tables:
+        for fk in table.foreign_keys:
+            if fk.column.table.name == Participant.__tablename__:
+                found.append((table, fk.parent == Participant.id))
+    return found
+
+
+def _empty_participants(now: datetime) -> Any:
+    """Participants nothing refers to any more (no vault entry, submission, session, consent, outbox row,
+    alert, feedback or loop contact: every table with a foreign key to participants is checked, so a
+    table added later is covered too), not stopped (a STOP is kept for as long as the row can be), and
+    not seen for a day. A crawler's page views, an SMS conversation whose address has expired with
+    nothing answered: these would otherwise pile up for ever."""
+    unreferenced = [~exists().where(condition) for _, condition in _references()]
+    return delete(Participant).where(
+        and_(*unreferenced),
+        Participant.stopped.is_(False),
+        Participant.last_seen_at < now - EMPTY_PARTICIPANT_KEPT,
+    )
 
 
 async def dump_all_text(conn: AsyncConnection) -> str:

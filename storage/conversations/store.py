@@ -44,12 +44,14 @@ class Store:
         keys: Keys,
         *,
         vault_retention: timedelta = timedelta(days=30),
+        inbound_kept: timedelta = retention.INBOUND_KEPT,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.database = database
         self._keys = keys
         self._vault = Vault(keys)
         self._retention = vault_retention
+        self._inbound_kept = inbound_kept
         self._clock = clock
 
     def __repr__(self) -> str:
@@ -151,6 +153,24 @@ class Store:
         start = await self._run(lambda conn: ratelimit.reserve(conn, key, now=now.timestamp(), interval=interval))
         return datetime.fromtimestamp(start, UTC)
 
+    async def admit(self, key: str, *, now: datetime, interval: float, burst: int) -> float | None:
+        """One request for `key` under "one every `interval` s, `burst` at once": None when let through,
+        else the seconds to wait. Refused requests change nothing. Held across processes."""
+        return await self._run(
+            lambda conn: ratelimit.admit(conn, key, now=now.timestamp(), interval=interval, burst=burst)
+        )
+
+    async def rate_blocked(self, key: str, *, now: datetime, interval: float, burst: int) -> float | None:
+        """Seconds until `key` may go again when its budget is spent, else None; reads only."""
+        return await self._run(
+            lambda conn: ratelimit.blocked(conn, key, now=now.timestamp(), interval=interval, burst=burst),
+            read_only=True,
+        )
+
+    async def charge(self, key: str, *, now: datetime, interval: float) -> None:
+        """Spend one unit of `key`'s budget whatever it holds (a refused request counting against its sender)."""
+        await self._run(lambda conn: ratelimit.reserve(conn, key, now=now.timestamp(), interval=interval))
+
     async def outbox_counts(self) -> dict[str, int]:
         """Rows per outbox status, every status present."""
         return await self._run(outbox.counts, read_only=True)
@@ -190,8 +210,9 @@ class Store:
     # Retention
 
     async def purge(self, now: datetime) -> dict[str, int]:
-        """Delete expired addresses and sessions, finished outbox rows after 30 days, inbound ids after 7."""
-        return await self._run(lambda conn: retention.purge(conn, now))
+        """Delete expired addresses and sessions, finished outbox rows after 30 days, handled provider ids
+        after `inbound_kept` (90 days unless set)."""
+        return await self._run(lambda conn: retention.purge(conn, now, inbound_kept=self._inbound_kept))
 
     async def dump_all_text(self) -> str:
         return await self._run(retention.dump_all_text, read_only=True)

@@ -205,7 +205,7 @@ async def claim(
             attempts=row.attempts,
             max_attempts=row.max_attempts,
             created_at=row.created_at,
-            address=_open(vault, row.sealed, row.id),
+            address=_open(vault, row.sealed, row.id, row.participant_id),
             stopped=row.stopped,
             language=row.language,
         )
@@ -277,13 +277,14 @@ async def _within_cap(conn: AsyncConnection, ids: list[int], cap: DailyCap, now:
     return [outbox_id for outbox_id in ids if outbox_id in going]
 
 
-def _open(vault: Vault, sealed: bytes | None, outbox_id: int) -> str | None:
+def _open(vault: Vault, sealed: bytes | None, outbox_id: int, participant_id: int) -> str | None:
     if sealed is None:
         return None
     try:
-        return vault.open(sealed)
+        return vault.open(sealed, participant_id=participant_id)
     except VaultError:
-        log.warning("outbox %d: the address cannot be opened (was the secret key changed?)", outbox_id)
+        log.warning("outbox %d: the address cannot be opened (was the secret key changed, or the entry moved "
+                    "from another participant?)", outbox_id)
         return None
 
 

@@ -44,8 +44,11 @@ DEFAULT_REGION = "GB"
 _HKDF_SALT = b"said-and-done/keys/v1"
 _PSEUDONYM_INFO = b"pseudonym"
 _VAULT_INFO = b"vault"
-_VAULT_FORMAT = b"\x01"
-_VAULT_AAD = b"said-and-done/vault/v1"
+_VAULT_FORMAT_V1 = b"\x01"  # associated data a constant: only `open_unbound` (the migration) reads it
+_VAULT_AAD_V1 = b"said-and-done/vault/v1"
+_VAULT_FORMAT = b"\x02"
+ADDRESS = "address"  # a participant's own address, in vault_entries
+CALLBACK = "callback"  # a number given for a call back, in safeguarding_callback_numbers
 _NONCE_BYTES = 12
 _TELEGRAM_ID = re.compile(r"-?[0-9]{1,20}")
 _MAX_WEB_ADDRESS = 512
@@ -159,8 +162,16 @@ def short(pseudonym: str) -> str:
     return pseudonym[:8]
 
 
+def _bound(participant_id: int, purpose: str) -> bytes:
+    return f"said-and-done/vault/v2:{purpose}:{int(participant_id)}".encode()
+
+
 class Vault:
-    """Authenticated encryption (AES-256-GCM) of addresses under the vault key."""
+    """Authenticated encryption (AES-256-GCM) of addresses under the vault key.
+
+    Each sealed address is bound to its participant and its purpose (the associated data names both), so
+    an entry copied onto another participant's row, or from a call-back number to a vault entry, does not
+    open: someone who can write to the database cannot make one person's messages go to another."""
 
     def __init__(self, keys: Keys) -> None:
         self._aead = AESGCM(keys.vault_key)
@@ -168,15 +179,23 @@ class Vault:
     def __repr__(self) -> str:
         return "Vault()"
 
-    def seal(self, address: str) -> bytes:
+    def seal(self, address: str, *, participant_id: int, purpose: str = ADDRESS) -> bytes:
         nonce = os.urandom(_NONCE_BYTES)
-        return _VAULT_FORMAT + nonce + self._aead.encrypt(nonce, address.encode("utf-8"), _VAULT_AAD)
+        body = self._aead.encrypt(nonce, address.encode("utf-8"), _bound(participant_id, purpose))
+        return _VAULT_FORMAT + nonce + body
 
-    def open(self, token: bytes) -> str:
-        if len(token) < 1 + _NONCE_BYTES + 16 or token[:1] != _VAULT_FORMAT:
-            raise VaultError("the vault entry is damaged")
+    def open(self, token: bytes, *, participant_id: int, purpose: str = ADDRESS) -> str:
+        return self._open(token, _VAULT_FORMAT, _bound(participant_id, purpose))
+
+    def open_unbound(self, token: bytes) -> str:
+        """An entry sealed before entries were bound to their participant (format 1), for re-sealing."""
+        return self._open(token, _VAULT_FORMAT_V1, _VAULT_AAD_V1)
+
+    def _open(self, token: bytes, form: bytes, associated: bytes) -> str:
+        if len(token) < 1 + _NONCE_BYTES + 16 or token[:1] != form:
+            raise VaultError("the vault entry is damaged or in another format")
         nonce, body = token[1 : 1 + _NONCE_BYTES], token[1 + _NONCE_BYTES :]
         try:
-            return self._aead.decrypt(nonce, body, _VAULT_AAD).decode("utf-8")
+            return self._aead.decrypt(nonce, body, associated).decode("utf-8")
         except (InvalidTag, UnicodeDecodeError):
-            raise VaultError("the vault entry cannot be opened with this key") from None
+            raise VaultError("the vault entry cannot be opened with this key for this participant") from None

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.models import Participant, VaultEntry
 from storage.privacy.scrub import scrub
-from storage.privacy.vault import Vault, VaultError
+from storage.privacy.vault import ADDRESS, CALLBACK, Vault, VaultError
 from storage.safeguarding.records import AlertRecord, AlertSummary, NoticeItem, RevealedContact
 from storage.safeguarding.tables import ALERT_KINDS, ALERT_LEVELS, ALERT_STATUSES, CallbackNumber
 from storage.safeguarding.tables import SafeguardingAlert as A
@@ -75,7 +75,10 @@ async def keep_callback_number(
     conn: AsyncConnection, vault: Vault, alert_id: int, participant_id: int, phone: str
 ) -> None:
     await conn.execute(
-        insert(CallbackNumber).values(alert_id=alert_id, participant_id=participant_id, sealed=vault.seal(phone))
+        insert(CallbackNumber).values(
+            alert_id=alert_id, participant_id=participant_id,
+            sealed=vault.seal(phone, participant_id=participant_id, purpose=CALLBACK),
+        )
     )
 
 
@@ -125,6 +128,10 @@ async def is_lead(conn: AsyncConnection, staff_id: int) -> bool:
     return role == LEAD_ROLE
 
 
+async def exists(conn: AsyncConnection, alert_id: int) -> bool:
+    return await conn.scalar(select(A.id).where(A.id == alert_id)) is not None
+
+
 async def acknowledge(conn: AsyncConnection, alert_id: int, staff_id: int, now: datetime) -> bool:
     """Open → acknowledged. False when the alert is not open."""
     done = await conn.execute(
@@ -150,11 +157,18 @@ async def close(conn: AsyncConnection, alert_id: int, staff_id: int, outcome: st
     return bool(done.rowcount)
 
 
-async def _contact_row(conn: AsyncConnection, alert: Any, now: datetime) -> tuple[str, str, bytes] | None:
-    """(channel, how, sealed) for the person behind an alert, or None when they cannot be reached."""
-    number = await conn.scalar(select(CallbackNumber.sealed).where(CallbackNumber.alert_id == alert.id))
+async def _contact_row(
+    conn: AsyncConnection, alert: Any, now: datetime
+) -> tuple[str, str, bytes, int, str] | None:
+    """(channel, how, sealed, participant id, vault purpose) for the person behind an alert, or None when
+    they cannot be reached."""
+    number = (
+        await conn.execute(
+            select(CallbackNumber.sealed, CallbackNumber.participant_id).where(CallbackNumber.alert_id == alert.id)
+        )
+    ).one_or_none()
     if number is not None:
-        return "sms", "a number they gave for a call back", number
+        return "sms", "a number they gave for a call back", number.sealed, number.participant_id, CALLBACK
     if alert.participant_id is None:
         return None
     row = (
@@ -167,9 +181,9 @@ async def _contact_row(conn: AsyncConnection, alert: Any, now: datetime) -> tupl
     if row is None or (row.expires_at is not None and row.expires_at <= now):
         return None
     if row.channel in PHONE_CHANNELS:
-        return row.channel, "the number they wrote from", row.sealed
+        return row.channel, "the number they wrote from", row.sealed, alert.participant_id, ADDRESS
     if row.channel == "telegram":
-        return row.channel, "their Telegram chat id", row.sealed
+        return row.channel, "their Telegram chat id", row.sealed, alert.participant_id, ADDRESS
     return None  # a web chat session token is no way to reach anyone, and it must never be shown
 
 
@@ -208,9 +222,9 @@ async def reveal(
     if found is None:
         raise await refuse("There are no contact details: the person asked us to forget them, wrote on the"
                            " web chat, or their details have passed the time we keep them.")
-    channel, how, sealed = found
+    channel, how, sealed, participant_id, purpose = found
     try:
-        address = vault.open(sealed)
+        address = vault.open(sealed, participant_id=participant_id, purpose=purpose)
     except VaultError:
         raise await refuse("The contact details cannot be opened with this key.") from None
     await audit(conn, actor=actor, staff_id=staff_id, action="safeguarding.reveal", subject=subject,

@@ -134,11 +134,14 @@ class SafeguardingStore:
         return await self._refusable(work)
 
     async def acknowledge(self, alert_id: int, actor: Actor) -> bool:
+        """False when the alert was no longer open; raises LookupError when there is no such alert."""
         subject = f"alert {alert_id}"
 
         async def work(conn: AsyncConnection) -> bool:
             await self._lead_only(conn, actor, "safeguarding.acknowledge", subject)
             done = await safeguarding_alerts.acknowledge(conn, alert_id, actor.staff_id or 0, self._clock())
+            if not done and not await safeguarding_alerts.exists(conn, alert_id):
+                raise LookupError(subject)  # nothing to acknowledge: say so, never "done"
             if done:
                 await staff_audit.audit(conn, actor=actor.name, staff_id=actor.staff_id,
                                         action="safeguarding.acknowledge", subject=subject, now=self._clock())
@@ -151,6 +154,8 @@ class SafeguardingStore:
 
         async def work(conn: AsyncConnection) -> bool:
             await self._lead_only(conn, actor, "safeguarding.close", subject)
+            if not await safeguarding_alerts.exists(conn, alert_id):
+                raise LookupError(subject)
             done = await safeguarding_alerts.close(conn, alert_id, actor.staff_id or 0, outcome, self._clock())
             if done:
                 await staff_audit.audit(conn, actor=actor.name, staff_id=actor.staff_id,

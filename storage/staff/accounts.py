@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.staff.records import StaffMember
-from storage.staff.tables import STAFF_ROLES, LoginFailure, StaffSession, StaffUser
+from storage.staff.tables import STAFF_ROLES, LoginFailure, StaffSession, StaffUser, UnlockLink
 
 MAX_EMAIL = 254
 
@@ -175,8 +175,33 @@ async def end_other_sessions(conn: AsyncConnection, staff_id: int, keep_token: s
 # Failed sign-ins
 
 
-async def add_failure(conn: AsyncConnection, email_key: str, ip_key: str, now: datetime) -> None:
-    await conn.execute(insert(LoginFailure).values(email_key=email_key, ip_key=ip_key, at=now))
+async def add_failure(conn: AsyncConnection, email_key: str, ip_key: str, now: datetime) -> int:
+    """Record a failed (or not yet checked) sign-in; returns its id."""
+    inserted = await conn.execute(
+        insert(LoginFailure).values(email_key=email_key, ip_key=ip_key, at=now).returning(LoginFailure.id)
+    )
+    return int(inserted.scalar_one())
+
+
+async def remove_failure(conn: AsyncConnection, failure_id: int) -> None:
+    await conn.execute(delete(LoginFailure).where(LoginFailure.id == failure_id))
+
+
+async def failure_stats(
+    conn: AsyncConnection, *, since: datetime, before_id: int, email_key: str | None = None,
+    ip_key: str | None = None, not_ip_prefix: str | None = None,
+) -> tuple[int, datetime | None]:
+    """(how many, the latest) failures since `since` recorded before `before_id`, for an email, an
+    address key, or both; `not_ip_prefix` leaves out failures whose address key starts with it."""
+    conditions = [LoginFailure.at >= since, LoginFailure.id < before_id]
+    if email_key is not None:
+        conditions.append(LoginFailure.email_key == email_key)
+    if ip_key is not None:
+        conditions.append(LoginFailure.ip_key == ip_key)
+    if not_ip_prefix is not None:
+        conditions.append(~LoginFailure.ip_key.startswith(not_ip_prefix, autoescape=True))
+    row = (await conn.execute(select(func.count(), func.max(LoginFailure.at)).where(*conditions))).one()
+    return int(row[0] or 0), row[1]
 
 
 async def recent_failures(
@@ -190,12 +215,38 @@ async def recent_failures(
     return int(by_email or 0), int(by_ip or 0)
 
 
-async def clear_failures(conn: AsyncConnection, email_key: str) -> None:
-    await conn.execute(delete(LoginFailure).where(LoginFailure.email_key == email_key))
+async def clear_failures(conn: AsyncConnection, email_key: str) -> int:
+    gone = await conn.execute(delete(LoginFailure).where(LoginFailure.email_key == email_key))
+    return int(gone.rowcount or 0)
 
 
 async def purge(conn: AsyncConnection, *, failures_before: datetime, now: datetime) -> int:
     """Drop old failures and ended sessions; returns how many rows went."""
     gone = await conn.execute(delete(LoginFailure).where(LoginFailure.at < failures_before))
     ended = await conn.execute(delete(StaffSession).where(StaffSession.expires_at <= now))
-    return int(gone.rowcount or 0) + int(ended.rowcount or 0)
+    links = await conn.execute(delete(UnlockLink).where(UnlockLink.expires_at <= now))
+    return int(gone.rowcount or 0) + int(ended.rowcount or 0) + int(links.rowcount or 0)
+
+
+# One-time unlock links
+
+
+async def add_unlock_link(
+    conn: AsyncConnection, token: str, staff_id: int, *, now: datetime, lifetime: timedelta
+) -> None:
+    await conn.execute(
+        insert(UnlockLink).values(
+            token_hash=session_key(token), staff_id=staff_id, created_at=now, expires_at=now + lifetime
+        )
+    )
+
+
+async def use_unlock_link(conn: AsyncConnection, token: str, now: datetime) -> StaffMember | None:
+    """The account a live link is for, the link used up (deleted); None for an unknown or old link."""
+    key = session_key(token)
+    used = delete(UnlockLink).where(UnlockLink.token_hash == key).returning(UnlockLink.staff_id, UnlockLink.expires_at)
+    staff_id = (await conn.execute(used)).first()
+    if staff_id is None or staff_id.expires_at <= now:
+        return None
+    member = await by_id(conn, staff_id.staff_id)
+    return member if member is not None and member.active else None

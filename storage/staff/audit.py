@@ -50,10 +50,12 @@ async def audit(
 
 
 async def entries(
-    conn: AsyncConnection, *, limit: int, offset: int = 0, action: str | None = None
+    conn: AsyncConnection, *, limit: int, offset: int = 0, action: str | None = None, since: datetime | None = None
 ) -> tuple[list[AuditEntry], int]:
     """Newest first, one page, and how many entries match in all."""
     where = [] if not action else [AuditEvent.action.startswith(action, autoescape=True)]
+    if since is not None:
+        where.append(AuditEvent.at >= since)
     total = int(await conn.scalar(select(func.count()).select_from(AuditEvent).where(*where)) or 0)
     rows = await conn.execute(
         select(AuditEvent)

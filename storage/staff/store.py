@@ -9,6 +9,7 @@ audited write their audit entry in the same transaction, so an action is never w
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Awaitable, Callable, Collection
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -73,6 +74,24 @@ class StaffStore:
             )
         )
 
+    async def leads_added_since(self, since: datetime) -> list[tuple[StaffMember, AuditEntry]]:
+        """Safeguarding leads added since `since` and still there, newest first, with the audit entry that
+        says by whom and when (no alert content)."""
+        found, _ = await self._read(
+            lambda conn: staff_audit.entries(conn, limit=20, action="safeguarding.lead_added", since=since)
+        )
+        accounts = {m.id: m for m in await self.accounts()}
+        added = []
+        for entry in found:
+            number = (entry.subject or "").removeprefix("account ")
+            if number.isdigit() and int(number) in accounts:
+                added.append((accounts[int(number)], entry))
+        return added
+
+    async def active_lead_emails(self, *, other_than: int | None = None) -> list[str]:
+        members = await self.accounts()
+        return [m.email for m in members if m.role == "safeguarding_lead" and m.active and m.id != other_than]
+
     async def audit_entries(
         self, *, limit: int, offset: int = 0, action: str | None = None
     ) -> tuple[list[AuditEntry], int]:
@@ -102,6 +121,10 @@ class StaffStore:
         async def work(conn: AsyncConnection) -> StaffMember:
             member = await staff_accounts.create(conn, email, password_hash, role, must_change=must_change, now=now)
             await self._audited(conn, actor, "account.create", f"account {member.id}", f"role {role}")
+            if role == "safeguarding_lead":
+                # Its own entry, which the other leads are shown: a new lead can reveal contact details,
+                # so nobody becomes one without the existing leads hearing of it.
+                await self._audited(conn, actor, "safeguarding.lead_added", f"account {member.id}")
             return member
 
         return await self._run(work)
@@ -167,16 +190,68 @@ class StaffStore:
         since = self._clock() - window
         return await self._read(lambda conn: staff_accounts.recent_failures(conn, email_key, ip_key, since=since))
 
-    async def failed_sign_in(self, email_key: str, ip_key: str, *, known: StaffMember | None) -> None:
-        """Count a failure; the audit names the account only when there is one (admins read the log)."""
+    async def begin_sign_in(self, email_key: str, source_key: str) -> int:
+        """Count a try as failed before its password is checked, committed at once, so tries running at the
+        same moment see each other; `sign_in` clears it, `drop_attempt` takes back a try never checked."""
+        now = self._clock()
+        return await self._run(lambda conn: staff_accounts.add_failure(conn, email_key, source_key, now))
+
+    async def failures_before(
+        self, attempt: int, *, window: timedelta, email_key: str | None = None, ip_key: str | None = None,
+        not_ip_prefix: str | None = None,
+    ) -> tuple[int, datetime | None]:
+        """(count, latest) of the failures recorded before `attempt` within `window`."""
+        since = self._clock() - window
+        return await self._read(
+            lambda conn: staff_accounts.failure_stats(
+                conn, since=since, before_id=attempt, email_key=email_key, ip_key=ip_key, not_ip_prefix=not_ip_prefix
+            )
+        )
+
+    async def drop_attempt(self, attempt: int) -> None:
+        await self._run(lambda conn: staff_accounts.remove_failure(conn, attempt))
+
+    async def failed_sign_in(self, *, known: StaffMember | None) -> None:
+        """Audit a failed sign-in (its failure is already counted); names the account only when there is one."""
+        actor = Actor(known.email, known.id) if known else Actor("unknown account")
+        await self.audit(actor, "sign_in.failed")
+
+    async def unlock(self, member: StaffMember, email_key: str, *, actor: Actor) -> int:
+        """Forget an account's failed sign-ins (an admin, or the account's own one-time link); audited."""
+
+        async def work(conn: AsyncConnection) -> int:
+            gone = await staff_accounts.clear_failures(conn, email_key)
+            await self._audited(conn, actor, "account.unlock", f"account {member.id}", f"{gone} failed tries")
+            return gone
+
+        return await self._run(work)
+
+    async def create_unlock_link(self, member: StaffMember, *, lifetime: timedelta, actor: Actor) -> str:
+        """A one-time link's token for `member` (only its hash is stored); audited."""
+        token = secrets.token_urlsafe(32)
         now = self._clock()
 
         async def work(conn: AsyncConnection) -> None:
-            await staff_accounts.add_failure(conn, email_key, ip_key, now)
-            actor = Actor(known.email, known.id) if known else Actor("unknown account")
-            await self._audited(conn, actor, "sign_in.failed")
+            await staff_accounts.add_unlock_link(conn, token, member.id, now=now, lifetime=lifetime)
+            await self._audited(conn, actor, "account.unlock_link", f"account {member.id}")
 
         await self._run(work)
+        return token
+
+    async def use_unlock_link(self, token: str, email_key_of: Callable[[str], str]) -> StaffMember | None:
+        """Use a one-time link: the account's failed sign-ins are cleared and the use audited, at once."""
+        now = self._clock()
+
+        async def work(conn: AsyncConnection) -> StaffMember | None:
+            member = await staff_accounts.use_unlock_link(conn, token, now)
+            if member is None:
+                return None
+            gone = await staff_accounts.clear_failures(conn, email_key_of(member.email))
+            await self._audited(conn, Actor(member.email, member.id), "account.unlock", f"account {member.id}",
+                                f"one-time link; {gone} failed tries")
+            return member
+
+        return await self._run(work)
 
     async def purge(self, *, keep_failures: timedelta = timedelta(days=1)) -> int:
         now = self._clock()

@@ -81,6 +81,18 @@ class LoginFailure(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class UnlockLink(Base):
+    """A one-time link that clears an account's failed sign-ins (`said staff unlock-link EMAIL`). The key is
+    the SHA-256 of the link's random token; the token is never stored. Used once, then deleted."""
+
+    __tablename__ = "staff_unlock_links"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class AuditEvent(Base):
     """Who did what, when. `actor` keeps the email as it was, so the log outlives a removed account."""
 

@@ -10,6 +10,9 @@ import pytest
 
 from .kit import assert_no_axe_violations, tap, type_and_send, wait_for_text
 
+# A key of the strength the app asks for (32 random bytes); a test value, never a real one.
+STRONG_KEY = "wiring-test-k7Qz2Lp9Xv4Rt1Bm8Hc5Nd3Fw6Gy0Js_k7Qz2Lp9Xv4Rt1Bm8"
+
 pytestmark = pytest.mark.browser
 
 
@@ -20,7 +23,7 @@ def real_app(live_app, tmp_path: Path) -> tuple[str, Path]:
 
     database = tmp_path / "said.db"
     settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{database}", secret_key="test", demo=True, var_dir=tmp_path
+        database_url=f"sqlite+aiosqlite:///{database}", secret_key=STRONG_KEY, demo=True, var_dir=tmp_path
     )
     return live_app(create_app(settings)), database
 

@@ -147,8 +147,10 @@ def test_typed_markup_shows_as_words_and_never_runs(new_page, chat_url: str) -> 
 def test_an_expired_chat_starts_again_in_place(new_page, chat_url: str, transcripts: FakeTranscripts) -> None:
     page = new_page()
     page.goto(chat_url)
-    transcripts.chats.clear()
-    tap(page, "Your visit")
+    tap(page, "Your visit")  # the chat is stored from its first answer …
+    wait_for_text(page, "How was your visit?")
+    transcripts.chats.clear()  # … and then the store forgets it
+    tap(page, "Good")
     wait_for_text(page, "Your last chat had ended, so this is a new one.")
     first = page.locator(".turn").first.inner_text()
     assert first.endswith("Your last chat had ended, so this is a new one.")

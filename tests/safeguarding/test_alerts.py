@@ -58,6 +58,7 @@ async def test_only_a_safeguarding_lead_can_read_an_alert_and_every_reading_is_a
     assert alert is not None and alert.text == "my dad hits me" and alert.reachable
     log, _ = await StaffStore(database, clock=clock).audit_entries(limit=20, action="safeguarding")
     assert [(e.action, e.actor) for e in reversed(log)] == [
+        ("safeguarding.lead_added", "test"),  # the team's lead, when the test made the account
         ("safeguarding.read_refused", "staff@example.org"),
         ("safeguarding.read_refused", "admin@example.org"),
         ("safeguarding.read", "safeguarding_lead@example.org"),

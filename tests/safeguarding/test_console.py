@@ -153,3 +153,22 @@ async def test_an_alert_number_with_a_slash_on_the_end_is_not_found_not_redirect
         assert reveal.status_code == 404 and PERSON not in reveal.text
     async with _signed_in(console, "admin@example.org") as admin:
         assert (await admin.get("/staff/safeguarding/alerts/1/")).status_code == 403
+
+
+async def test_acknowledging_or_closing_an_alert_that_does_not_exist_is_not_found(console: Console) -> None:
+    async with _signed_in(console, "lead@example.org") as lead:
+        token = _csrf((await lead.get("/staff/safeguarding/alerts")).text)
+        missing = await lead.post("/staff/safeguarding/alerts/999/acknowledge", data={"csrf": token})
+        assert missing.status_code == 404 and "There is no such alert." in missing.text
+        closing = await lead.post("/staff/safeguarding/alerts/999/close", data={"csrf": token, "outcome": "done"})
+        assert closing.status_code == 404 and "There is no such alert." in closing.text
+
+
+async def test_acknowledging_an_alert_already_acknowledged_does_not_say_done_again(console: Console) -> None:
+    await Texter(console.parts, console.clock).send("I want to kill myself tonight")
+    async with _signed_in(console, "lead@example.org") as lead:
+        token = _csrf((await lead.get("/staff/safeguarding/alerts/1")).text)
+        first = await lead.post("/staff/safeguarding/alerts/1/acknowledge", data={"csrf": token})
+        assert first.headers["location"].endswith("?done=acknowledged")
+        again = await lead.post("/staff/safeguarding/alerts/1/acknowledge", data={"csrf": token})
+        assert again.status_code == 303 and "done=" not in again.headers["location"]

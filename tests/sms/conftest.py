@@ -100,7 +100,8 @@ def replies(response: httpx.Response) -> list[str]:
 
 def world_settings(fake: FakeTwilio, tmp_path: Path, public_url: str = PUBLIC_URL, **overrides: Any):
     return load_settings(
-        secret_key="sms-test-secret", var_dir=tmp_path, scheduler=False, public_url=public_url,
+        secret_key="sms-test-secret-k7Qz2Lp9Xv4Rt1Bm8Hc5Nd3Fw6Gy0Js_k7Qz2Lp9Xv4",
+        var_dir=tmp_path, scheduler=False, public_url=public_url,
         twilio_account_sid=fake.account_sid, twilio_auth_token=fake.auth_token,
         twilio_phone_number=OUR_NUMBER, twilio_api_base_url=fake.base_url, **overrides,
     )

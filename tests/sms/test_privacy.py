@@ -54,6 +54,6 @@ async def test_the_phone_number_appears_nowhere_but_the_vault(world, caplog) -> 
 
     # The vault does hold it, sealed: opening it with the deployment's key gives the number back.
     async with world.parts.database.engine.connect() as conn:
-        sealed = (await conn.execute(select(VaultEntry.sealed))).scalars().all()
+        sealed = (await conn.execute(select(VaultEntry.sealed, VaultEntry.participant_id))).all()
     vault = Vault(Keys.from_secret(world.parts.settings.secret()))
-    assert PERSON in {vault.open(token) for token in sealed}
+    assert PERSON in {vault.open(token, participant_id=owner) for token, owner in sealed}

@@ -12,6 +12,9 @@ from bot.app.wiring import create_app
 
 from .conftest import OUR_NUMBER, PERSON, inbound_form, replies, signed, world_settings
 
+# A key of the strength the app asks for (32 random bytes); a test value, never a real one.
+STRONG_KEY = "wiring-test-k7Qz2Lp9Xv4Rt1Bm8Hc5Nd3Fw6Gy0Js_k7Qz2Lp9Xv4Rt1Bm8"
+
 
 async def test_the_whole_app_answers_a_signed_text_and_can_send_texts(fake_twilio, tmp_path) -> None:
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'app.db'}"
@@ -31,7 +34,7 @@ async def test_the_whole_app_answers_a_signed_text_and_can_send_texts(fake_twili
 
 
 async def test_without_twilio_settings_sms_is_off(tmp_path) -> None:
-    settings = load_settings(secret_key="x" * 20, var_dir=tmp_path, scheduler=False,
+    settings = load_settings(secret_key=STRONG_KEY, var_dir=tmp_path, scheduler=False,
                              database_url=f"sqlite+aiosqlite:///{tmp_path / 'app.db'}")
     assert not twilio_configured(settings)
     app = create_app(settings)
@@ -51,7 +54,7 @@ async def test_without_twilio_settings_sms_is_off(tmp_path) -> None:
     ],
 )
 def test_half_a_twilio_configuration_says_what_is_missing(tmp_path, given, missing) -> None:
-    settings = load_settings(secret_key="x" * 20, var_dir=tmp_path, **given)
+    settings = load_settings(secret_key=STRONG_KEY, var_dir=tmp_path, **given)
     with pytest.raises(SettingsError) as error:
         twilio_configured(settings)
     assert missing in str(error.value)

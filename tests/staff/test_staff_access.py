@@ -11,7 +11,8 @@ from bot.web.staff.auth import FormRefused, read_form
 from bot.web.staff.routes import page_routes
 from storage.staff.tables import STAFF_ROLES
 
-OPEN = {"/login"}  # the only pages anyone may see
+# The only pages anyone may use: signing in, and signing out (which only ends the sending browser's session).
+OPEN = {"/login", "/logout", "/unlock"}  # and a one-time unlock link, which is its own key
 
 
 def _guarded() -> list[tuple[str, str, tuple[str, ...]]]:
@@ -74,7 +75,9 @@ async def test_a_post_without_the_sessions_csrf_token_is_refused(staff_world):
     import re
 
     their_token = re.search(r'name="csrf" value="([^"]*)"', theirs).group(1)
-    response = await staff_world.http.post("/staff/logout", data={"csrf": their_token})
+    response = await staff_world.http.post(
+        "/staff/comments/tag", data={"csrf": their_token, "kind": "answer", "id": "1", "theme": "x"}
+    )
     assert response.status_code == 400
     await other.aclose()
 
@@ -84,9 +87,10 @@ async def test_a_post_from_another_site_is_refused(staff_world):
     await staff_world.sign_in("a@example.org")
     token = await staff_world.csrf()
     for headers in ({"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"}):
-        response = await staff_world.http.post("/staff/logout", data={"csrf": token}, headers=headers)
-        assert response.status_code == 403
-        assert "another site" in response.text
+        for path in ("/staff/logout", "/staff/comments/tag"):
+            response = await staff_world.http.post(path, data={"csrf": token}, headers=headers)
+            assert response.status_code == 403
+            assert "another site" in response.text
 
 
 async def test_oversized_and_malformed_forms_get_a_clear_message(staff_world):
@@ -96,7 +100,7 @@ async def test_oversized_and_malformed_forms_get_a_clear_message(staff_world):
     big = await staff_world.http.post("/staff/broadcasts/new", data={"csrf": token, "text_en": "x" * 70_000})
     assert big.status_code == 413
     assert "too much to send at once" in big.text
-    multipart = await staff_world.http.post("/staff/logout", files={"csrf": ("a", b"b")})
+    multipart = await staff_world.http.post("/staff/comments/tag", files={"csrf": ("a", b"b")})
     assert multipart.status_code == 400
     long_theme = await staff_world.post(
         "/staff/comments/tag", {"kind": "answer", "id": "1", "theme": "t" * 61}

@@ -72,3 +72,15 @@ def test_broadcast_create_list_and_cancel(said, capsys):
     assert code == 0 and "0 messages queued" in out
     assert said("broadcast", "create", "--name", "x", "--text", "y", "--audience", "pack:nope", "--now")[0] == 2
     assert said("broadcast", "create", "--name", "x", "--text", "y", "--audience", "everyone", "--now")[0] == 2
+
+
+def test_staff_unlock_clears_wrong_tries_or_prints_a_one_time_link(said, monkeypatch):
+    monkeypatch.setenv("SAID_PUBLIC_URL", "https://said.example.org")
+    said("staff", "add", "sam@example.org", "--role", "staff")
+    code, out = said("staff", "unlock", "sam@example.org")
+    assert code == 0 and "Cleared 0 wrong sign-in tries for sam@example.org." in out
+    code, out = said("staff", "unlock", "sam@example.org", "--link")
+    assert code == 0
+    assert re.search(r"https://said\.example\.org/staff/unlock\?t=[A-Za-z0-9_-]{40,}", out)
+    code, _ = said("staff", "unlock", "nobody@example.org")
+    assert code == 1

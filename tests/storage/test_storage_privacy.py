@@ -111,28 +111,28 @@ def test_short_pseudonym_is_the_first_eight_characters():
 @given(address=st.text(max_size=200))
 def test_vault_round_trip(address):
     vault = Vault(KEYS)
-    sealed = vault.seal(address)
-    assert vault.open(sealed) == address
+    sealed = vault.seal(address, participant_id=7)
+    assert vault.open(sealed, participant_id=7) == address
     if len(address.encode()) >= 8:  # shorter byte strings turn up in random ciphertext by chance
         assert address.encode() not in sealed
 
 
 def test_sealing_twice_gives_different_tokens():
     vault = Vault(KEYS)
-    assert vault.seal("+447700900123") != vault.seal("+447700900123")
+    assert vault.seal("+447700900123", participant_id=1) != vault.seal("+447700900123", participant_id=1)
 
 
 def test_the_wrong_key_or_a_damaged_token_raises_vault_error_without_leaking():
-    sealed = Vault(KEYS).seal("+447700900123")
+    sealed = Vault(KEYS).seal("+447700900123", participant_id=1)
     with pytest.raises(VaultError) as raised:
-        Vault(OTHER_KEYS).open(sealed)
+        Vault(OTHER_KEYS).open(sealed, participant_id=1)
     assert "7700" not in str(raised.value)
     damaged = sealed[:-1] + bytes([sealed[-1] ^ 1])
     with pytest.raises(VaultError):
-        Vault(KEYS).open(damaged)
-    for broken in (b"", b"\x01", b"\x02" + sealed[1:]):
+        Vault(KEYS).open(damaged, participant_id=1)
+    for broken in (b"", b"\x02", b"\x01" + sealed[1:], b"\x03" + sealed[1:]):
         with pytest.raises(VaultError):
-            Vault(KEYS).open(broken)
+            Vault(KEYS).open(broken, participant_id=1)
     assert "7700" not in repr(Vault(KEYS))
 
 
@@ -148,3 +148,15 @@ def test_a_withheld_caller_is_known_only_by_the_call(keys) -> None:
             normalise_address("voice", bad)
     with pytest.raises(AddressError):
         normalise_address("sms", call)
+
+
+def test_a_sealed_address_opens_only_for_its_own_participant_and_purpose():
+    vault = Vault(KEYS)
+    sealed = vault.seal("+447700900123", participant_id=1)
+    # Copied onto another participant's row, it does not open: their messages cannot be sent to this number.
+    with pytest.raises(VaultError) as raised:
+        vault.open(sealed, participant_id=2)
+    assert "7700" not in str(raised.value)
+    with pytest.raises(VaultError):
+        vault.open(sealed, participant_id=1, purpose="callback")
+    assert vault.open(sealed, participant_id=1) == "+447700900123"

@@ -52,3 +52,30 @@ async def test_purge_drops_slots_that_no_longer_limit_anything(store) -> None:
     assert removed["rate_slots"] == 1
     # The live key keeps its place in the queue.
     assert await store.reserve_slot("telegram:p2", now=now + timedelta(hours=2), interval=1) > now + timedelta(hours=2)
+
+
+async def test_admit_lets_a_burst_through_then_refuses_without_pushing_the_wait_out(store) -> None:
+    now = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+    results = [await store.admit("web:a", now=now, interval=2, burst=3) for _ in range(6)]
+    assert results[:3] == [None, None, None]
+    assert all(wait is not None and 0 < wait <= 2 for wait in results[3:])
+    # Hammering does not make it worse: one interval later, one more goes through.
+    later = now + timedelta(seconds=2)
+    assert await store.admit("web:a", now=later, interval=2, burst=3) is None
+    assert await store.admit("web:a", now=later, interval=2, burst=3) is not None
+    assert await store.admit("web:b", now=later, interval=2, burst=3) is None  # keys are independent
+
+
+async def test_admit_holds_for_many_callers_at_once(store) -> None:
+    now = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+    results = await asyncio.gather(*(store.admit("web:c", now=now, interval=1, burst=5) for _ in range(20)))
+    assert sum(r is None for r in results) == 5
+
+
+async def test_blocked_reads_a_spent_budget(store) -> None:
+    now = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+    assert await store.rate_blocked("bad:x", now=now, interval=10, burst=3) is None
+    for _ in range(3):
+        await store.charge("bad:x", now=now, interval=10)
+    assert await store.rate_blocked("bad:x", now=now, interval=10, burst=3) is not None
+    assert await store.rate_blocked("bad:x", now=now + timedelta(seconds=31), interval=10, burst=3) is None

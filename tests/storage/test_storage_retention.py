@@ -30,13 +30,15 @@ async def test_purge_removes_only_what_has_expired(timed_store: Store, clock):
         "outbox": 0,
         "inbound_messages": 0,
         "rate_slots": 0,
+        "participants": 0,
     }
     assert await store.purge(clock.advance(days=2)) == {
         "vault_entries": 0,
         "web_sessions": 0,
         "outbox": 0,
-        "inbound_messages": 1,
+        "inbound_messages": 0,  # handled ids are kept 90 days, so a replayed webhook is still known
         "rate_slots": 0,
+        "participants": 0,
     }
     assert await store.purge(clock.advance(days=23)) == {
         "vault_entries": 2,
@@ -44,12 +46,14 @@ async def test_purge_removes_only_what_has_expired(timed_store: Store, clock):
         "outbox": 1,
         "inbound_messages": 0,
         "rate_slots": 0,
+        "participants": 1,  # `lapsed`: no address, session, consent or answer left
     }
     dump = await store.dump_all_text()
     assert dump.count("vault_entries:") == 1
     assert f"vault_entries: participant_id={consented.id}," in dump
     assert f"outbox: id={pending}," in dump  # still waiting to be sent
     assert claimed.id in (pending, finished)
+    assert (await store.purge(clock.advance(days=60)))["inbound_messages"] == 1  # day 91
 
 
 async def test_writing_again_extends_the_address_and_brings_it_back_after_a_purge(timed_store: Store, clock):
@@ -64,6 +68,26 @@ async def test_writing_again_extends_the_address_and_brings_it_back_after_a_purg
     async with store.unit() as uow:
         again = await uow.participant("sms", "07700 900123")
         await uow.enqueue(again.id, "sms", "reply", {})
-    assert again.id == person.id
+    # The empty participant row went with its address; the same person is known by the same pseudonym.
+    assert again.pseudonym == person.pseudonym
     [item] = await store.claim_outbox("w", now=clock.now)
     assert item.address == "+447700900123"
+
+
+async def test_participants_with_nothing_left_are_purged_and_those_with_anything_are_kept(timed_store: Store, clock):
+    store = timed_store
+    async with store.unit() as uow:
+        empty = await uow.participant("web", "crawler-token-" + "a" * 30)
+        answered = await uow.participant("sms", "+447700900301")
+        await uow.start_submission("00000000-0000-4000-8000-000000000001", answered.id, "demo", 1, "en", "sms")
+        stopped = await uow.participant("sms", "+447700900302")
+        await uow.set_stopped(stopped.id, True)
+        consenting = await uow.participant("sms", "+447700900303")
+        await uow.set_consent(consenting.id, "updates", True)
+    assert (await store.purge(clock.advance(hours=12)))["participants"] == 0  # seen too recently
+    removed = await store.purge(clock.advance(days=31))
+    assert removed["participants"] == 1
+    dump = await store.dump_all_text()
+    assert f"participants: id={empty.id}," not in dump
+    for kept in (answered, stopped, consenting):
+        assert f"participants: id={kept.id}," in dump

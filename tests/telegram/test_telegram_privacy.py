@@ -52,9 +52,9 @@ async def test_chat_id_username_and_names_appear_nowhere_but_the_vault(world, ca
     assert {c.params.get("chat_id") for c in sent if "chat_id" in c.params} == {CHAT_ID, GROUP_ID}
     # The vault holds the chat id, sealed: the deployment's key opens it.
     async with world.parts.database.engine.connect() as conn:
-        sealed = (await conn.execute(select(VaultEntry.sealed))).scalars().all()
+        sealed = (await conn.execute(select(VaultEntry.sealed, VaultEntry.participant_id))).all()
     vault = Vault(Keys.from_secret(world.parts.settings.secret()))
-    assert {vault.open(token) for token in sealed} == {str(CHAT_ID)}
+    assert {vault.open(token, participant_id=owner) for token, owner in sealed} == {str(CHAT_ID)}
 
 
 async def test_forget_me_leaves_no_way_back_to_the_chat(world) -> None:

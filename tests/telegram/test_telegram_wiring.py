@@ -15,11 +15,14 @@ from bot.app.telegram import ALLOWED_UPDATES, set_webhook, telegram_configured
 from bot.app.wiring import create_app
 from channels.telegram.routes import SECRET_HEADER, WEBHOOK_PATH
 
+# A key of the strength the app asks for (32 random bytes); a test value, never a real one.
+STRONG_KEY = "wiring-test-k7Qz2Lp9Xv4Rt1Bm8Hc5Nd3Fw6Gy0Js_k7Qz2Lp9Xv4Rt1Bm8"
+
 SECRET = "a-webhook-secret_for_tests"
 
 
 def _settings(tmp_path, fake=None, **overrides):
-    base = {"secret_key": "x" * 24, "var_dir": tmp_path, "scheduler": False,
+    base = {"secret_key": STRONG_KEY, "var_dir": tmp_path, "scheduler": False,
             "database_url": f"sqlite+aiosqlite:///{tmp_path / 'app.db'}", "public_url": "https://said.example.org"}
     if fake is not None:
         base |= {"telegram_bot_token": fake.token, "telegram_webhook_secret": SECRET,

@@ -163,7 +163,7 @@ def test_symbol_pictures_replace_emoji_when_there_is_a_file(tmp_path) -> None:
 
 
 def test_messages_sent_later_in_the_outbox_format_are_shown(chat: Chat) -> None:
-    chat.open()
+    chat.post(start="visit")  # a message can only be sent later to a chat that has begun
     chat.turns().append(
         {
             "who": "bot",

@@ -135,12 +135,13 @@ def _with_loop(work: Callable[[Loop], Awaitable[int]]) -> int:
     from bot.app.loop import build_loop
     from bot.app.settings import load_settings
     from bot.app.wiring import build_parts
+    from storage.privacy.vault import Keys
 
     async def run() -> int:
         settings = load_settings()
         parts = build_parts(settings)
         try:
-            await parts.database.migrate()
+            await parts.database.migrate(vault_key=Keys.from_secret(settings.secret()).vault_key)
             return await work(build_loop(settings, parts))
         finally:
             await parts.database.dispose()

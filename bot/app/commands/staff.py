@@ -42,6 +42,12 @@ def add_staff_command(subparsers: Any) -> None:
     add.set_defaults(handler=_run_staff_add)
     listing = staff_sub.add_parser("list", help="list staff accounts")
     listing.set_defaults(handler=_run_staff_list)
+    unlock = staff_sub.add_parser(
+        "unlock", help="clear an account's wrong sign-in tries now, or with --link print a one-time link for them"
+    )
+    unlock.add_argument("email")
+    unlock.add_argument("--link", action="store_true", help="print a one-time link (valid 24 hours) instead")
+    unlock.set_defaults(handler=_run_staff_unlock)
 
 
 def broadcast_command(subparsers: Any) -> None:
@@ -74,12 +80,13 @@ def _with_console(work: Callable[[Any], Awaitable[int]]) -> int:
     from bot.app.settings import load_settings
     from bot.app.staff import build_staff
     from bot.app.wiring import build_parts
+    from storage.privacy.vault import Keys
 
     async def run() -> int:
         settings = load_settings()
         parts = build_parts(settings)
         try:
-            await parts.database.migrate()
+            await parts.database.migrate(vault_key=Keys.from_secret(settings.secret()).vault_key)
             console = build_staff(settings, parts.database, parts.service.prompts, channels=parts.senders)
             return await work(console)
         finally:
@@ -117,6 +124,28 @@ def _run_staff_add(args: argparse.Namespace, stdin: TextIO | None = None, out: T
         if not args.password_stdin:
             print(f"One-time password: {password}", file=out)
             print("They choose their own password when they first sign in.", file=out)
+        return 0
+
+    return _with_console(work)
+
+
+def _run_staff_unlock(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    from bot.web.staff.unlock import LINK_LIFETIME, email_key, unlock_path
+
+    out = out or sys.stdout
+
+    async def work(console: Any) -> int:
+        member = await console.store.account_by_email(args.email)
+        if member is None:
+            print(f"said: there is no account for {args.email.lower()}", file=sys.stderr)
+            return 1
+        if args.link:
+            token = await console.store.create_unlock_link(member, lifetime=LINK_LIFETIME, actor=CLI)
+            print(f"Give {member.email} this link; it works once, for 24 hours:", file=out)
+            print(f"{console.public_url}{unlock_path(token)}", file=out)
+            return 0
+        gone = await console.store.unlock(member, email_key(console, member.email), actor=CLI)
+        print(f"Cleared {gone} wrong sign-in tries for {member.email}.", file=out)
         return 0
 
     return _with_console(work)

@@ -70,7 +70,7 @@ async def add_account(request: Request) -> Response:
         return await _accounts_page(request, errors=errors, email=email, role=role or "staff", status=400)
     password = one_time_password()
     try:
-        await console.store.create_account(
+        created = await console.store.create_account(
             email, await console.passwords.hash(password), role, must_change=True, actor=actor_of(member)
         )
     except AccountExists:
@@ -78,6 +78,8 @@ async def add_account(request: Request) -> Response:
             request, errors={"email": "Email: there is already an account for this email."}, email=email, role=role,
             status=400,
         )
+    if created.role == "safeguarding_lead" and console.on_lead_added is not None:
+        await console.on_lead_added(created, actor_of(member))
     # Shown once, on this page only (no redirect, never stored): the new colleague changes it at first sign-in.
     return await _accounts_page(request, created=(email.lower(), password))
 

@@ -28,6 +28,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from channels.body import BodyTooLarge, read_body
 from storage.staff.records import Actor, StaffMember
 from storage.staff.tables import STAFF_ROLES
 
@@ -43,6 +44,9 @@ SCOPE_KEY = "said.staff"
 MAX_FORM_BYTES = 64 * 1024
 MAX_FIELDS = 200
 EVERYONE = STAFF_ROLES
+# The one rule for who may change themes: tag and untag comments, and edit themes, actions, invitations and
+# check-ins. Everyone signed in may read them; a safeguarding lead reads, and does not change them.
+THEME_EDITORS = ("admin", "staff")
 CHANGE_PAGE = "/staff/password"
 _UNKNOWN = object()
 
@@ -63,6 +67,12 @@ def console_of(request: Request) -> StaffConsole:
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
+
+
+def same_secret(given: str, expected: str) -> bool:
+    """Constant-time equality of a sent token and ours. As bytes: compare_digest refuses str with non-ASCII
+    characters, and a forged form or cookie may carry any (that would be a 500, not a refusal)."""
+    return hmac.compare_digest(given.encode("utf-8", "surrogateescape"), expected.encode("utf-8"))
 
 
 def keyed(console: StaffConsole, purpose: str, value: str) -> str:
@@ -115,14 +125,10 @@ async def read_form(request: Request) -> FormData:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "application/x-www-form-urlencoded":
         raise FormRefused(400, "The form could not be read. Please go back and try again.")
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_FORM_BYTES:
-        raise FormRefused(413, "That was too much to send at once. Please make it shorter.")
-    body = bytearray()
-    async for chunk in request.stream():
-        body.extend(chunk)
-        if len(body) > MAX_FORM_BYTES:
-            raise FormRefused(413, "That was too much to send at once. Please make it shorter.")
+    try:
+        body = await read_body(request, limit=MAX_FORM_BYTES)
+    except BodyTooLarge:
+        raise FormRefused(413, "That was too much to send at once. Please make it shorter.") from None
     try:
         pairs = parse_qsl(
             body.decode("utf-8", errors="strict"), keep_blank_values=True, strict_parsing=False,
@@ -175,7 +181,7 @@ def requires_role(*roles: str) -> Callable[[Endpoint], Endpoint]:
                 except FormRefused as refused:
                     return console.pages.refused(request, refused.status, refused.message)
                 expected = csrf_token(request)
-                if not expected or not hmac.compare_digest(str(form.get("csrf", "")), expected):
+                if not expected or not same_secret(str(form.get("csrf", "")), expected):
                     return console.pages.refused(
                         request, 400, "This form is out of date. Please go back, reload the page and try again."
                     )

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from bot.web.staff import fields
-from bot.web.staff.auth import actor_of, console_of, current_staff, form_of, requires_role, safe_next
+from bot.web.staff.auth import THEME_EDITORS, actor_of, console_of, current_staff, form_of, requires_role, safe_next
 from bot.web.staff.results import CHANNEL_NAMES, english
 from storage.staff.comments import MAX_THEME, tidy_theme
 
@@ -115,11 +115,11 @@ async def _change_tag(request: Request, *, add: bool) -> Response:
     return RedirectResponse(back.split("#")[0] + anchor, status_code=303)
 
 
-@requires_role()
+@requires_role(*THEME_EDITORS)
 async def tag(request: Request) -> Response:
     return await _change_tag(request, add=True)
 
 
-@requires_role()
+@requires_role(*THEME_EDITORS)
 async def untag(request: Request) -> Response:
     return await _change_tag(request, add=False)

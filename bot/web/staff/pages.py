@@ -21,7 +21,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescap
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from bot.web.staff.auth import EVERYONE, csrf_token
+from bot.web.staff.auth import EVERYONE, THEME_EDITORS, csrf_token
 from bot.web.staff.numbers import count_words, percent_words
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -75,6 +75,7 @@ class Pages:
             nav=links,
             here=request.url.path,
             csrf=csrf_token(request) if member is not None else "",
+            edits_themes=member is not None and member.role in THEME_EDITORS,
             **context,
         )
         return HTMLResponse(html, status_code=status, headers=NO_STORE)

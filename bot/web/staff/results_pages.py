@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -19,6 +19,10 @@ from storage.staff.records import StaffMember
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+# How long a safeguarding lead's home page tells them another lead was added.
+NEW_LEAD_NOTICE = timedelta(days=30)
+
+
 @requires_role()
 async def home(request: Request) -> Response:
     console = console_of(request)
@@ -28,7 +32,12 @@ async def home(request: Request) -> Response:
         for pack in console.packs.all()
     ]
     done = request.query_params.get("done")
-    return console.pages.render(request, "home.html", packs=packs, done=done)
+    member = await current_staff(request)
+    new_leads = []
+    if member is not None and member.role == "safeguarding_lead":
+        since = console.store.now() - NEW_LEAD_NOTICE
+        new_leads = [(lead, e) for lead, e in await console.store.leads_added_since(since) if lead.id != member.id]
+    return console.pages.render(request, "home.html", packs=packs, done=done, new_leads=new_leads)
 
 
 async def _result(console: StaffConsole, pack_id: str) -> PackResult | None:

@@ -18,7 +18,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from bot.web.staff import admin_pages, broadcast_pages, comments_pages, results_pages, signin
+from bot.web.staff import admin_pages, broadcast_pages, comments_pages, results_pages, signin, unlock
 from bot.web.staff.auth import SCOPE_KEY
 from bot.web.staff.console import StaffConsole
 from bot.web.staff.pages import STATIC
@@ -44,6 +44,8 @@ def page_routes() -> list[BaseRoute]:
         Route("/login", signin.login_form, methods=["GET"]),
         Route("/login", signin.login, methods=["POST"]),
         Route("/logout", signin.logout, methods=["POST"]),
+        Route("/unlock", unlock.unlock_form, methods=["GET"]),
+        Route("/unlock", unlock.unlock, methods=["POST"]),
         Route("/password", signin.password_form, methods=["GET"]),
         Route("/password", signin.change_password, methods=["POST"]),
         Route("/results/{pack_id}", results_pages.results, methods=["GET"]),
@@ -67,6 +69,7 @@ def page_routes() -> list[BaseRoute]:
         Route("/accounts", admin_pages.accounts, methods=["GET"]),
         Route("/accounts", admin_pages.add_account, methods=["POST"]),
         Route("/accounts/active", admin_pages.set_active, methods=["POST"]),
+        Route("/accounts/unlock", unlock.admin_unlock, methods=["POST"]),
         # `/results/demo/`, `/broadcasts/1%2F`: the not-found page, not a redirect (see slashes.py).
         slash_not_found("/results/{pack_id}/trend", "There is no such question to show month by month."),
         slash_not_found("/results", "There is no question pack with that name."),

@@ -17,13 +17,13 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from bot.loop.loop import Loop
-from bot.web.staff.auth import requires_role
+from bot.web.staff.auth import THEME_EDITORS, requires_role
 from bot.web.staff.console import StaffConsole
 from bot.web.staff.loop import actions, checkins, involvement, themes
 from bot.web.staff.slashes import slash_not_found
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-CHANGERS = ("admin", "staff")
+CHANGERS = THEME_EDITORS  # the console's one rule for who changes themes
 Page = Callable[[Request, Loop], Awaitable[Response]]
 
 

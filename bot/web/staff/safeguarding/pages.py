@@ -100,10 +100,15 @@ class SafeguardingPages:
         member = await current_staff(request)
         assert member is not None
         try:
-            await self.store.acknowledge(alert_id, actor_of(member))
+            done = await self.store.acknowledge(alert_id, actor_of(member))
         except NotAllowed as refusal:
             return console_of(request).pages.refused(request, 403, str(refusal))
-        return RedirectResponse(f"/staff/safeguarding/alerts/{alert_id}?done=acknowledged", status_code=303)
+        except LookupError:
+            return console_of(request).pages.refused(request, 404, "There is no such alert.")
+        # Already acknowledged or closed by someone else: show it as it is, without claiming we did it.
+        return RedirectResponse(
+            f"/staff/safeguarding/alerts/{alert_id}" + ("?done=acknowledged" if done else ""), status_code=303
+        )
 
     async def close(self, request: Request) -> Response:
         alert_id = request.path_params["alert_id"]
@@ -117,6 +122,8 @@ class SafeguardingPages:
             return await self.show(request, alert_id, status=400, errors={"outcome": problem.message})
         except NotAllowed as refusal:
             return await self.show(request, alert_id, status=400, errors={"outcome": str(refusal)})
+        except LookupError:
+            return console_of(request).pages.refused(request, 404, "There is no such alert.")
         return RedirectResponse(f"/staff/safeguarding/alerts/{alert_id}?done=closed", status_code=303)
 
     async def reveal(self, request: Request) -> Response:
