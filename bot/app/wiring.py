@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from bot.app.inbox import build_inbox
 from bot.app.loop import build_loop
 from bot.app.prompts import load_prompts
 from bot.app.safeguarding import build_safeguarding
@@ -106,6 +107,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         settings, parts.database, parts.service.prompts, channels=parts.senders, on_planned=parts.dispatcher.kick
     )
     install_safeguarding_pages(staff)  # templates and menu links for alerts and reveals
+    try:
+        inbox = build_inbox(settings, parts, staff)
+    except ValueError as exc:  # a deployment's canned replies cannot be read: the message names the file
+        raise SettingsError(str(exc)) from None
     loop = build_loop(settings, parts)
 
     @asynccontextmanager
@@ -160,7 +165,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/healthz", healthz),
         *parts.channel_routes,
         *symbol_routes(parts.pictures),
-        *staff_routes(staff, extra=[*safeguarding.staff_routes(), *loop_staff_routes(staff, loop)]),
+        *staff_routes(
+            staff, extra=[*safeguarding.staff_routes(), *loop_staff_routes(staff, loop), *inbox.routes()]
+        ),
         *public_routes(loop),
         *webchat_routes(
             parts.service,
