@@ -1,5 +1,6 @@
 """Inbox test helpers, imported by name (pytest puts tests/inbox on sys.path): the whole service with SMS
-(the fake Twilio API), Telegram (the fake Bot API) and the web chat, the staff console with the inbox, all over ASGI in the test's event loop, on a clock the test moves.
+(the fake Twilio API), Telegram (the fake Bot API) and the web chat, the staff console with the inbox, all
+over ASGI in the test's event loop, on a clock the test moves.
 
 `world.sms("…")`, `world.telegram("…")` and `world.web("…")` are one person each writing on that channel;
 `world.staff` is a signed-in staff browser; `world.tick()` lets the dispatcher send what is due.
