@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -77,6 +77,7 @@ class InboxWorld:
     telegram_api: FakeTelegram
     clock: Clock
     count: int = 0
+    people: dict[int, Any] = field(default_factory=dict)
 
     # People writing
 
@@ -90,8 +91,12 @@ class InboxWorld:
 
     async def telegram(self, text: str, *, chat_id: int = CHAT_ID) -> list[str]:
         """What the person sees after sending `text` (the reply goes through the outbox)."""
+        # Telegram takes one message a second to a chat (on the test clock): a person writes a little later.
+        self.clock.advance(seconds=3)
         before = len(self.telegram_api.texts(chat_id))
-        update = self.telegram_api.person(chat_id).says(text)
+        # One FakePerson a chat: its message ids count up, as Telegram's do (a repeated id is a retried update).
+        person = self.people.setdefault(chat_id, self.telegram_api.person(chat_id))
+        update = person.says(text)
         response = await self.channels.post(
             WEBHOOK_PATH, content=json.dumps(update),
             headers={"content-type": "application/json", SECRET_HEADER: WEBHOOK_SECRET},
@@ -125,11 +130,19 @@ class InboxWorld:
         )
         assert done.status_code == 303, done.text
 
+    async def get(self, path: str) -> httpx.Response:
+        """A staff page; signs in again first when the test clock has moved past the session's idle time."""
+        response = await self.staff.get(path)
+        if response.status_code == 303 and response.headers["location"].startswith("/staff/login"):
+            await self.sign_in()
+            response = await self.staff.get(path)
+        return response
+
     async def page(self, case_id: int) -> httpx.Response:
-        return await self.staff.get(f"/staff/inbox/{case_id}")
+        return await self.get(f"/staff/inbox/{case_id}")
 
     async def post(self, path: str, data: dict[str, str]) -> httpx.Response:
-        token = csrf_in((await self.staff.get("/staff/inbox")).text)
+        token = csrf_in((await self.get("/staff/inbox")).text)
         return await self.staff.post(path, data={"csrf": token, **data})
 
     async def reply(self, case_id: int, text: str, **extra: str) -> httpx.Response:
