@@ -124,6 +124,7 @@ class InboxWorld:
     # Staff
 
     async def sign_in(self, email: str = "nurse@example.org") -> None:
+        self.staff.cookies.clear()  # a fresh browser: the sign-in page sends a signed-in person away
         page = await self.staff.get("/staff/login")
         done = await self.staff.post(
             "/staff/login", data={"csrf": csrf_in(page.text), "email": email, "password": PASSWORD}
@@ -147,6 +148,11 @@ class InboxWorld:
 
     async def reply(self, case_id: int, text: str, **extra: str) -> httpx.Response:
         return await self.post(f"/staff/inbox/{case_id}/reply", {"reply": text, "action": "send", **extra})
+
+    async def parts_staff_audit(self) -> Any:
+        from storage.staff.store import StaffStore
+
+        return await StaffStore(self.parts.database).audit_entries(limit=100)
 
     async def case(self, case_id: int) -> CaseRecord:
         found = await self.inbox.store.case(case_id)

@@ -1,0 +1,118 @@
+"""CALL ME as a case, the audited reveal of a number to call, the link to safeguarding alerts, owners, themes
+that lead to "you said, we did", and the audit of every reply and close."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from inbox_kit import PERSON, InboxWorld, csrf_in
+
+from bot.app.loop import build_loop
+from storage.staff.records import Actor
+
+TYPED_NUMBER = "07700 900456"
+TYPED_E164 = "+447700900456"
+
+
+async def test_call_me_is_a_case_that_wants_a_call_and_a_lead_can_reveal_the_number(world: InboxWorld) -> None:
+    asked = await world.sms("CALL ME")
+    assert any("phone you" in line for line in asked)
+    await world.sms("YES")
+    [case] = await world.cases()
+    assert case.callback_wanted and case.alert_id is not None
+    listing = await world.get("/staff/inbox")
+    assert "Wants a call" in listing.text and PERSON not in listing.text
+    page = await world.page(case.id)
+    assert "They asked for a person to phone them" in page.text
+    assert "A safeguarding lead can reveal the number" in page.text and "Reveal the number" not in page.text
+    refused = await world.post(f"/staff/inbox/{case.id}/reveal", {"reason": "I want to call them back today"})
+    assert refused.status_code == 400 and PERSON not in refused.text and "Your role cannot" in refused.text
+    await world.sign_in("lead@example.org")
+    short = await world.post(f"/staff/inbox/{case.id}/reveal", {"reason": "call"})
+    assert short.status_code == 400 and PERSON not in short.text
+    shown = await world.post(f"/staff/inbox/{case.id}/reveal", {"reason": "Calling them back as they asked"})
+    assert shown.status_code == 200 and PERSON in shown.text
+    assert PERSON not in (await world.page(case.id)).text, "shown once, not kept on the page"
+    history = (await world.page(case.id)).text
+    assert "nurse@example.org, reveal refused" in history and "lead@example.org, reveal: Calling them back" in history
+    assert f'href="/staff/safeguarding/alerts/{case.alert_id}"' in history, "a lead can go to the alert"
+
+
+async def test_a_number_typed_on_the_web_chat_is_the_one_revealed(world: InboxWorld) -> None:
+    await world.web("CALL ME")
+    await world.web(TYPED_NUMBER)
+    [case] = await world.cases()
+    assert case.callback_wanted and case.channel == "web"
+    await world.sign_in("lead@example.org")
+    shown = await world.post(f"/staff/inbox/{case.id}/reveal", {"reason": "Calling them back as they asked"})
+    assert TYPED_E164 in shown.text and "a number they gave for a call back" in shown.text.lower()
+
+
+async def test_a_risky_message_is_a_case_linked_to_its_alert(world: InboxWorld) -> None:
+    await world.sms("I feel like nobody listens and I want to die")
+    [case] = await world.cases()
+    assert case.alert_id is not None and "want to die" in case.preview
+    page = await world.page(case.id)
+    assert "A safeguarding lead has an alert about this" in page.text
+    assert f"/staff/safeguarding/alerts/{case.alert_id}" not in page.text, "only leads get the link"
+
+
+async def test_owner_and_every_reply_and_close_are_audited(world: InboxWorld) -> None:
+    await world.sms("Can I change my appointment")
+    [case] = await world.cases()
+    taken = await world.post(f"/staff/inbox/{case.id}/owner", {"owner": "me"})
+    assert taken.status_code == 303
+    mine = await world.get("/staff/inbox?mine=1")
+    assert "Case 1" in mine.text and "nurse@example.org" in mine.text
+    await world.reply(case.id, "Yes. What day is good for you?")
+    await world.post(f"/staff/inbox/{case.id}/close", {})
+    entries, _ = await world.parts_staff_audit()
+    actions = [(e.actor, e.action, e.subject) for e in reversed(entries)]
+    assert ("nurse@example.org", "case.owner", "case 1") in actions
+    assert ("nurse@example.org", "case.reply", "case 1") in actions
+    assert ("nurse@example.org", "case.close", "case 1") in actions
+    assert all(PERSON not in (e.detail or "") for e in entries)
+    assert not any("Thank you for talking to us" in m.body for m in world.twilio.messages), "closed without a line"
+
+
+async def test_a_case_tied_to_a_theme_hears_back_when_the_action_is_published(world: InboxWorld) -> None:
+    await world.sms("DEMO")
+    await world.sms("YES")
+    for _ in range(8):  # through the demo pack, saying yes to hearing back
+        said = await world.sms("1")
+        if any("Thank you" in line and "answers" in line for line in said):
+            break
+    await world.sms("The car park is always full")
+    [case] = await world.cases()
+    tied = await world.post(f"/staff/inbox/{case.id}/theme", {"theme": "parking", "change": "add"})
+    assert tied.status_code == 303
+    filtered = await world.get("/staff/inbox?theme=parking")
+    assert "Case 1" in filtered.text
+    loop = build_loop(world.parts.settings, world.parts, clock=world.clock)
+    actor = Actor("nurse@example.org")
+    theme_id = await loop.store.create_theme("parking", actor=actor)
+    action_id, _ = await loop.create_action(
+        you_said={"en": "The car park was full."}, we_did={"en": "We made 20 more spaces."}, status="done",
+        symbol="calendar", happened_on=date(2026, 11, 20), theme_ids=[theme_id], actor=actor,
+    )
+    plan = await loop.publish(action_id, actor=actor)
+    assert plan.total == 1, "the person behind the case hears what we did"
+    world.clock.advance(minutes=5)  # follow-ups are spread over time at the channel's rate
+    await world.tick()
+    assert any("20 more spaces" in m.body and m.to == PERSON for m in world.twilio.messages)
+
+
+async def test_a_staff_reply_with_easy_read_problems_needs_a_second_look(world: InboxWorld) -> None:
+    await world.sms("What happens next")
+    [case] = await world.cases()
+    hard = "Notwithstanding the aforementioned circumstances, your appointment has been rescheduled accordingly."
+    checked = await world.post(f"/staff/inbox/{case.id}/reply", {"reply": hard, "action": "check"})
+    assert checked.status_code == 200 and "Fix:" in checked.text and "SMS:" in checked.text and "£" in checked.text
+    refused = await world.reply(case.id, hard)
+    assert refused.status_code == 400 and "tick the box" in refused.text
+    assert not (await world.case(case.id)).summary.handover, "nothing was sent"
+    sent = await world.reply(case.id, hard, override="yes")
+    assert sent.status_code == 303
+    canned = await world.get(f"/staff/inbox/{case.id}?canned=call_when")
+    assert "What is a good day and time to phone you?" in canned.text
+    assert csrf_in(canned.text)
