@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser.kit import browser, live_app, new_page  # noqa: F401  (fixtures for the browser test here)
 from fakes.telegram_api import FakeTelegram
 from fakes.twilio_api import FakeTwilio
 from inbox_kit import TUESDAY_NOON, Clock, _world
@@ -45,3 +46,7 @@ def make_world(database, tmp_path: Path, _twilio: FakeTwilio, _telegram: FakeTel
         return _world(database, tmp_path, clock, _twilio, _telegram)
 
     return make
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: drives headless Chromium (skips without it locally)")
