@@ -19,6 +19,8 @@ from bot.app.settings import Settings
 from bot.hours import QuietHours, WeeklyHours
 from bot.inbox.canned import CannedReplies
 from bot.inbox.compose import ReplyComposer
+from bot.inbox.notify import CaseNotifier
+from bot.safeguarding.mail import SmtpMailer
 from bot.web.staff.console import StaffConsole
 from bot.web.staff.inbox.pages import InboxPages
 from bot.web.staff.inbox.routes import install
@@ -26,6 +28,7 @@ from storage.cases.store import CaseStore, utc_now
 from storage.privacy.vault import Keys
 
 if TYPE_CHECKING:
+    from bot.app.safeguarding import SafeguardingParts
     from bot.app.wiring import Parts
 
 
@@ -34,15 +37,24 @@ class InboxParts:
     store: CaseStore
     composer: ReplyComposer
     pages: InboxPages
+    notifier: CaseNotifier | None = None  # with SAID_INBOX_DUTY_NOTICES: the scheduler ticks it
 
     def routes(self) -> list[BaseRoute]:
         return self.pages.routes()
 
 
 def build_inbox(
-    settings: Settings, parts: Parts, console: StaffConsole, *, clock: Callable[[], datetime] | None = None
+    settings: Settings,
+    parts: Parts,
+    console: StaffConsole,
+    *,
+    safeguarding: SafeguardingParts | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> InboxParts:
-    """Raises ValueError naming the file when a deployment's canned replies cannot be read."""
+    """Raises ValueError naming the file when a deployment's canned replies cannot be read.
+
+    With `safeguarding` (its duty contacts and mailer) and SAID_INBOX_DUTY_NOTICES on, new cases are
+    announced to the people on duty."""
     zone = settings.zone
     prompts = parts.service.prompts
     store = CaseStore(parts.database, Keys.from_secret(settings.secret()), clock=clock or utc_now)
@@ -55,4 +67,9 @@ def build_inbox(
         on_queued=parts.dispatcher.kick,
     )
     install(console)
-    return InboxParts(store, composer, pages)
+    notifier = None
+    if settings.inbox_duty_notices and safeguarding is not None:
+        duty = safeguarding.duty
+        notifier = CaseNotifier(store, parts.store, duty, SmtpMailer(duty.smtp) if duty.smtp else None)
+        notifier.on_messages_queued = parts.dispatcher.kick
+    return InboxParts(store, composer, pages, notifier)

@@ -108,7 +108,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     install_safeguarding_pages(staff)  # templates and menu links for alerts and reveals
     try:
-        inbox = build_inbox(settings, parts, staff)
+        inbox = build_inbox(settings, parts, staff, safeguarding=safeguarding)
     except ValueError as exc:  # a deployment's canned replies cannot be read: the message names the file
         raise SettingsError(str(exc)) from None
     loop = build_loop(settings, parts)
@@ -128,6 +128,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 every_30_seconds={
                     "safeguarding-notices": safeguarding.notifier.tick,
                     "broadcasts": staff.planner.plan_due_broadcasts,
+                    **({"inbox-notices": inbox.notifier.tick} if inbox.notifier else {}),
                 },
             )
             scheduler.start()

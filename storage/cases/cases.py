@@ -535,12 +535,15 @@ async def history(conn: AsyncConnection, case_id: int) -> list[Any]:
 # Telling the duty team: no words and no person, only that a case is new and where to find it.
 
 
-async def claim_notices(conn: AsyncConnection, *, now: datetime, limit: int) -> list[int]:
-    """New cases whose notice is due; marked done in the same transaction (a notice is a nudge, not an
-    alert: at most once, and a failure to queue it is not retried)."""
-    ids = list(
-        (await conn.scalars(select(Case.id).where(Case.notice_due_at <= now).order_by(Case.id).limit(limit))).all()
+async def claim_notices(conn: AsyncConnection, *, now: datetime, fresh: timedelta) -> list[int]:
+    """New cases whose notice is due, all marked done in the same transaction (a notice is a nudge, not an
+    alert: at most once). Only those due within `fresh` are returned: switching notices on must not tell
+    the duty team about every case of the months they were off."""
+    due = list((await conn.scalars(select(Case.id).where(Case.notice_due_at <= now).order_by(Case.id))).all())
+    if not due:
+        return []
+    fresh_ids = set(
+        (await conn.scalars(select(Case.id).where(Case.id.in_(due), Case.notice_due_at > now - fresh))).all()
     )
-    if ids:
-        await conn.execute(update(Case).where(Case.id.in_(ids)).values(notice_due_at=None))
-    return ids
+    await conn.execute(update(Case).where(Case.id.in_(due)).values(notice_due_at=None))
+    return [case_id for case_id in due if case_id in fresh_ids]

@@ -14,7 +14,7 @@ The person's side runs inside the conversation's own transaction, with the unit 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Collection
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -179,6 +179,7 @@ class CaseStore:
             raise outcome
         return outcome
 
-    async def claim_notices(self, *, limit: int = 20) -> list[int]:
+    async def claim_notices(self, *, fresh: timedelta = timedelta(days=1)) -> list[int]:
+        """New cases the duty team has not been told about (and were opened within `fresh`)."""
         now = self._clock()
-        return await self._run(lambda conn: cases.claim_notices(conn, now=now, limit=limit))
+        return await self._run(lambda conn: cases.claim_notices(conn, now=now, fresh=fresh))

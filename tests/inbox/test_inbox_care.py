@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from inbox_kit import PERSON, InboxWorld, csrf_in
+from inbox_kit import PERSON, PUBLIC_URL, InboxWorld, csrf_in
 
 from bot.app.loop import build_loop
+from bot.inbox.notify import CaseNotifier
+from bot.safeguarding.duty import DutyConfig
 from storage.staff.records import Actor
 
 TYPED_NUMBER = "07700 900456"
@@ -116,3 +118,22 @@ async def test_a_staff_reply_with_easy_read_problems_needs_a_second_look(world: 
     canned = await world.get(f"/staff/inbox/{case.id}?canned=call_when")
     assert "What is a good day and time to phone you?" in canned.text
     assert csrf_in(canned.text)
+
+
+async def test_the_people_on_duty_are_told_of_new_cases_without_their_words(world: InboxWorld) -> None:
+    duty_phone = "+447700900777"
+    duty = DutyConfig(PUBLIC_URL, phones=(duty_phone,))
+    notifier = CaseNotifier(world.inbox.store, world.parts.store, duty, None)
+    await world.sms("An old message nobody was told about")
+    world.clock.advance(days=2)
+    assert (await notifier.tick()).cases == 0, "switching notices on does not announce old cases"
+    await world.sms("The waiting room is too loud", from_="+447700900125")
+    await world.sms("Where is the new clinic", from_="+447700900124")
+    stats = await notifier.tick()
+    assert stats.cases == 2 and stats.queued == 1, "one nudge for both"
+    await world.tick()
+    [nudge] = [m for m in world.twilio.messages if m.to == duty_phone]
+    assert nudge.body == f"Said & Done: 2 new messages are waiting in the inbox. {PUBLIC_URL}/staff/inbox"
+    assert (await notifier.tick()).cases == 0, "told once"
+    await world.sms("and it is too hot", from_="+447700900125")  # joins their open case: not a new one
+    assert (await notifier.tick()).cases == 0
