@@ -228,6 +228,11 @@ async def listing(
     return [_summary(r, themes.get(r.id, ())) for r in rows], total
 
 
+async def for_alert(conn: AsyncConnection, alert_id: int) -> int | None:
+    """The case that shares its words with a safeguarding alert, if there is one."""
+    return await conn.scalar(select(Case.id).where(Case.alert_id == alert_id).order_by(Case.id.desc()).limit(1))
+
+
 async def waiting_count(conn: AsyncConnection) -> int:
     """Cases waiting for us, for the console's menu."""
     waiting = select(func.count()).select_from(Case).where(Case.status.in_(("new", "waiting_us")))

@@ -106,6 +106,9 @@ class CaseStore:
             read_only=True,
         )
 
+    async def for_alert(self, alert_id: int) -> int | None:
+        return await self._run(lambda conn: cases.for_alert(conn, alert_id), read_only=True)
+
     async def waiting_count(self) -> int:
         return await self._run(cases.waiting_count, read_only=True)
 

@@ -30,12 +30,17 @@ from bot.app.staff import build_staff
 from bot.app.webchat_transcripts import StoreTranscripts
 from bot.app.wiring import Parts, build_parts
 from bot.messages import Channel, Inbound, Reply
+from bot.safeguarding.loading import shipped_safeguarding
 from bot.web.security import SecurityHeadersMiddleware
 from bot.web.staff.passwords import Passwords
 from bot.web.staff.routes import staff_routes
+from bot.web.staff.safeguarding.routes import install as install_safeguarding
+from bot.web.staff.safeguarding.routes import safeguarding_routes
 from channels.telegram.routes import SECRET_HEADER, WEBHOOK_PATH
 from channels.twilio_sms.routes import SMS_PATH
 from storage.cases.records import CaseRecord
+from storage.privacy.vault import Keys
+from storage.safeguarding.store import SafeguardingStore
 from storage.staff.records import Actor
 
 SECRET = "inbox-test-secret"
@@ -189,7 +194,10 @@ class _world:
         for email, role in (("nurse@example.org", "staff"), ("lead@example.org", "safeguarding_lead")):
             await console.store.create_account(email, await console.passwords.hash(PASSWORD), role,
                                                must_change=False, actor=Actor("test"))
-        staff_app = Starlette(routes=staff_routes(console, extra=inbox.routes()),
+        install_safeguarding(console)
+        alerts = SafeguardingStore(database, Keys.from_secret(SECRET), clock=clock)
+        extra = [*inbox.routes(), *safeguarding_routes(alerts, shipped_safeguarding().detector)]
+        staff_app = Starlette(routes=staff_routes(console, extra=extra),
                               middleware=[Middleware(SecurityHeadersMiddleware)])
         self.parts = parts
         self.channels = httpx.AsyncClient(transport=httpx.ASGITransport(app=Starlette(routes=parts.channel_routes)),

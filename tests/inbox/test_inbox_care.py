@@ -57,6 +57,11 @@ async def test_a_risky_message_is_a_case_linked_to_its_alert(world: InboxWorld) 
     page = await world.page(case.id)
     assert "A safeguarding lead has an alert about this" in page.text
     assert f"/staff/safeguarding/alerts/{case.alert_id}" not in page.text, "only leads get the link"
+    await world.sign_in("lead@example.org")
+    alert = await world.get(f"/staff/safeguarding/alerts/{case.alert_id}")
+    assert f'href="/staff/inbox/alert/{case.alert_id}"' in alert.text
+    to_case = await world.get(f"/staff/inbox/alert/{case.alert_id}")
+    assert to_case.status_code == 303 and to_case.headers["location"] == f"/staff/inbox/{case.id}"
 
 
 async def test_owner_and_every_reply_and_close_are_audited(world: InboxWorld) -> None:

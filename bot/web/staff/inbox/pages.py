@@ -6,6 +6,7 @@ reply is sent by the bot, through the outbox, on the person's own channel.
 
     GET  /staff/inbox                      cases, the longest-waiting first; filters: status, channel, pack, theme
     GET  /staff/inbox/{id}                 one case: the conversation, the reply form, themes, what staff did
+    GET  /staff/inbox/alert/{alert_id}     the case a safeguarding alert shares its words with (leads)
     POST /staff/inbox/{id}/reply           action=check (findings, SMS cost, preview) or action=send
     POST /staff/inbox/{id}/check           the live check as staff type (JSON, for staff.js)
     POST /staff/inbox/{id}/close           tell=yes sends a kind closing line
@@ -87,6 +88,7 @@ class InboxPages:
         return [
             Route("/inbox", anyone(self.inbox), methods=["GET"]),
             Route("/inbox/{case_id:int}", anyone(self.case), methods=["GET"]),
+            Route("/inbox/alert/{alert_id:int}", requires_role(LEAD)(self.from_alert), methods=["GET"]),
             Route("/inbox/{case_id:int}/reply", anyone(self.reply), methods=["POST"]),
             Route("/inbox/{case_id:int}/check", anyone(self.check), methods=["POST"]),
             Route("/inbox/{case_id:int}/close", anyone(self.close), methods=["POST"]),
@@ -187,6 +189,13 @@ class InboxPages:
             quiet_now=self.quiet.is_quiet(self.store.now()), quiet_ends=self.quiet.ends_after(self.store.now()),
             **self._words(request),
         )
+
+    async def from_alert(self, request: Request) -> Response:
+        """From a safeguarding alert to the case with the same words (the alert page links here)."""
+        case_id = await self.store.for_alert(request.path_params["alert_id"])
+        if case_id is None:
+            return console_of(request).pages.refused(request, 404, "There is no case in the inbox for this alert.")
+        return RedirectResponse(f"/staff/inbox/{case_id}", status_code=303)
 
     async def case(self, request: Request) -> Response:
         done = request.query_params.get("done", "")[:20]
