@@ -9,6 +9,7 @@ from inbox_kit import PERSON, PUBLIC_URL, InboxWorld, csrf_in
 
 from bot.app.loop import build_loop
 from bot.inbox.notify import CaseNotifier
+from bot.messages import Channel, Inbound
 from bot.safeguarding.duty import DutyConfig
 from storage.staff.records import Actor
 
@@ -142,3 +143,29 @@ async def test_the_people_on_duty_are_told_of_new_cases_without_their_words(worl
     assert (await notifier.tick()).cases == 0, "told once"
     await world.sms("and it is too hot", from_="+447700900125")  # joins their open case: not a new one
     assert (await notifier.tick()).cases == 0
+
+
+async def test_a_welsh_speaker_gets_welsh_saved_replies_and_the_bot_frames_them_in_welsh(world: InboxWorld) -> None:
+    await world.sms("CYMRAEG")
+    await world.sms("Mae'r aros yn rhy hir")
+    [case] = await world.cases()
+    assert case.language == "cy"
+    page = await world.get(f"/staff/inbox/{case.id}?canned=call_when")
+    assert "Pa ddiwrnod ac amser sy&#39;n dda i&#39;ch ffonio?" in page.text
+    await world.reply(case.id, "Diolch. Byddwn yn eich ffonio yfory.", override="yes")
+    await world.tick()
+    [sent] = [m for m in world.twilio.messages if "yfory" in m.body]
+    assert "Gallwch ateb y neges hon." in sent.body
+
+
+async def test_a_caller_on_the_phone_line_cannot_be_sent_a_message(world: InboxWorld) -> None:
+    said = Inbound(text="nobody has called me back about my son", channel=Channel.VOICE,
+                   received_at=world.clock.now, provider_id="CA1")
+    await world.parts.service.handle(Channel.VOICE, PERSON, said)
+    [case] = await world.cases()
+    assert case.channel == "voice"
+    page = await world.page(case.id)
+    assert "called the phone line, which cannot take a message" in page.text
+    assert 'action="/staff/inbox/1/reply"' not in page.text and PERSON not in page.text
+    refused = await world.reply(case.id, "We will call you.")
+    assert refused.status_code == 409
