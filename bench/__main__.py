@@ -49,6 +49,7 @@ BENCHES = {
     "staff_broadcast_plan": ("staff", "run_broadcast_plan"),
     "staff_broadcast_dispatch": ("staff", "run_broadcast_dispatch"),
     "loop_followups": ("loop", "run"),
+    "inbox_flow": ("inbox", "run"),
 }
 
 
