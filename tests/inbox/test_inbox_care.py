@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from inbox_kit import PERSON, PUBLIC_URL, InboxWorld, csrf_in
 
 from bot.app.loop import build_loop
@@ -169,3 +171,21 @@ async def test_a_caller_on_the_phone_line_cannot_be_sent_a_message(world: InboxW
     assert 'action="/staff/inbox/1/reply"' not in page.text and PERSON not in page.text
     refused = await world.reply(case.id, "We will call you.")
     assert refused.status_code == 409
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(words=st.text(max_size=800), action=st.sampled_from(["check", "send"]))
+async def test_any_reply_text_gets_a_clear_answer_and_nothing_half_done(world: InboxWorld, words: str,
+                                                                       action: str) -> None:
+    if not await world.cases():
+        await world.sms("What happens next")
+    before = len((await world.case(1)).lines)
+    response = await world.post("/staff/inbox/1/reply", {"reply": words, "action": action, "override": "yes"})
+    assert response.status_code in (200, 303, 400), response.status_code
+    after = len((await world.case(1)).lines)
+    if response.status_code == 303:
+        assert action == "send" and after == before + 1
+    else:
+        assert after == before, "a refused or checked reply stores nothing"
+        if response.status_code == 400:  # the reply's own problem, or a form the console cannot read at all
+            assert "Your reply:" in response.text or "The form could not be read" in response.text
