@@ -67,6 +67,7 @@ class ReplyComposer:
 
     def check(self, text: str, language: str | None, pack_id: str | None) -> list[Finding]:
         keywords = {k for p in self.packs.all() for k in p.keywords} | {"STOP", "START", "HELP", "MENU"}
+        keywords |= {self.texts.get("menu_word", lang) for lang in self.texts.languages}  # DEWISLEN too
         return check_text(
             text, language=self.language(language), audience=self.audience(pack_id), allowed_caps=keywords
         )
