@@ -53,7 +53,7 @@ def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
     return wait
 
 
-def _staff_reply(item: Any) -> bool:
+def _staff_reply(item: OutboxItem) -> bool:
     """A reply a staff member wrote in the inbox (bot/web/staff/inbox), not the bot's answer to a message."""
     return isinstance(item.payload, dict) and item.payload.get("case_id") is not None
 

@@ -15,9 +15,9 @@ from bot.content.easyread.check import check_text
 from bot.content.easyread.findings import Finding
 from bot.content.packs.library import PackLibrary, Symbols, SystemTexts
 from bot.delivery.broadcasts import AUDIENCE_STRICTNESS, SmsEstimate
-from bot.delivery.payload import message_to_dict
 from bot.inbox.canned import CannedReplies
 from bot.messages import Outbound, Reply, Say
+from bot.messages_json import message_to_dict
 from channels.segments import sms_cost
 from channels.telegram.render import preview_telegram
 from channels.twilio_sms.render import render_sms

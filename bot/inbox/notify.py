@@ -15,8 +15,8 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.delivery.payload import message_to_dict
 from bot.messages import Say
+from bot.messages_json import message_to_dict
 from bot.safeguarding.duty import DutyConfig
 from bot.safeguarding.mail import Mailer, MailFailed
 from storage.cases.store import CaseStore

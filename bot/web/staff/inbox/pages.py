@@ -128,12 +128,18 @@ class InboxPages:
         pack_id = query.get("pack") if query.get("pack") in packs else None
         theme = query.get("theme") if query.get("theme") in themes else None
         mine = query.get("mine") == "1"
-        filters = {"statuses": SHOW[show], "channel": channel, "pack_id": pack_id, "theme": theme,
-                   "owner_id": member.id if mine else None}
-        _, total = await self.store.listing(**filters, limit=1)
+        owner_id = member.id if mine else None
+
+        async def listing(limit: int, offset: int = 0) -> tuple[list[CaseSummary], int]:
+            return await self.store.listing(
+                statuses=SHOW[show], channel=channel, pack_id=pack_id, theme=theme, owner_id=owner_id,
+                limit=limit, offset=offset,
+            )
+
+        _, total = await listing(1)
         pages = max(1, math.ceil(total / PER_PAGE))
         page = fields.page_number(query.get("page"), pages=pages)
-        found, total = await self.store.listing(**filters, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+        found, total = await listing(PER_PAGE, (page - 1) * PER_PAGE)
         chosen = {"show": show if show != "open" else None, "channel": channel, "pack": pack_id, "theme": theme,
                   "mine": "1" if mine else None}
         return console.pages.render(
