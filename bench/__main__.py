@@ -55,6 +55,7 @@ BENCHES = {
     "load_slow_input": ("load", "run_slow_input"),
     "load_two_processes": ("load", "run_two_processes"),
     "security": ("security", "run"),
+    "inbox_flow": ("inbox", "run"),
 }
 
 

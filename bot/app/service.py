@@ -19,15 +19,17 @@ from bot.content.packs.folding import clean
 from bot.content.packs.library import PackLibrary, Symbols, SystemTexts
 from bot.content.words import Words, loop_words
 from bot.engine import engine
-from bot.engine.context import Context
+from bot.engine.context import Context, Handover
 from bot.engine.events import (
     AnswerGiven,
     AnswerWithdrawn,
     CallbackRequested,
+    CaseMessage,
     ConsentGiven,
     Event,
     FeedbackGiven,
     ForgetConfirmed,
+    HandoverEnded,
     LanguageChosen,
     LoopAnswered,
     RiskDetected,
@@ -44,6 +46,7 @@ from bot.safeguarding import alerts
 from bot.safeguarding.detect import Detector
 from bot.safeguarding.loading import Safeguarding, shipped_safeguarding
 from bot.safeguarding.offload import DetectionPool, Remembered
+from storage.cases import store as cases
 from storage.conversations.store import DuplicateInbound, StorageUnavailable, Store
 from storage.conversations.unit import UnitOfWork
 from storage.loop.records import LoopQuestion
@@ -101,7 +104,7 @@ class ConversationService:
 
     def context(
         self, now: datetime | None = None, loop_question: LoopQuestion | None = None,
-        safeguarding: Safeguarding | None = None,
+        safeguarding: Safeguarding | None = None, handover: Handover | None = None,
     ) -> Context:
         return Context(
             now=now or self._clock(),
@@ -116,6 +119,7 @@ class ConversationService:
             safeguarding=safeguarding or self.prompts.safeguarding,
             loop_words=self.prompts.loop_words,
             loop_question=loop_question,
+            handover=handover,
         )
 
     async def menu(self, language: str | None = None) -> Reply:
@@ -200,7 +204,10 @@ class ConversationService:
             if conversation.language is None and person.language:
                 conversation.language = person.language
             loop_question = await uow.loop_question(person.id, message.received_at)
-            step = engine.handle(conversation, message, self.context(message.received_at, loop_question, safeguarding))
+            case = await cases.handover_for(uow, person.id)
+            handover = None if case is None else Handover(case.case_id, case.waiting_for_them)
+            context = self.context(message.received_at, loop_question, safeguarding, handover)
+            step = engine.handle(conversation, message, context)
             forgotten = await self._apply(uow, person.id, channel, step.conversation, step.events)
             if not forgotten:
                 await uow.save_conversation(person.id, step.conversation.to_dict(), step.conversation.language)
@@ -226,6 +233,7 @@ class ConversationService:
         """Write the engine's events. Returns True when the person asked to be forgotten."""
         language = conversation.language or "en"
         feedback_id: int | None = None  # the general message just kept, for an alert about it
+        case_id: int | None = None  # the inbox case those words went to, for the same alert
         for event in events:
             match event:
                 case SubmissionStarted():
@@ -246,9 +254,29 @@ class ConversationService:
                     feedback_id = await uow.add_feedback(
                         participant_id, channel.value, language, event.text, event.media, event.pack_id
                     )
+                    # A general message is also a case in the inbox, where a person can answer it.
+                    case_id = await cases.take_message(
+                        uow, participant_id=participant_id, channel=channel.value, language=language,
+                        pack_id=event.pack_id, text=event.text, media=event.media, feedback_id=feedback_id,
+                    )
                 case RiskDetected() | CallbackRequested():
-                    await alerts.record(uow, event, participant_id, channel.value, language, feedback_id)
+                    alert_id = await alerts.record(uow, event, participant_id, channel.value, language, feedback_id)
                     self.alerts_raised += 1
+                    if isinstance(event, CallbackRequested):
+                        # CALL ME is a case that says a call is wanted, beside the duty team's alert.
+                        case_id = await cases.take_message(
+                            uow, participant_id=participant_id, channel=channel.value, language=language,
+                            pack_id=conversation.pack_id, text=None, media=None, callback=True,
+                        )
+                    if case_id is not None and (isinstance(event, CallbackRequested) or event.kept_as == "feedback"):
+                        await cases.link_alert(uow, case_id, alert_id)
+                case CaseMessage():
+                    case_id = await cases.take_message(
+                        uow, participant_id=participant_id, channel=channel.value, language=language,
+                        pack_id=None, text=event.text, media=event.media,
+                    )
+                case HandoverEnded():
+                    await cases.end_handover(uow, event.case_id)
                 case ConsentGiven():
                     await uow.set_consent(participant_id, event.purpose, event.granted)
                 case Stopped():

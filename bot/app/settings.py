@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     # for the cost estimate staff see while composing.
     daily_message_cap: int = Field(default=2, ge=1, le=50)
     sms_segment_price: float = Field(default=0.04, ge=0)
+    # The inbox: tell the duty contacts (SAID_DUTY_*) that new messages wait, without their words.
+    inbox_duty_notices: bool = False
     # A symbol card picture before each Telegram question; each card is one more message per question.
     telegram_symbol_cards: bool = True
     # The phone line (Twilio Voice): neural voices per language, a slower speaking rate, and when to

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from bot.app.inbox import InboxParts, build_inbox
 from bot.app.loop import build_loop
 from bot.app.metrics import Metrics
 from bot.app.ops import RequestContextMiddleware, ops_routes
@@ -119,6 +120,7 @@ class Assembled:
     staff: StaffConsole
     safeguarding: SafeguardingParts
     loop: Loop
+    inbox: InboxParts
 
     @property
     def metrics(self) -> Metrics:
@@ -143,8 +145,12 @@ def assemble(settings: Settings) -> Assembled:
     )
     install_safeguarding_pages(staff)  # templates and menu links for alerts and reveals
     staff.on_lead_added = lead_added_notice(staff, safeguarding.notifier.mailer)
+    try:
+        inbox = build_inbox(settings, parts, staff, safeguarding=safeguarding)
+    except ValueError as exc:  # a deployment's canned replies cannot be read: the message names the file
+        raise SettingsError(str(exc)) from None
     loop = build_loop(settings, parts)
-    return Assembled(settings, parts, staff, safeguarding, loop)
+    return Assembled(settings, parts, staff, safeguarding, loop, inbox)
 
 
 class Background:
@@ -164,7 +170,7 @@ class Background:
 
     def start(self) -> None:
         """Call inside the running event loop."""
-        parts, safeguarding = self.service.parts, self.service.safeguarding
+        parts, safeguarding, inbox = self.service.parts, self.service.safeguarding, self.service.inbox
         if self.monitor is not None:
             self._scheduler = build_scheduler(
                 dispatch=parts.dispatcher.tick,
@@ -174,6 +180,7 @@ class Background:
                 every_30_seconds={
                     "safeguarding-notices": safeguarding.notifier.tick,
                     "broadcasts": self.service.staff.planner.plan_due_broadcasts,
+                    **({"inbox-notices": inbox.notifier.tick} if inbox.notifier else {}),
                 },
                 monitor=self.monitor,
                 claim=_claimer(parts),
@@ -204,6 +211,7 @@ def create_app(settings: Settings | None = None, *, service: Assembled | None = 
     settings.check_secret()  # the served app never runs on a guessable key
     service = service or assemble(settings)
     parts, staff, safeguarding, loop = service.parts, service.staff, service.safeguarding, service.loop
+    inbox = service.inbox
     background = Background(service, ticks=settings.scheduler)
 
     @asynccontextmanager
@@ -234,7 +242,9 @@ def create_app(settings: Settings | None = None, *, service: Assembled | None = 
         *ops_routes(parts.database, parts.metrics, token=token, monitor=background.monitor),
         *parts.channel_routes,
         *symbol_routes(parts.pictures),
-        *staff_routes(staff, extra=[*safeguarding.staff_routes(), *loop_staff_routes(staff, loop)]),
+        *staff_routes(
+            staff, extra=[*safeguarding.staff_routes(), *loop_staff_routes(staff, loop), *inbox.routes()]
+        ),
         *public_routes(loop),
         *webchat_routes(
             parts.service,

@@ -64,6 +64,11 @@ def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
     return wait
 
 
+def _staff_reply(item: OutboxItem) -> bool:
+    """A reply a staff member wrote in the inbox (bot/web/staff/inbox), not the bot's answer to a message."""
+    return isinstance(item.payload, dict) and item.payload.get("case_id") is not None
+
+
 class Dispatcher:
     def __init__(
         self,
@@ -165,8 +170,9 @@ class Dispatcher:
 
     async def _ready(self, item: OutboxItem, now: datetime, stats: DispatchStats) -> bool:
         """Whether the row may be sent now; settles it (cancel, fail, defer) when not."""
-        if item.stopped and item.kind != "reply":
-            # Stop status is checked at the moment of sending, not only when the message was planned.
+        if item.stopped and (item.kind != "reply" or _staff_reply(item)):
+            # Stop status is checked at the moment of sending, not only when the message was planned. A reply
+            # to the message that said STOP still goes ("You will get no more messages"); a staff member's does not.
             await self.store.cancel(item.id, "the person asked us to stop")
             stats.cancelled += 1
             stats.count(item, "cancelled")

@@ -45,6 +45,14 @@ class LoopQuestion(Protocol):
     def closed(self) -> bool: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Handover:
+    """An open case the bot has stepped aside for: a person from the team is replying (bot/engine/handover.py)."""
+
+    case_id: int
+    waiting_for_them: bool  # staff replied last, so this message is the person's answer
+
+
 @dataclass(frozen=True)
 class Context:
     now: datetime  # aware; the host's clock, so tests can be at any time
@@ -64,3 +72,5 @@ class Context:
     service_name: str = "the team"  # who runs the service, named in HELP (setting SAID_SERVICE_NAME)
     # The last "You said, we did" question sent to this person ("Was this helpful?", an invitation).
     loop_question: LoopQuestion | None = None
+    # The open case a person from the team is answering, if any: the person's messages go to it.
+    handover: Handover | None = None

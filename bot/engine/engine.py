@@ -5,6 +5,7 @@ The order of checks is the order of importance:
 2. a message that shows risk gets help first (`risk`), and so do SUPPORT and CALL ME, even while stopped;
    then the answer to "carry on?" or to a call-back question;
 3. STOP always works; while stopped only START (and FORGET ME) do anything;
+   then, while a person from the team is replying, a message for their case (`handover`);
    then a tap or reply answering a "You said, we did" message (`bot.engine.loop_reply`);
 4. an answer to a side question (the menu, the language list, "delete your details?");
 5. other commands, a language switch, a start keyword or a pack picked from the menu;
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from bot.content.packs.folding import clean, fold
 from bot.content.packs.model import Kind, Pack
-from bot.engine import commands, loop_reply, risk
+from bot.engine import commands, handover, loop_reply, risk
 from bot.engine.answers import pick, yes_or_no
 from bot.engine.asks import language_options, menu_ask, menu_options, yes_no_options
 from bot.engine.context import Context
@@ -57,7 +58,7 @@ def handle(conversation: Conversation, message: Inbound, ctx: Context) -> Step:
         pass
     elif turn.conversation.stopped:
         _while_stopped(turn, text, command)
-    elif loop_reply.answer(turn, text, command) or (
+    elif handover.answer(turn, text, command) or loop_reply.answer(turn, text, command) or (
         turn.conversation.awaiting is not None and _side_answer(turn, text)
     ):
         pass

@@ -112,7 +112,25 @@ class LoopAnswered:
     words: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class CaseMessage:
+    """Words (or a picture) for the open case a person from the team is answering (bot/engine/handover.py).
+    `text` is not yet scrubbed: the host scrubs it before storing."""
+
+    case_id: int
+    text: str
+    media: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class HandoverEnded:
+    """The person went back to the bot (MENU or a pack keyword); the case stays open for staff."""
+
+    case_id: int
+
+
 Event = (
     SubmissionStarted | AnswerGiven | AnswerWithdrawn | SubmissionFinished | FeedbackGiven | ConsentGiven
     | Stopped | Started | ForgetConfirmed | LanguageChosen | RiskDetected | CallbackRequested | LoopAnswered
+    | CaseMessage | HandoverEnded
 )

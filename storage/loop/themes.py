@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import String, cast, delete, exists, func, insert, literal, select, union, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.cases.tables import Case, CaseTheme
 from storage.loop.records import Comment, QuestionLink, Theme
 from storage.loop.tables import LoopTheme, LoopThemeQuestion
 from storage.models import Answer, Feedback, Submission
@@ -191,6 +192,10 @@ def _who_message() -> Any:
     return func.coalesce(cast(Feedback.participant_id, String), literal("f:") + cast(Feedback.id, String))
 
 
+def _who_case() -> Any:
+    return func.coalesce(cast(Case.participant_id, String), literal("c:") + cast(Case.id, String))
+
+
 def contribution_selects(
     theme_names: Sequence[str], links: Sequence[QuestionLink], *, people_only: bool = False
 ) -> list[Any]:
@@ -223,6 +228,16 @@ def contribution_selects(
             .where(CommentTag.theme.in_(list(theme_names)))
         )
         selects.append(only_people(messages, Feedback.participant_id))
+        # Inbox cases tied to the theme (storage/cases): the person behind the case raised it too.
+        case_columns = [Case.participant_id.label("participant_id")]
+        if not people_only:
+            case_columns.insert(0, _who_case().label("who"))
+        cases = (
+            select(*case_columns)
+            .join(CaseTheme, CaseTheme.case_id == Case.id)
+            .where(CaseTheme.theme.in_(list(theme_names)))
+        )
+        selects.append(only_people(cases, Case.participant_id))
     for link in links:
         where = [
             Submission.pack_id == link.pack_id,

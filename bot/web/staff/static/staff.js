@@ -28,7 +28,8 @@
       sms.characters + " characters)";
     if (sms.ucs2.length) { words += "; these characters make it cost more: " + sms.ucs2.join(" "); }
     words += ".";
-    if (sms.people) { words += " About £" + sms.cost + " for " + sms.people.toLocaleString("en-GB") + " people by SMS."; }
+    if (sms.people === 1) { words += " About £" + sms.cost + "."; }
+    else if (sms.people) { words += " About £" + sms.cost + " for " + sms.people.toLocaleString("en-GB") + " people by SMS."; }
     cost.textContent = words;
     box.appendChild(cost);
     if (!data.findings.length) {

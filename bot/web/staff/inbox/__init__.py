@@ -1,0 +1,1 @@
+"""The staff inbox: cases people opened by writing, answered through the bot."""
