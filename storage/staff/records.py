@@ -42,6 +42,17 @@ class AnswerCount:
 
 
 @dataclass(frozen=True, slots=True)
+class GroupCount:
+    """How many answers one question got with one value within one group: a channel ("sms"), a local
+    month ("2026-11") or a local week, named by its Monday ("2026-11-23")."""
+
+    question_id: str
+    value: str
+    group: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
 class SlotCount:
     """Submissions started in one local hour of the week, on one channel."""
 

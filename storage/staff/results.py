@@ -8,7 +8,7 @@ rows. No query here returns anything that points at a person.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, String, case, cast, func, literal, select
@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.models import Answer, Submission
 from storage.sql import is_postgres
-from storage.staff.records import AnswerCount, SlotCount, TimeCounts
+from storage.staff.records import AnswerCount, GroupCount, SlotCount, TimeCounts
 
 SKIPPED = "(skipped)"
 WROTE = "(wrote an answer)"
@@ -135,3 +135,70 @@ async def submission_times(conn: AsyncConnection, pack_id: str, zone: str) -> Ti
         monday = moment.date() - timedelta(days=moment.weekday())
         weeks[monday] = weeks.get(monday, 0) + int(r.n)
     return TimeCounts(tuple(SlotCount(d, h, c, n) for (d, h, c), n in per_slot.items()), weeks)
+
+
+GroupBy = Literal["channel", "month", "week"]
+
+
+def _bucket_of(value: str | None, number: float | None, skipped: bool) -> str:
+    if skipped:
+        return SKIPPED
+    if value is not None:
+        return value
+    if number is not None:
+        return _number_text(number)
+    return WROTE
+
+
+async def answer_groups(
+    conn: AsyncConnection, pack_id: str, by: GroupBy, zone: str, question_id: str | None = None
+) -> list[GroupCount]:
+    """Answers per question, value and group: the channel, or the local month ("YYYY-MM") or week (the
+    Monday it starts on, "YYYY-MM-DD") in which the person started the pack.
+
+    Every view that splits answers by month (the comparison and the month-by-month trend) uses this one
+    definition, so the same group is hidden on every page and no page undoes another's suppression.
+
+    On PostgreSQL the submissions' channel or month is worked out once per submission (a MATERIALIZED
+    CTE: 200,000 submissions rather than 1,000,000 answers), then joined to the answers and grouped.
+    SQLite groups by UTC hour and the conversion to local time happens here, as in `submission_times`.
+    """
+    where = [Submission.pack_id == pack_id]
+    answer_where = [] if question_id is None else [Answer.question_id == question_id]
+    if is_postgres(conn):
+        local = func.timezone(zone, Submission.started_at)
+        if by == "channel":
+            group = Submission.channel
+        else:
+            group = func.to_char(func.date_trunc(by, local), "YYYY-MM" if by == "month" else "YYYY-MM-DD")
+        subs = select(Submission.id, group.label("grp")).where(*where).cte("subs").prefix_with("MATERIALIZED")
+        rows = await conn.execute(
+            select(Answer.question_id, Answer.value, Answer.number, Answer.skipped, subs.c.grp,
+                   func.count().label("n"))
+            .join(subs, subs.c.id == Answer.submission_id)
+            .where(*answer_where)
+            .group_by(Answer.question_id, Answer.value, Answer.number, Answer.skipped, subs.c.grp)
+        )
+        found: dict[tuple[str, str, str], int] = {}
+        for r in rows:
+            key = (r.question_id, _bucket_of(r.value, r.number, r.skipped), r.grp)
+            found[key] = found.get(key, 0) + int(r.n)
+        return [GroupCount(q, v, g, n) for (q, v, g), n in found.items()]
+    group_text = Submission.channel if by == "channel" else func.substr(Submission.started_at, 1, 13)
+    rows = await conn.execute(
+        select(Answer.question_id, Answer.value, Answer.number, Answer.skipped, group_text.label("grp"),
+               func.count().label("n"))
+        .join(Submission, Submission.id == Answer.submission_id)
+        .where(*where, *answer_where)
+        .group_by(Answer.question_id, Answer.value, Answer.number, Answer.skipped, group_text)
+    )
+    local_zone = ZoneInfo(zone)
+    found = {}
+    for r in rows:
+        group = r.grp
+        if by != "channel":
+            moment = datetime.strptime(r.grp, "%Y-%m-%d %H").replace(tzinfo=UTC).astimezone(local_zone).date()
+            group = f"{moment:%Y-%m}" if by == "month" else f"{moment - timedelta(days=moment.weekday()):%Y-%m-%d}"
+        key = (r.question_id, _bucket_of(r.value, r.number, r.skipped), group)
+        found[key] = found.get(key, 0) + int(r.n)
+    return [GroupCount(q, v, g, n) for (q, v, g), n in found.items()]

@@ -30,6 +30,7 @@ from storage.staff.records import (
     AuditEntry,
     BroadcastRecord,
     Comment,
+    GroupCount,
     PlanResult,
     StaffMember,
     TimeCounts,
@@ -194,6 +195,11 @@ class StaffStore:
 
     async def answer_months(self, pack_id: str, question_id: str, zone: str) -> list[AnswerCount]:
         return await self._read(lambda conn: staff_results.answer_months(conn, pack_id, question_id, zone))
+
+    async def answer_groups(
+        self, pack_id: str, by: staff_results.GroupBy, zone: str, question_id: str | None = None
+    ) -> list[GroupCount]:
+        return await self._read(lambda conn: staff_results.answer_groups(conn, pack_id, by, zone, question_id))
 
     async def submission_times(self, pack_id: str, zone: str) -> TimeCounts:
         return await self._read(lambda conn: staff_results.submission_times(conn, pack_id, zone))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -12,7 +12,20 @@ from bot.web.staff import charts
 from bot.web.staff.auth import actor_of, console_of, current_staff, requires_role
 from bot.web.staff.console import StaffConsole
 from bot.web.staff.exports import to_csv, to_xlsx
-from bot.web.staff.results import PackResult, Table, english, has_trend, pack_result, question_trend
+from bot.web.staff.results import (
+    RULE,
+    Comparison,
+    Group,
+    PackResult,
+    channel_groups,
+    compare,
+    english,
+    enough_for_weeks,
+    has_trend,
+    month_group,
+    pack_result,
+    period_groups,
+)
 from bot.web.staff.suppression import suppress_counts
 from storage.staff.records import StaffMember
 
@@ -45,26 +58,61 @@ async def _result(console: StaffConsole, pack_id: str) -> PackResult | None:
     )
 
 
+def _charts(result: PackResult) -> dict[str, charts.Chart]:
+    drawn = {q.question.id: charts.bars(q.answers) for q in result.questions if q.answers is not None}
+    drawn["_channels"] = charts.bars(result.channels, scale="largest")
+    drawn["_office"] = charts.bars(result.office)
+    drawn["_hours"] = charts.bars(result.hours, scale="largest", labels=[label[:5] for label in result.hours.labels])
+    drawn["_weeks"] = charts.bars(result.weeks, scale="largest")
+    return drawn
+
+
 @requires_role()
 async def results(request: Request) -> Response:
     console = console_of(request)
     result = await _result(console, request.path_params["pack_id"])
     if result is None:
         return console.pages.refused(request, 404, "There is no question pack with that name.")
-    pictures = {
-        q.question.id: charts.bar_chart(q.answers.labels, [r.figure for r in q.answers.rows])
-        for q in result.questions
-        if q.answers is not None and _drawable(q.answers)
-    }
-    if _drawable(result.channels):
-        pictures["_channels"] = charts.bar_chart(result.channels.labels, [r.figure for r in result.channels.rows])
-    if _drawable(result.hours):
-        pictures["_hours"] = charts.bar_chart(
-            [label[:5] for label in result.hours.labels], [r.figure for r in result.hours.rows], horizontal=False
-        )
-    if len(result.weeks.rows) > 1 and _drawable(result.weeks):
-        pictures["_weeks"] = charts.line_chart(result.weeks.labels, [r.figure for r in result.weeks.rows])
-    return console.pages.render(request, "results.html", result=result, charts=pictures, has_trend=has_trend)
+    return console.pages.render(
+        request, "results.html", result=result, charts=_charts(result), has_trend=has_trend,
+        rule=RULE.format(n=console.threshold),
+    )
+
+
+BY = ("channel", "month")
+
+
+def _this_and_last_month(console: StaffConsole) -> list[Group]:
+    today = console.store.now().astimezone(console.zone).date()
+    first = today.replace(day=1)
+    last = (first - timedelta(days=1)).replace(day=1)
+    return [month_group(f"{last:%Y-%m}"), month_group(f"{first:%Y-%m}")]
+
+
+@requires_role()
+async def comparison(request: Request) -> Response:
+    """This month against last, or one channel against another, with the same suppression."""
+    console = console_of(request)
+    pack = console.packs.get(request.path_params["pack_id"])
+    by = request.query_params.get("by", "month")
+    if pack is None:
+        return console.pages.refused(request, 404, "There is no question pack with that name.")
+    if by not in BY:
+        return console.pages.refused(request, 404, "Results can be compared by month or by channel.")
+    counts = await console.store.answer_groups(pack.id, by, console.zone.key)  # type: ignore[arg-type]
+    if by == "channel":
+        groups = channel_groups(counts)
+        title = "One channel against another"
+    else:
+        groups = _this_and_last_month(console)
+        title = "This month against last month"
+    result: Comparison = compare(title, by, pack.questions, counts, groups, console.threshold)
+    labels = [g.label for g in groups]
+    pictures = {q.question.id: charts.compared(q, labels) for q in result.questions}
+    return console.pages.render(
+        request, "compare.html", comparison=result, pack_title=english(pack.title), pack_id=pack.id,
+        charts=pictures, rule=RULE.format(n=console.threshold),
+    )
 
 
 @requires_role()
@@ -73,24 +121,27 @@ async def trend(request: Request) -> Response:
     pack = console.packs.get(request.path_params["pack_id"])
     question = pack.question(request.path_params["question_id"]) if pack else None
     if pack is None or question is None or not has_trend(question):
-        return console.pages.refused(request, 404, "There is no such question to show month by month.")
-    months = await console.store.answer_months(pack.id, question.id, console.zone.key)
-    grid = question_trend(question, months, console.threshold)
-    picture = None
-    if any(f.shown and f.value for row in grid.table.cells for f in row):
-        picture = charts.lines_chart(
-            grid.row_labels,
-            {label: [row[c] for row in grid.table.cells] for c, label in enumerate(grid.column_labels)},
-        )
+        return console.pages.refused(request, 404, "There is no such question to show over time.")
+    asked = request.query_params.get("by")
+    if asked not in (None, "week", "month"):
+        return console.pages.refused(request, 404, "A question can be shown week by week or month by month.")
+    weeks = []
+    if asked != "month":
+        weeks = await console.store.answer_groups(pack.id, "week", console.zone.key, question.id)
+    if asked == "week" or (asked is None and enough_for_weeks(question, weeks, console.threshold)):
+        by, counts = "week", weeks
+    else:
+        by, counts = "month", await console.store.answer_groups(pack.id, "month", console.zone.key, question.id)
+    groups = period_groups(counts, by)
+    title = f"{english(question.text)}: {'week by week' if by == 'week' else 'month by month'}"
+    result = compare(title, by, [question], counts, groups, console.threshold)
+    [compared] = result.questions
+    labels = [g.label for g in groups]
     return console.pages.render(
-        request, "trend.html", grid=grid, picture=picture, question_text=english(question.text),
-        pack_title=english(pack.title), pack_id=pack.id, question_id=question.id,
+        request, "trend.html", comparison=result, compared=compared, pictures=charts.over_time(compared, labels),
+        question_text=english(question.text), pack_title=english(pack.title), pack_id=pack.id,
+        question_id=question.id, by=by, rule=RULE.format(n=console.threshold),
     )
-
-
-def _drawable(table: Table) -> bool:
-    """A chart helps only when it has a shown, non-zero bar; otherwise the table says it all."""
-    return any(row.figure.shown and row.figure.value for row in table.rows)
 
 
 async def _export(request: Request, kind: str) -> Response:
