@@ -14,9 +14,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Date, String, case, cast, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.loop.tables import CheckinSchedule
 from storage.models import Answer, Submission
 from storage.sql import is_postgres
 from storage.staff.records import AnswerCount, GroupCount, SlotCount, TimeCounts
+from storage.staff.tables import Broadcast
 
 SKIPPED = "(skipped)"
 WROTE = "(wrote an answer)"
@@ -202,3 +204,13 @@ async def answer_groups(
         key = (r.question_id, _bucket_of(r.value, r.number, r.skipped), group)
         found[key] = found.get(key, 0) + int(r.n)
     return [GroupCount(q, v, g, n) for (q, v, g), n in found.items()]
+
+
+async def promises_kept(conn: AsyncConnection) -> tuple[frozenset[str], frozenset[str]]:
+    """What the packs' promises have behind them: the packs with a check-in schedule that is on, and the
+    broadcast audiences ("updates", "pack", "checkins", "channel") with a broadcast scheduled or sent."""
+    checkins = await conn.scalars(select(CheckinSchedule.pack_id).where(CheckinSchedule.active.is_(True)).distinct())
+    audiences = await conn.scalars(
+        select(Broadcast.audience).where(Broadcast.status != "cancelled").distinct()
+    )
+    return frozenset(checkins), frozenset(audiences)

@@ -187,6 +187,9 @@ class StaffStore:
 
     # Results
 
+    async def promises_kept(self) -> tuple[frozenset[str], frozenset[str]]:
+        return await self._read(staff_results.promises_kept)
+
     async def pack_totals(self) -> dict[str, int]:
         return await self._read(staff_results.pack_totals)
 

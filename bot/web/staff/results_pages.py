@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from starlette.requests import Request
 from starlette.responses import Response
 
+from bot.content.packs.model import Purpose
 from bot.web.staff import charts
 from bot.web.staff.auth import actor_of, console_of, current_staff, requires_role
 from bot.web.staff.console import StaffConsole
@@ -32,16 +34,46 @@ from storage.staff.records import StaffMember
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+@dataclass(frozen=True, slots=True)
+class Promise:
+    """A question that promises people something the service has not set up yet."""
+
+    pack_title: str
+    question_text: str
+    missing: str
+    link: str
+    link_text: str
+
+
+# A broadcast to these audiences keeps an "updates" promise: people who said yes to updates, or everyone
+# who answered the pack.
+UPDATE_AUDIENCES = frozenset({"updates", "pack"})
+
+
+async def unkept_promises(console: StaffConsole) -> list[Promise]:
+    checkin_packs, audiences = await console.store.promises_kept()
+    found = []
+    for pack in console.packs.all():
+        for question in pack.questions:
+            if question.purpose is Purpose.CHECKINS and pack.id not in checkin_packs:
+                found.append(Promise(english(pack.title), english(question.text), "no check-in is set up",
+                                     "/staff/checkins", "Set up the check-in"))
+            elif question.purpose is Purpose.UPDATES and not audiences & UPDATE_AUDIENCES:
+                found.append(Promise(english(pack.title), english(question.text), "no update has been sent or planned",
+                                     "/staff/broadcasts/new", "Plan an update"))
+    return found
+
+
 @requires_role()
 async def home(request: Request) -> Response:
     console = console_of(request)
-    totals = await console.store.pack_totals()
+    totals, promises = await asyncio.gather(console.store.pack_totals(), unkept_promises(console))
     packs = [
         (pack, english(pack.title), suppress_counts([totals.get(pack.id, 0)], threshold=console.threshold)[1])
         for pack in console.packs.all()
     ]
     done = request.query_params.get("done")
-    return console.pages.render(request, "home.html", packs=packs, done=done)
+    return console.pages.render(request, "home.html", packs=packs, done=done, promises=promises)
 
 
 async def _result(console: StaffConsole, pack_id: str) -> PackResult | None:
