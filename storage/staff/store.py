@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import transactions
 from storage.db import Database
+from storage.loop import themes as loop_themes
+from storage.loop.records import Theme as LoopTheme
 from storage.staff import accounts as staff_accounts
 from storage.staff import audit as staff_audit
 from storage.staff import broadcasts as staff_broadcasts
@@ -186,6 +188,10 @@ class StaffStore:
         )
 
     # Results
+
+    async def loop_themes(self) -> list[LoopTheme]:
+        """The themes staff made (with their words), for grouping written answers on the results pages."""
+        return await self._read(loop_themes.everything)
 
     async def promises_kept(self) -> tuple[frozenset[str], frozenset[str]]:
         return await self._read(staff_results.promises_kept)

@@ -161,3 +161,51 @@ async def test_the_trend_goes_week_by_week_when_every_week_has_enough_answers(st
     await answered(staff_world, "demo", "overall", many("good", 2), hours=24, prefix="late")
     await staff_world.sign_in("staff@example.org")  # the clock moved on past the session
     assert "Month by month, from" in (await staff_world.http.get("/staff/results/demo/trend/overall")).text
+
+
+async def written(world, texts: Sequence[str]) -> Store:
+    store = Store(world.parts.database, Keys.from_secret(SECRET), clock=world.clock)
+    for n, text in enumerate(texts):
+        async with store.unit() as uow:
+            await uow.start_submission(f"w-{n}", None, "demo", 1, "en", "sms")
+            await uow.record_answer(f"w-{n}", "better", value=None, number=None, text=text, skipped=False)
+        world.clock.advance(minutes=5)
+    return store
+
+
+async def test_written_answers_by_theme_and_the_words_people_used_most(staff_world):
+    from storage.loop.store import LoopStore
+    from storage.staff.records import Actor
+
+    texts = ["The waiting room was cold and noisy."] * 3 + ["We waited too long for the first visit."] * 4 \
+        + ["Dr Okafor was kind but the wait was long. Call 07700 900123"] * 5 + ["Parking was hard."]
+    await written(staff_world, texts)
+    loop = LoopStore(staff_world.parts.database, clock=staff_world.clock)
+    await loop.create_theme("waiting times", keywords=["wait", "waited", "too long"], actor=Actor("test"))
+    await loop.create_theme("the building", keywords=["waiting room", "parking"], actor=Actor("test"))
+    await loop.create_theme("staff", keywords=["rude"], actor=Actor("test"))
+    await signed_in(staff_world)
+    results = (await staff_world.http.get("/staff/results/demo")).text
+    assert 'href="/staff/results/demo/written/better"' in results
+    page = (await staff_world.http.get("/staff/results/demo/written/better")).text
+    assert cells(page, "t-themes", '<a href="/staff/comments?theme=waiting%20times">waiting times</a>') == ["9", "0"]
+    assert cells(page, "t-themes", '<a href="/staff/comments?theme=the%20building">the building</a>') == ["4", "0"]
+    assert "staff</a>" not in page  # a theme with no answers is not listed
+    assert cells(page, "t-themes", "In no theme yet") == ["0", ""]
+    words = dict(re.findall(r'<tr><th scope="row">([^<]+)</th><td class="num">(\d+)</td></tr>',
+                            re.search(r'id="t-words">(.*?)</table>', page, re.DOTALL).group(1)))
+    assert words["kind"] == "5" and words["wait"] == "5" and words["long"] == "9"
+    assert "waited" not in words  # 4 people: too few to list
+    assert "cold" not in words  # only 3 people: too few to list
+    assert "okafor" not in words and "dr" not in words  # a name, however many wrote it
+    assert not any(ch.isdigit() for word in words for ch in word)  # no numbers, phone numbers scrubbed
+    assert "phone" not in words and "number" not in words  # nor the scrubber's "[phone number]"
+    assert "the" not in words and "was" not in words
+
+
+async def test_too_few_written_answers_are_not_summed_up(staff_world):
+    await written(staff_world, ["Parking was hard."] * 4)
+    await signed_in(staff_world)
+    page = (await staff_world.http.get("/staff/results/demo/written/better")).text
+    assert "Fewer than 5 people wrote an answer" in page and 't-words' not in page
+    assert (await staff_world.http.get("/staff/results/demo/written/overall")).status_code == 404

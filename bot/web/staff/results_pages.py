@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.content.packs.model import Purpose
+from bot.content.packs.model import Kind, Purpose
 from bot.web.staff import charts
 from bot.web.staff.auth import actor_of, console_of, current_staff, requires_role
 from bot.web.staff.console import StaffConsole
@@ -29,6 +29,7 @@ from bot.web.staff.results import (
     period_groups,
 )
 from bot.web.staff.suppression import suppress_counts
+from bot.web.staff.written import MOST_WORDS, READ_AT_MOST, summarise
 from storage.staff.records import StaffMember
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -144,6 +145,26 @@ async def comparison(request: Request) -> Response:
     return console.pages.render(
         request, "compare.html", comparison=result, pack_title=english(pack.title), pack_id=pack.id,
         charts=pictures, rule=RULE.format(n=console.threshold),
+    )
+
+
+@requires_role()
+async def written(request: Request) -> Response:
+    """One written question's answers: by theme, with counts, and the words people used most."""
+    console = console_of(request)
+    pack = console.packs.get(request.path_params["pack_id"])
+    question = pack.question(request.path_params["question_id"]) if pack else None
+    if pack is None or question is None or question.kind is not Kind.TEXT:
+        return console.pages.refused(request, 404, "There is no such written question.")
+    (comments, total), themes = await asyncio.gather(
+        console.store.comment_answers(pack_id=pack.id, question_id=question.id, theme=None,
+                                      limit=READ_AT_MOST, offset=0),
+        console.store.loop_themes(),
+    )
+    summary = summarise(comments, total, themes, console.threshold)
+    return console.pages.render(
+        request, "written.html", summary=summary, question_text=english(question.text),
+        pack_title=english(pack.title), pack_id=pack.id, question_id=question.id, most=MOST_WORDS,
     )
 
 

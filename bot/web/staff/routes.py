@@ -49,6 +49,7 @@ def page_routes() -> list[BaseRoute]:
         Route("/results/{pack_id}", results_pages.results, methods=["GET"]),
         Route("/results/{pack_id}/trend/{question_id}", results_pages.trend, methods=["GET"]),
         Route("/results/{pack_id}/compare", results_pages.comparison, methods=["GET"]),
+        Route("/results/{pack_id}/written/{question_id}", results_pages.written, methods=["GET"]),
         Route("/results/{pack_id}/export.csv", results_pages.export_csv, methods=["GET"]),
         Route("/results/{pack_id}/export.xlsx", results_pages.export_xlsx, methods=["GET"]),
         Route("/comments", comments_pages.comments, methods=["GET"]),
