@@ -31,9 +31,7 @@ class AuditEntry:
 @dataclass(frozen=True, slots=True)
 class AnswerCount:
     """How many answers one question got with one value (or number, or skip, or written answer).
-
-    `month` is set only by the per-question trend query: "YYYY-MM" in local time on PostgreSQL, in UTC on
-    SQLite (which has no time zone rules; only answers near midnight on the 1st can differ)."""
+    (Per channel, month or week: `GroupCount`; `month` is no longer set by any query.)"""
 
     question_id: str
     value: str

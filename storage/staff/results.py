@@ -1,5 +1,5 @@
-"""Counts for the results screens: answers per question and value, one question's answers per month, and
-submissions per hour and channel.
+"""Counts for the results screens: answers per question and value, the same per channel, month or week
+(for comparisons and trends), and submissions per hour and channel.
 
 Everything is grouped in the database, so a pack with a million answers comes back as a few hundred
 rows. No query here returns anything that points at a person.
@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, String, case, cast, func, literal, select, text
+from sqlalchemy import Date, cast, func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.loop.tables import CheckinSchedule
@@ -32,26 +32,10 @@ async def _roomy(conn: AsyncConnection) -> None:
         await conn.execute(text("SET LOCAL work_mem = '64MB'"))
 
 
-def _month(conn: AsyncConnection, column: Any, zone: str) -> Any:
-    if is_postgres(conn):
-        return func.to_char(func.timezone(zone, column), "YYYY-MM")
-    return func.substr(column, 1, 7)  # SQLite keeps UTC text: "YYYY-MM-DD HH:MM:SS.ffffff"
-
-
 async def pack_totals(conn: AsyncConnection) -> dict[str, int]:
     """Submissions per pack id, for the results index."""
     rows = await conn.execute(select(Submission.pack_id, func.count()).group_by(Submission.pack_id))
     return {pack_id: int(n) for pack_id, n in rows}
-
-
-def _bucket() -> Any:
-    number_text = cast(func.round(Answer.number), String)
-    return case(
-        (Answer.skipped.is_(True), literal(SKIPPED)),
-        (Answer.value.is_not(None), Answer.value),
-        (Answer.number.is_not(None), number_text),
-        else_=literal(WROTE),
-    ).label("bucket")
 
 
 def _in_pack(pack_id: str) -> Any:
@@ -89,23 +73,6 @@ async def answer_counts(conn: AsyncConnection, pack_id: str) -> list[AnswerCount
 
 def _number_text(number: float) -> str:
     return str(round(number))
-
-
-def _number_tidy(bucket: str) -> str:
-    # SQLite casts 3.0 to "3.0"; PostgreSQL to "3". Both mean the answer 3.
-    return bucket[:-2] if bucket.endswith(".0") and bucket[:-2].lstrip("-").isdigit() else bucket
-
-
-async def answer_months(conn: AsyncConnection, pack_id: str, question_id: str, zone: str) -> list[AnswerCount]:
-    """One question's answers per value and month, for its trend."""
-    bucket = _bucket()
-    month = _month(conn, Answer.answered_at, zone).label("month")
-    rows = await conn.execute(
-        select(bucket, month, func.count().label("n"))
-        .where(_in_pack(pack_id), Answer.question_id == question_id)
-        .group_by(bucket, month)
-    )
-    return [AnswerCount(question_id, _number_tidy(r.bucket), int(r.n), r.month) for r in rows]
 
 
 async def submission_times(conn: AsyncConnection, pack_id: str, zone: str) -> TimeCounts:

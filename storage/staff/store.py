@@ -202,9 +202,6 @@ class StaffStore:
     async def answer_counts(self, pack_id: str) -> list[AnswerCount]:
         return await self._read(lambda conn: staff_results.answer_counts(conn, pack_id))
 
-    async def answer_months(self, pack_id: str, question_id: str, zone: str) -> list[AnswerCount]:
-        return await self._read(lambda conn: staff_results.answer_months(conn, pack_id, question_id, zone))
-
     async def answer_groups(
         self, pack_id: str, by: staff_results.GroupBy, zone: str, question_id: str | None = None
     ) -> list[GroupCount]:
