@@ -146,15 +146,16 @@ async def answer_groups(
     answer_where = [] if question_id is None else [Answer.question_id == question_id]
     await _roomy(conn)
     if is_postgres(conn):
-        local = func.timezone(zone, Submission.started_at)
         if by == "channel":
-            group = Submission.channel
+            # A plain join: PostgreSQL runs it in parallel, as fast as the ungrouped counts.
+            subs = select(Submission.id, Submission.channel.label("grp")).where(*where).subquery("subs")
         else:
+            local = func.timezone(zone, Submission.started_at)
             group = func.to_char(func.date_trunc(by, local), "YYYY-MM" if by == "month" else "YYYY-MM-DD")
-        # OFFSET 0 keeps the group worked out once per submission, before the join (the planner would
-        # otherwise work it out again for every answer), and, unlike a MATERIALIZED CTE, leaves the
-        # planner a row size to choose which side of the join to hash.
-        subs = select(Submission.id, group.label("grp")).where(*where).offset(0).subquery("subs")
+            # OFFSET 0 keeps the local month worked out once per submission, before the join (the planner
+            # would otherwise convert the time zone again for every answer), and, unlike a MATERIALIZED
+            # CTE, leaves the planner a row size to choose which side of the join to hash.
+            subs = select(Submission.id, group.label("grp")).where(*where).offset(0).subquery("subs")
         rows = await conn.execute(
             select(Answer.question_id, Answer.value, Answer.number, Answer.skipped, subs.c.grp,
                    func.count().label("n"))
