@@ -246,9 +246,9 @@ class Loop:
             raise LoopProblem("That schedule never happens again.")
         warnings = self._refuse_errors({"Reminder": texts})
         every = from_cron(cron)
-        problem = self.timing_problem(every) if every is not None else None
-        if problem is not None:
-            raise LoopProblem(problem)
+        too_late = self.timing_problem(every) if every is not None else None
+        if too_late is not None:
+            raise LoopProblem(too_late)
         schedule_id = await self.store.save_checkin(
             name=name, pack_id=pack_id, cron=cron, texts=texts, active=active, next_run_at=following, actor=actor
         )

@@ -151,11 +151,11 @@ async def answer_groups(
             subs = select(Submission.id, Submission.channel.label("grp")).where(*where).subquery("subs")
         else:
             local = func.timezone(zone, Submission.started_at)
-            group = func.to_char(func.date_trunc(by, local), "YYYY-MM" if by == "month" else "YYYY-MM-DD")
+            period = func.to_char(func.date_trunc(by, local), "YYYY-MM" if by == "month" else "YYYY-MM-DD")
             # OFFSET 0 keeps the local month worked out once per submission, before the join (the planner
             # would otherwise convert the time zone again for every answer), and, unlike a MATERIALIZED
             # CTE, leaves the planner a row size to choose which side of the join to hash.
-            subs = select(Submission.id, group.label("grp")).where(*where).offset(0).subquery("subs")
+            subs = select(Submission.id, period.label("grp")).where(*where).offset(0).subquery("subs")
         rows = await conn.execute(
             select(Answer.question_id, Answer.value, Answer.number, Answer.skipped, subs.c.grp,
                    func.count().label("n"))
@@ -179,7 +179,7 @@ async def answer_groups(
     local_zone = ZoneInfo(zone)
     found = {}
     for r in rows:
-        group = r.grp
+        group = str(r.grp)
         if by != "channel":
             moment = datetime.strptime(r.grp, "%Y-%m-%d %H").replace(tzinfo=UTC).astimezone(local_zone).date()
             group = f"{moment:%Y-%m}" if by == "month" else f"{moment - timedelta(days=moment.weekday()):%Y-%m-%d}"
