@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.app.settings import Settings
-from bot.hours import QuietHours
+from bot.hours import QuietHours, WeeklyHours
 from bot.loop.compose import Composer
 from bot.loop.loop import Loop
 from storage.loop.store import LoopStore, utc_now
@@ -33,6 +33,7 @@ def build_loop(settings: Settings, parts: Parts, *, clock: Callable[[], datetime
         packs=prompts.library,
         symbols=prompts.symbols,
         quiet=QuietHours.parse(settings.quiet_hours, settings.zone),
+        office_hours=WeeklyHours.parse(settings.office_hours, settings.zone),
         zone=settings.zone,
         rates={name: getattr(sender, "rate_per_second", None) for name, sender in senders.items()},
         threshold=settings.small_number_threshold,

@@ -217,6 +217,8 @@ def create_app(settings: Settings | None = None, *, service: Assembled | None = 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await parts.database.migrate(vault_key=Keys.from_secret(settings.secret()).vault_key)
+        # A pack that asks "Can we check in with you every month?" gets that check-in set up, once.
+        await loop.ensure_default_checkins()
         if settings.demo:
             await ensure_demo_admin(staff, public_url=settings.public_url)
         background.start()

@@ -3,6 +3,7 @@
 Two ways to write one:
     "0 10 * * mon"                                  crontab: minute hour day month day-of-week
     "week=*/2 day_of_week=mon hour=10 minute=0"     CronTrigger fields: every second Monday at 10:00
+    "day=1st mon hour=16 minute=0"                  the first Monday of every month at 16:00
 
 The schedule lives in the database (staff change it in the console or with `said checkin set`), and a
 scheduler tick compares its `next_run_at` with the clock, so a change takes effect in every process
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.cron import CronTrigger
 
 FIELDS = ("year", "month", "day", "week", "day_of_week", "hour", "minute", "second")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 class CronProblem(ValueError):
@@ -31,11 +33,16 @@ def trigger(expression: str, zone: ZoneInfo) -> CronTrigger:
         if "=" not in text:
             return CronTrigger.from_crontab(text, timezone=zone)
         fields: dict[str, str] = {}
+        last = ""
         for part in text.split(" "):
+            if "=" not in part and last == "day" and part.lower() in WEEKDAYS:
+                fields["day"] += f" {part}"  # "day=1st mon": the first Monday of the month
+                continue
             name, _, value = part.partition("=")
             if name not in FIELDS or not value:
                 raise CronProblem(f"'{part}' is not a schedule field; use {', '.join(FIELDS)} like hour=10")
             fields[name] = value
+            last = name
         return CronTrigger(timezone=zone, **fields)
     except CronProblem:
         raise

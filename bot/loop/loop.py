@@ -18,16 +18,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.content.easyread.check import check_text
 from bot.content.easyread.findings import ERROR, Finding
 from bot.content.packs.library import PackLibrary, Symbols
 from bot.content.packs.model import Purpose
-from bot.hours import QuietHours
+from bot.hours import QuietHours, WeeklyHours
 from bot.loop.compose import Composer
 from bot.loop.cron import CronProblem, next_fire
+from bot.loop.schedule import DAY_NAMES, Every, clock_words, from_cron
 from bot.loop.spread import send_runs
 from bot.loop.suggest import Suggestion, suggest
 from bot.messages import Reply
@@ -41,6 +42,19 @@ log = logging.getLogger("said.loop")
 AUDIENCE_STRICTNESS = ("child", "young_person", "parent_carer")  # strictest easy-read rules first
 SCHEDULER = Actor("scheduler")
 NO_PROACTIVE = frozenset({"voice"})  # a phone call cannot be started by a message
+
+
+# The default check-in's words (the composer adds "Send WAITING to start."). Easy read for young people.
+DEFAULT_REMINDER = {
+    "en": "Hello. It is time for your check-in. We want to know how you are.",
+    "cy": "Helo. Mae'n amser i ni holi sut wyt ti.",
+}
+
+
+def _on_weekday(every: Every, zone: ZoneInfo) -> datetime:
+    """A moment on `every`'s weekday at its time, in a week with no clock change, to ask hours about."""
+    monday = date(2026, 1, 5)
+    return datetime.combine(monday + timedelta(days=every.weekday), every.at, zone)
 
 
 class LoopProblem(ValueError):
@@ -64,6 +78,7 @@ class Loop:
     threshold: int
     on_planned: Callable[[], None] | None = None
     languages: list[str] = field(default_factory=list)
+    office_hours: WeeklyHours | None = None
 
     def __post_init__(self) -> None:
         if not self.languages:
@@ -230,10 +245,62 @@ class Loop:
         if active and following is None:
             raise LoopProblem("That schedule never happens again.")
         warnings = self._refuse_errors({"Reminder": texts})
+        every = from_cron(cron)
+        too_late = self.timing_problem(every) if every is not None else None
+        if too_late is not None:
+            raise LoopProblem(too_late)
         schedule_id = await self.store.save_checkin(
             name=name, pack_id=pack_id, cron=cron, texts=texts, active=active, next_run_at=following, actor=actor
         )
         return schedule_id, warnings
+
+    def timing_problem(self, every: Every) -> str | None:
+        """Why a check-in at this time would not reach people when staff expect, or None. Reminders are
+        never sent in quiet hours (the dispatcher holds them to the morning), so a time in quiet hours is
+        refused rather than quietly moved."""
+        moment = _on_weekday(every, self.zone)
+        if self.quiet.is_quiet(moment):
+            return (f"{clock_words(every.at).capitalize()} is in quiet hours, when no message is sent. "
+                    "Choose a time in the day, in office hours if you can.")
+        return None
+
+    def office_warning(self, every: Every) -> str | None:
+        """A check-in outside office hours still goes, but replies wait for a person: say so."""
+        if self.office_hours is None or self.office_hours.is_open(_on_weekday(every, self.zone)):
+            return None
+        return (f"{DAY_NAMES[every.weekday]} at {clock_words(every.at)} is outside office hours "
+                f"({self.office_hours.describe('en')}): nobody will read replies until the office opens.")
+
+    def default_every(self) -> Every:
+        """The check-in set up for a pack that promises one: monthly, on the first office day, at 4 pm
+        (after school for young people) or the latest hour before it that is in office hours and outside
+        quiet hours."""
+        for weekday in range(7):
+            for hour in (16, 15, 14, 13, 12, 11, 10, 9):
+                every = Every("month", weekday, time(hour), 1)
+                if self.timing_problem(every) is None and self.office_warning(every) is None:
+                    return every
+        return Every("month", 0, time(16), 1)
+
+    async def ensure_default_checkins(self, actor: Actor = SCHEDULER) -> list[str]:
+        """Set up the monthly check-in each pack promises ("Can we check in with you like this every
+        month?"), once: a pack that has any check-in schedule, on or off, is left as staff made it.
+        Returns the names of the schedules made."""
+        made = []
+        for pack in self.packs.all():
+            if not any(q.purpose is Purpose.CHECKINS for q in pack.questions):
+                continue
+            every = self.default_every()
+            name = f"Monthly check-in: {pack.id}"[:80]
+            texts = {lang: text for lang, text in DEFAULT_REMINDER.items() if lang in pack.languages}
+            self._refuse_errors({"Reminder": texts})  # our own words meet the easy-read rules too
+            following = next_fire(every.cron(), self.store.now(), self.zone)
+            if await self.store.add_default_checkin(
+                name=name, pack_id=pack.id, cron=every.cron(), texts=texts, next_run_at=following, actor=actor
+            ):
+                log.info("check-in %r set up for pack %s: %s", name, pack.id, every.words())
+                made.append(name)
+        return made
 
     def _following(self, schedule: CheckinSchedule, now: datetime) -> datetime | None:
         try:

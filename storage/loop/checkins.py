@@ -24,7 +24,7 @@ from storage.loop.contacts import Runs, granted, language_bucket, send_time
 from storage.loop.records import CheckinSchedule
 from storage.loop.tables import CheckinSchedule as ScheduleRow
 from storage.models import JSONValue, OutboxMessage, Participant, Submission, VaultEntry
-from storage.sql import is_postgres
+from storage.sql import is_postgres, upsert_insert
 from storage.types import UTCDateTime
 
 _P = Participant
@@ -89,6 +89,33 @@ async def save(
         return int(existing)
     added = await conn.execute(insert(_S).values(name=name, **values).returning(_S.id))
     return int(added.scalar_one())
+
+
+async def add_default(
+    conn: AsyncConnection,
+    *,
+    name: str,
+    pack_id: str,
+    cron: str,
+    texts: dict[str, str],
+    next_run_at: datetime | None,
+    actor: str,
+    now: datetime,
+) -> int | None:
+    """Add a schedule for `pack_id` only if the pack has none (on or off) and the name is free; the id,
+    or None. Several processes starting together race here: the unique name lets exactly one in."""
+    _checked(name, cron, texts)
+    if await conn.scalar(select(_S.id).where(_S.pack_id == pack_id).limit(1)) is not None:
+        return None
+    values = {
+        "name": name, "pack_id": pack_id, "cron": cron, "texts": texts, "active": True, "next_run_at": next_run_at,
+        "updated_by": actor[:254], "updated_at": now,
+    }
+    added = await conn.execute(
+        upsert_insert(conn, _S).values(**values).on_conflict_do_nothing(index_elements=[_S.name]).returning(_S.id)
+    )
+    found = added.scalar_one_or_none()
+    return None if found is None else int(found)
 
 
 async def everything(conn: AsyncConnection) -> list[CheckinSchedule]:

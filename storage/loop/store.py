@@ -330,6 +330,22 @@ class LoopStore:
 
         return await self._run(work)
 
+    async def add_default_checkin(
+        self, *, name: str, pack_id: str, cron: str, texts: dict[str, str], next_run_at: datetime | None, actor: Actor
+    ) -> bool:
+        """Add a check-in for `pack_id` unless it has one already (on or off); True when added."""
+
+        async def work(conn: AsyncConnection) -> bool:
+            added = await loop_checkins.add_default(
+                conn, name=name, pack_id=pack_id, cron=cron, texts=texts, next_run_at=next_run_at,
+                actor=actor.name, now=self.now(),
+            )
+            if added is not None:
+                await self._audit(conn, actor, "checkin.default", f"check-in {added}", f"{cron} (on)")
+            return added is not None
+
+        return await self._run(work)
+
     async def checkins(self) -> list[CheckinSchedule]:
         return await self._read(loop_checkins.everything)
 

@@ -31,14 +31,23 @@ class AuditEntry:
 @dataclass(frozen=True, slots=True)
 class AnswerCount:
     """How many answers one question got with one value (or number, or skip, or written answer).
-
-    `month` is set only by the per-question trend query: "YYYY-MM" in local time on PostgreSQL, in UTC on
-    SQLite (which has no time zone rules; only answers near midnight on the 1st can differ)."""
+    (Per channel, month or week: `GroupCount`; `month` is no longer set by any query.)"""
 
     question_id: str
     value: str
     count: int
     month: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GroupCount:
+    """How many answers one question got with one value within one group: a channel ("sms"), a local
+    month ("2026-11") or a local week, named by its Monday ("2026-11-23")."""
+
+    question_id: str
+    value: str
+    group: str
+    count: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import transactions
 from storage.db import Database
+from storage.loop import themes as loop_themes
+from storage.loop.records import Theme as LoopTheme
 from storage.staff import accounts as staff_accounts
 from storage.staff import audit as staff_audit
 from storage.staff import broadcasts as staff_broadcasts
@@ -31,6 +33,7 @@ from storage.staff.records import (
     AuditEntry,
     BroadcastRecord,
     Comment,
+    GroupCount,
     PlanResult,
     StaffMember,
     TimeCounts,
@@ -261,14 +264,23 @@ class StaffStore:
 
     # Results
 
+    async def loop_themes(self) -> list[LoopTheme]:
+        """The themes staff made (with their words), for grouping written answers on the results pages."""
+        return await self._read(loop_themes.everything)
+
+    async def promises_kept(self) -> tuple[frozenset[str], frozenset[str]]:
+        return await self._read(staff_results.promises_kept)
+
     async def pack_totals(self) -> dict[str, int]:
         return await self._read(staff_results.pack_totals)
 
     async def answer_counts(self, pack_id: str) -> list[AnswerCount]:
         return await self._read(lambda conn: staff_results.answer_counts(conn, pack_id))
 
-    async def answer_months(self, pack_id: str, question_id: str, zone: str) -> list[AnswerCount]:
-        return await self._read(lambda conn: staff_results.answer_months(conn, pack_id, question_id, zone))
+    async def answer_groups(
+        self, pack_id: str, by: staff_results.GroupBy, zone: str, question_id: str | None = None
+    ) -> list[GroupCount]:
+        return await self._read(lambda conn: staff_results.answer_groups(conn, pack_id, by, zone, question_id))
 
     async def submission_times(self, pack_id: str, zone: str) -> TimeCounts:
         return await self._read(lambda conn: staff_results.submission_times(conn, pack_id, zone))

@@ -138,7 +138,7 @@ def test_checkin_schedules_can_be_set_changed_and_turned_off(said):
                         "--text", "Hello. How are you feeling this week?", "--off")
     assert "never (it is off)" in out
     code, out, _ = said("checkin", "list")
-    assert "every two weeks\twaiting_list\t0 9 * * fri\toff" in out
+    assert "every two weeks\twaiting_list\t0 9 * * fri\toff\tevery week on Friday at 9 am" in out
     code, _, err = said("checkin", "set", "bad", "--pack", "waiting_list", "--cron", "every tuesday", "--text", "Hi.")
     assert code == 1 and "cannot be read" in err
 

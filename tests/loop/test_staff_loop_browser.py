@@ -89,13 +89,29 @@ def _signed_in(new_page, site: str, **options):
     return page
 
 
-@pytest.mark.parametrize("zoom", [1.0, 2.0])
-def test_every_loop_page_passes_axe(site, new_page, zoom):
-    page = _signed_in(new_page, site, zoom=zoom)
+@pytest.mark.parametrize(("width", "zoom"), [(1024, 1.0), (1024, 2.0), (390, 1.0)], ids=["100%", "200%", "390px"])
+def test_every_loop_page_passes_axe(site, new_page, width, zoom):
+    page = _signed_in(new_page, site, width=width, zoom=zoom)
     for path in PAGES:
         page.goto(site + path)
-        assert_no_axe_violations(page, where=f"{path} at {zoom:.0%}")
+        assert_no_axe_violations(page, where=f"{path} at {zoom:.0%}, {width}px")
         assert_reflows(page)
+
+
+def test_a_check_in_is_set_up_with_the_form_and_read_back_in_words(site, new_page):
+    page = _signed_in(new_page, site, width=390)
+    page.goto(site + "/staff/checkins")
+    page.get_by_label("Name").fill("After school")
+    page.get_by_label("Every 2 weeks").check()
+    page.get_by_label("Day").select_option("wed")
+    page.get_by_label("Time", exact=True).fill("16:30")
+    page.get_by_label("The reminder in English").fill("Hello. How are you this week?")
+    page.get_by_role("button", name="Save the check-in").click()
+    page.wait_for_url(site + "/staff/checkins")
+    row = page.locator("tr", has_text="After school")
+    assert "Every 2 weeks on Wednesday at 4:30 pm" in row.inner_text()
+    assert_no_axe_violations(page, where="check-ins after saving")
+    assert_reflows(page)
 
 
 def test_a_suggestion_accepted_and_an_action_published_by_hand(site, new_page):

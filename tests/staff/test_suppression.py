@@ -101,3 +101,21 @@ def test_what_is_shown_is_the_true_count(rows, threshold):
     table = suppress(rows, threshold=threshold)
     assert [[f.value for f in row] for row in table.cells] == rows
     assert table.total.value == sum(map(sum, rows))
+
+
+def test_two_small_hidden_cells_that_add_up_to_a_small_number_hide_a_third():
+    # 2 and 1 hidden beside a shown total of 43 would still say "3 people are in those two".
+    cells, total = suppress_counts([40, 2, 1], threshold=5)
+    assert shown(cells) == [None, None, None]
+    assert not total.shown or total.value == 43
+
+
+@given(tables, st.integers(3, 10))
+def test_hidden_cells_beside_a_shown_total_never_add_up_to_a_small_number(rows, threshold):
+    table = suppress(rows, threshold=threshold)
+    lines = [(list(row), table.row_totals[r]) for r, row in enumerate(table.cells)]
+    lines += [([table.cell(r, c) for r in range(len(rows))], table.column_totals[c]) for c in range(len(rows[0]))]
+    for figures, total in lines:
+        if total.shown:
+            hidden = sum(f.value for f in figures if not f.shown)
+            assert hidden == 0 or hidden >= threshold

@@ -30,6 +30,7 @@ from datetime import date
 from typing import Any, TextIO
 
 from bot.loop.loop import Loop, LoopProblem
+from bot.loop.schedule import describe
 from storage.loop.records import ContactPlan, QuestionLink
 from storage.loop.tables import ACTION_STATUSES
 from storage.staff.records import Actor
@@ -338,7 +339,8 @@ def checkin_list(args: argparse.Namespace, out: TextIO | None = None) -> int:
     async def work(loop: Loop) -> int:
         for schedule in await loop.store.checkins():
             when = f"next {schedule.next_run_at:%Y-%m-%d %H:%M} UTC" if schedule.next_run_at else "off"
-            print(f"{schedule.id}\t{schedule.name}\t{schedule.pack_id}\t{schedule.cron}\t{when}", file=out)
+            words = describe(schedule.cron)  # last, so scripts reading the earlier columns still work
+            print(f"{schedule.id}\t{schedule.name}\t{schedule.pack_id}\t{schedule.cron}\t{when}\t{words}", file=out)
         return 0
 
     return _with_loop(work)

@@ -3,7 +3,7 @@
 Spreadsheet programs run a cell that starts with = + - @ (or a tab or carriage return before one) as a
 formula, which a crafted answer could use to run commands or leak data (CSV injection). Every text cell
 that starts with one of those characters gets a leading apostrophe, the usual neutraliser; numbers are
-written as numbers. A hidden figure is the words "fewer than N", never the number.
+written as numbers. A hidden figure is words ("hidden", or "fewer than N" for a total), never the number.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from bot.web.staff.numbers import count_words, percent_words
+from bot.web.staff.numbers import count_words, percent_words, row_words
 from bot.web.staff.results import PackResult, Table
 from bot.web.staff.suppression import Figure
 
@@ -35,7 +35,8 @@ def _count(figure: Figure, threshold: int) -> Cell:
 
 def _table_rows(section: str, question: str, table: Table, threshold: int) -> Iterator[tuple[Cell, ...]]:
     for row in table.rows:
-        yield section, question, row.label, _count(row.figure, threshold), percent_words(row.percent)
+        count: Cell = row.figure.value if row.figure.shown else row_words(row.figure)
+        yield section, question, row.label, count, percent_words(row.percent) if row.figure.shown else "hidden"
     whole = percent_words(100.0 if table.total.shown else None)
     yield section, question, "Total", _count(table.total, threshold), whole
 
@@ -45,6 +46,8 @@ def rows(result: PackResult, threshold: int) -> Iterator[tuple[Cell, ...]]:
     for q in result.questions:
         if q.answers is not None:
             yield from _table_rows("Question", q.text, q.answers, threshold)
+            if q.answers.note:
+                yield "Question", q.text, "Note", q.answers.note, ""
         if q.written is not None:
             yield "Question", q.text, "Wrote an answer", _count(q.written, threshold), ""
         yield "Question", q.text, "Skipped", _count(q.skipped, threshold), ""

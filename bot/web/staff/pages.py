@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from bot.web.staff.auth import EVERYONE, THEME_EDITORS, csrf_token
-from bot.web.staff.numbers import count_words, percent_words
+from bot.web.staff.numbers import count_words, percent_words, row_words
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = Path(__file__).resolve().parent / "static"
@@ -52,6 +52,7 @@ class Pages:
             local_time=self.local_time,
             count_words=lambda figure: count_words(figure, threshold),
             percent_words=percent_words,
+            row_words=row_words,
             threshold=threshold,
         )
 

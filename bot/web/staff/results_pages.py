@@ -3,17 +3,33 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from starlette.requests import Request
 from starlette.responses import Response
 
+from bot.content.packs.model import Kind, Purpose
 from bot.web.staff import charts
 from bot.web.staff.auth import actor_of, console_of, current_staff, requires_role
 from bot.web.staff.console import StaffConsole
 from bot.web.staff.exports import to_csv, to_xlsx
-from bot.web.staff.results import PackResult, Table, english, has_trend, pack_result, question_trend
+from bot.web.staff.results import (
+    RULE,
+    Comparison,
+    Group,
+    PackResult,
+    channel_groups,
+    compare,
+    english,
+    enough_for_weeks,
+    has_trend,
+    month_group,
+    pack_result,
+    period_groups,
+)
 from bot.web.staff.suppression import suppress_counts
+from bot.web.staff.written import MOST_WORDS, READ_AT_MOST, summarise
 from storage.staff.records import StaffMember
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -21,12 +37,40 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # How long a safeguarding lead's home page tells them another lead was added.
 NEW_LEAD_NOTICE = timedelta(days=30)
+@dataclass(frozen=True, slots=True)
+class Promise:
+    """A question that promises people something the service has not set up yet."""
+
+    pack_title: str
+    question_text: str
+    missing: str
+    link: str
+    link_text: str
+
+
+# A broadcast to these audiences keeps an "updates" promise: people who said yes to updates, or everyone
+# who answered the pack.
+UPDATE_AUDIENCES = frozenset({"updates", "pack"})
+
+
+async def unkept_promises(console: StaffConsole) -> list[Promise]:
+    checkin_packs, audiences = await console.store.promises_kept()
+    found = []
+    for pack in console.packs.all():
+        for question in pack.questions:
+            if question.purpose is Purpose.CHECKINS and pack.id not in checkin_packs:
+                found.append(Promise(english(pack.title), english(question.text), "no check-in is set up",
+                                     "/staff/checkins", "Set up the check-in"))
+            elif question.purpose is Purpose.UPDATES and not audiences & UPDATE_AUDIENCES:
+                found.append(Promise(english(pack.title), english(question.text), "no update has been sent or planned",
+                                     "/staff/broadcasts/new", "Plan an update"))
+    return found
 
 
 @requires_role()
 async def home(request: Request) -> Response:
     console = console_of(request)
-    totals = await console.store.pack_totals()
+    totals, promises = await asyncio.gather(console.store.pack_totals(), unkept_promises(console))
     packs = [
         (pack, english(pack.title), suppress_counts([totals.get(pack.id, 0)], threshold=console.threshold)[1])
         for pack in console.packs.all()
@@ -37,7 +81,9 @@ async def home(request: Request) -> Response:
     if member is not None and member.role == "safeguarding_lead":
         since = console.store.now() - NEW_LEAD_NOTICE
         new_leads = [(lead, e) for lead, e in await console.store.leads_added_since(since) if lead.id != member.id]
-    return console.pages.render(request, "home.html", packs=packs, done=done, new_leads=new_leads)
+    return console.pages.render(
+        request, "home.html", packs=packs, done=done, new_leads=new_leads, promises=promises
+    )
 
 
 async def _result(console: StaffConsole, pack_id: str) -> PackResult | None:
@@ -54,26 +100,81 @@ async def _result(console: StaffConsole, pack_id: str) -> PackResult | None:
     )
 
 
+def _charts(result: PackResult) -> dict[str, charts.Chart]:
+    drawn = {q.question.id: charts.bars(q.answers) for q in result.questions if q.answers is not None}
+    drawn["_channels"] = charts.bars(result.channels, scale="largest")
+    drawn["_office"] = charts.bars(result.office)
+    drawn["_hours"] = charts.bars(result.hours, scale="largest", labels=[label[:5] for label in result.hours.labels])
+    drawn["_weeks"] = charts.bars(result.weeks, scale="largest")
+    return drawn
+
+
 @requires_role()
 async def results(request: Request) -> Response:
     console = console_of(request)
     result = await _result(console, request.path_params["pack_id"])
     if result is None:
         return console.pages.refused(request, 404, "There is no question pack with that name.")
-    pictures = {
-        q.question.id: charts.bar_chart(q.answers.labels, [r.figure for r in q.answers.rows])
-        for q in result.questions
-        if q.answers is not None and _drawable(q.answers)
-    }
-    if _drawable(result.channels):
-        pictures["_channels"] = charts.bar_chart(result.channels.labels, [r.figure for r in result.channels.rows])
-    if _drawable(result.hours):
-        pictures["_hours"] = charts.bar_chart(
-            [label[:5] for label in result.hours.labels], [r.figure for r in result.hours.rows], horizontal=False
-        )
-    if len(result.weeks.rows) > 1 and _drawable(result.weeks):
-        pictures["_weeks"] = charts.line_chart(result.weeks.labels, [r.figure for r in result.weeks.rows])
-    return console.pages.render(request, "results.html", result=result, charts=pictures, has_trend=has_trend)
+    return console.pages.render(
+        request, "results.html", result=result, charts=_charts(result), has_trend=has_trend,
+        rule=RULE.format(n=console.threshold),
+    )
+
+
+BY = ("channel", "month")
+
+
+def _this_and_last_month(console: StaffConsole) -> list[Group]:
+    today = console.store.now().astimezone(console.zone).date()
+    first = today.replace(day=1)
+    last = (first - timedelta(days=1)).replace(day=1)
+    return [month_group(f"{last:%Y-%m}"), month_group(f"{first:%Y-%m}")]
+
+
+@requires_role()
+async def comparison(request: Request) -> Response:
+    """This month against last, or one channel against another, with the same suppression."""
+    console = console_of(request)
+    pack = console.packs.get(request.path_params["pack_id"])
+    by = request.query_params.get("by", "month")
+    if pack is None:
+        return console.pages.refused(request, 404, "There is no question pack with that name.")
+    if by not in BY:
+        return console.pages.refused(request, 404, "Results can be compared by month or by channel.")
+    counts = await console.store.answer_groups(pack.id, by, console.zone.key)  # type: ignore[arg-type]
+    if by == "channel":
+        groups = channel_groups(counts)
+        title = "One channel against another"
+    else:
+        groups = _this_and_last_month(console)
+        title = "This month against last month"
+    result: Comparison = compare(title, by, pack.questions, counts, groups, console.threshold)
+    labels = [g.label for g in groups]
+    pictures = {q.question.id: charts.compared(q, labels) for q in result.questions}
+    return console.pages.render(
+        request, "compare.html", comparison=result, pack_title=english(pack.title), pack_id=pack.id,
+        charts=pictures, rule=RULE.format(n=console.threshold),
+    )
+
+
+@requires_role()
+async def written(request: Request) -> Response:
+    """One written question's answers: by theme, with counts, and the words people used most."""
+    console = console_of(request)
+    pack = console.packs.get(request.path_params["pack_id"])
+    question = pack.question(request.path_params["question_id"]) if pack else None
+    if pack is None or question is None or question.kind is not Kind.TEXT:
+        return console.pages.refused(request, 404, "There is no such written question.")
+    (comments, total), themes = await asyncio.gather(
+        console.store.comment_answers(pack_id=pack.id, question_id=question.id, theme=None,
+                                      limit=READ_AT_MOST, offset=0),
+        console.store.loop_themes(),
+    )
+    summary = summarise(comments, total, themes, console.threshold)
+    return console.pages.render(
+        request, "written.html", summary=summary, question_text=english(question.text),
+        pack_title=english(pack.title), pack_id=pack.id, question_id=question.id, most=MOST_WORDS,
+    )
 
 
 @requires_role()
@@ -82,24 +183,27 @@ async def trend(request: Request) -> Response:
     pack = console.packs.get(request.path_params["pack_id"])
     question = pack.question(request.path_params["question_id"]) if pack else None
     if pack is None or question is None or not has_trend(question):
-        return console.pages.refused(request, 404, "There is no such question to show month by month.")
-    months = await console.store.answer_months(pack.id, question.id, console.zone.key)
-    grid = question_trend(question, months, console.threshold)
-    picture = None
-    if any(f.shown and f.value for row in grid.table.cells for f in row):
-        picture = charts.lines_chart(
-            grid.row_labels,
-            {label: [row[c] for row in grid.table.cells] for c, label in enumerate(grid.column_labels)},
-        )
+        return console.pages.refused(request, 404, "There is no such question to show over time.")
+    asked = request.query_params.get("by")
+    if asked not in (None, "week", "month"):
+        return console.pages.refused(request, 404, "A question can be shown week by week or month by month.")
+    weeks = []
+    if asked != "month":
+        weeks = await console.store.answer_groups(pack.id, "week", console.zone.key, question.id)
+    if asked == "week" or (asked is None and enough_for_weeks(question, weeks, console.threshold)):
+        by, counts = "week", weeks
+    else:
+        by, counts = "month", await console.store.answer_groups(pack.id, "month", console.zone.key, question.id)
+    groups = period_groups(counts, by)
+    title = f"{english(question.text)}: {'week by week' if by == 'week' else 'month by month'}"
+    result = compare(title, by, [question], counts, groups, console.threshold)
+    [compared] = result.questions
+    labels = [g.label for g in groups]
     return console.pages.render(
-        request, "trend.html", grid=grid, picture=picture, question_text=english(question.text),
-        pack_title=english(pack.title), pack_id=pack.id, question_id=question.id,
+        request, "trend.html", comparison=result, compared=compared, pictures=charts.over_time(compared, labels),
+        question_text=english(question.text), pack_title=english(pack.title), pack_id=pack.id,
+        question_id=question.id, by=by, rule=RULE.format(n=console.threshold),
     )
-
-
-def _drawable(table: Table) -> bool:
-    """A chart helps only when it has a shown, non-zero bar; otherwise the table says it all."""
-    return any(row.figure.shown and row.figure.value for row in table.rows)
 
 
 async def _export(request: Request, kind: str) -> Response:

@@ -50,6 +50,8 @@ def page_routes() -> list[BaseRoute]:
         Route("/password", signin.change_password, methods=["POST"]),
         Route("/results/{pack_id}", results_pages.results, methods=["GET"]),
         Route("/results/{pack_id}/trend/{question_id}", results_pages.trend, methods=["GET"]),
+        Route("/results/{pack_id}/compare", results_pages.comparison, methods=["GET"]),
+        Route("/results/{pack_id}/written/{question_id}", results_pages.written, methods=["GET"]),
         Route("/results/{pack_id}/export.csv", results_pages.export_csv, methods=["GET"]),
         Route("/results/{pack_id}/export.xlsx", results_pages.export_xlsx, methods=["GET"]),
         Route("/comments", comments_pages.comments, methods=["GET"]),
@@ -71,7 +73,7 @@ def page_routes() -> list[BaseRoute]:
         Route("/accounts/active", admin_pages.set_active, methods=["POST"]),
         Route("/accounts/unlock", unlock.admin_unlock, methods=["POST"]),
         # `/results/demo/`, `/broadcasts/1%2F`: the not-found page, not a redirect (see slashes.py).
-        slash_not_found("/results/{pack_id}/trend", "There is no such question to show month by month."),
+        slash_not_found("/results/{pack_id}/trend", "There is no such question to show over time."),
         slash_not_found("/results", "There is no question pack with that name."),
         slash_not_found("/broadcasts", "There is no broadcast with that number.", *broadcast_pages.SENDERS),
     ]

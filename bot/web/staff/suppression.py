@@ -6,6 +6,13 @@ the table also shows the total: total minus the other cells gives it back. So ev
 too, the smallest shown cell, or the total when no cell is left; this repeats until no line has a lone
 hidden number, because hiding a cell for one line can leave a lone hidden number in another.
 
+Two hidden numbers are not always enough: hiding a 2 and a 1 beside a shown total still tells anyone that
+3 people are in those two cells together. So a line whose total is shown also keeps hiding cells until
+its hidden cells add up to `threshold` or more (or to nothing).
+
+The results screens use this on the sizes of groups (how many people answered a question on each
+channel, or in each month), not on every answer: see `bot.web.staff.results`.
+
     >>> t = suppress([[12, 3, 9]], threshold=5)   # one row: cells and their total 24
     >>> t.cell(0, 1).shown, t.cell(0, 2).shown    # 3 is hidden, and so is 9, so 24 - 12 gives nothing
     (False, False)
@@ -84,7 +91,10 @@ def suppress(rows: Sequence[Sequence[int]], *, threshold: int) -> Suppressed:
         for cells, kind, index in lines:
             total_hidden = index in (hidden_rows if kind == "row" else hidden_columns)
             unknown = sum(1 for cell in cells if cell in hidden_cells) + (1 if total_hidden else 0)
-            if unknown != 1:
+            hidden_sum = sum(grid[r][c] for r, c in cells if (r, c) in hidden_cells)
+            # With the total shown, the hidden cells' sum is known: it must not be a small number either.
+            small_sum = not total_hidden and small(hidden_sum)
+            if unknown != 1 and not small_sum:
                 continue
             changed = True
             candidates = [cell for cell in cells if cell not in hidden_cells]
@@ -98,7 +108,8 @@ def suppress(rows: Sequence[Sequence[int]], *, threshold: int) -> Suppressed:
             (column_totals, hidden_columns, width),
         ):
             unknown = len(hidden) + (1 if hide_total else 0)
-            if unknown == 1 and count:
+            small_sum = not hide_total and small(sum(totals[i] for i in hidden))
+            if (unknown == 1 or small_sum) and count:
                 changed = True
                 shown = [i for i in range(count) if i not in hidden]
                 if shown:
