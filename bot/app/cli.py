@@ -92,8 +92,6 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "serve":
         settings = load_settings(**({"scheduler": False} if args.no_scheduler else {}))
         setup_logging(settings.log_level, settings.log_format)
-        if args.no_scheduler:
-            os.environ["SAID_SCHEDULER"] = "false"  # --workers: each worker process reads its own settings
         return _serve(settings, args.host, args.port, args.workers)
     if args.command == "worker":
         from bot.app.worker import run_worker
@@ -203,6 +201,8 @@ def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> int:
         return 2
     from storage.db import Database
 
+    if not settings.scheduler:
+        os.environ["SAID_SCHEDULER"] = "false"  # each worker process reads its own settings from the environment
     # Migrate once here rather than N times at once in the workers (which would also be safe, just slower).
     asyncio.run(_upgrade(Database(settings.database_url), _vault_key(settings)))
     # Each worker process builds its own app from the same settings (the environment and .env); they share

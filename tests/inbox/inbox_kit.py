@@ -43,13 +43,13 @@ from storage.privacy.vault import Keys
 from storage.safeguarding.store import SafeguardingStore
 from storage.staff.records import Actor
 
-SECRET = "inbox-test-secret"
+SECRET = "inbox-test-secret-k7Qz2Lp9Xv4Rt1Bm8Hc5Nd3Fw6Gy0Js-p2Wq8Ze5Ur7Ty1Io3Pa6Sd9Fg4Hj0Kl"
 PUBLIC_URL = "https://said.example.org"
 PERSON = "+447700900123"  # Ofcom's drama range: never a real person
 OUR_NUMBER = "+447700900999"
 CHAT_ID = 5550001234
 WEB_TOKEN = "w" * 43
-WEBHOOK_SECRET = "inbox-webhook-secret_0123456789"
+WEBHOOK_SECRET = "inbox-webhook-secret_0123456789-k7Qz2Lp9Xv4Rt1Bm8Hc5Nd3Fw6Gy0Js-p2Wq8Ze5Ur7Ty1Io3Pa6Sd9Fg4Hj0Kl"
 PASSWORD = "correct horse battery staple"
 CHEAP = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 TUESDAY_NOON = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)  # London: in office hours, outside quiet hours

@@ -28,6 +28,8 @@ from bot.web.staff.passwords import Passwords
 from bot.web.staff.routes import staff_routes
 from storage.staff.records import Actor
 
+TEST_KEY = "k7Qz2Lp9Xv4Rt1Bm8Hc5Nd3Fw6Gy0Js-p2Wq8Ze5Ur7T"  # the app refuses to serve on a weaker key
+
 pytestmark = pytest.mark.browser
 
 EMAIL = "nurse@example.org"
@@ -43,7 +45,7 @@ def fake_twilio():
 def site(live_app, tmp_path: Path, fake_twilio: FakeTwilio) -> str:
     fake_twilio.reset()
     settings = load_settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'said.db'}", secret_key="inbox-browser-secret",
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'said.db'}", secret_key=TEST_KEY,
         var_dir=tmp_path, scheduler=False, quiet_hours="off", twilio_account_sid=fake_twilio.account_sid,
         twilio_auth_token=fake_twilio.auth_token, twilio_phone_number=OUR_NUMBER,
         twilio_api_base_url=fake_twilio.base_url,

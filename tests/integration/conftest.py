@@ -11,6 +11,8 @@ import pytest
 from bot.app.settings import load_settings
 from bot.app.wiring import Parts, build_parts
 
+TEST_KEY = "k7Qz2Lp9Xv4Rt1Bm8Hc5Nd3Fw6Gy0Js-p2Wq8Ze5Ur7T"  # the app refuses to serve on a weaker key
+
 
 @dataclass
 class Clock:
@@ -31,5 +33,5 @@ def clock() -> Clock:
 
 @pytest.fixture
 async def parts(database, tmp_path: Path, clock: Clock) -> Parts:
-    settings = load_settings(secret_key="integration-test-secret", var_dir=tmp_path, scheduler=False)
+    settings = load_settings(secret_key=TEST_KEY, var_dir=tmp_path, scheduler=False)
     return build_parts(settings, database=database, clock=clock)

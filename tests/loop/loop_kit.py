@@ -45,7 +45,7 @@ except ImportError:  # tests/ became a package
 
 PUBLIC_URL = "https://said.example.org"
 OUR_NUMBER = "+447700900999"
-WEBHOOK_SECRET = "loop-webhook-secret_0123456789"
+WEBHOOK_SECRET = "loop-webhook-secret_0123456789-k7Qz2Lp9Xv4Rt1Bm8Hc5Nd3Fw6Gy0Js-p2Wq8Ze5Ur7Ty1Io3Pa6Sd9Fg4Hj0Kl"
 NOON = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)  # a Tuesday; London is on UTC in November
 STAFF = Actor("staff@example.org")
 

@@ -21,7 +21,7 @@ from storage.models import Answer, OutboxMessage
 def said(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # no .env from the developer's checkout
     monkeypatch.setenv("SAID_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'said.db'}")
-    monkeypatch.setenv("SAID_SECRET_KEY", "loop-cli-test-secret")
+    monkeypatch.setenv("SAID_SECRET_KEY", "k7Qz2Lp9Xv4Rt1Bm8Hc5Nd3Fw6Gy0Js-p2Wq8Ze5Ur7T")
     # SMS configured (nothing is sent here: sending is the dispatcher's job in `said serve`).
     monkeypatch.setenv("TWILIO_ACCOUNT_SID", "AC" + "1" * 32)
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", "not-a-real-token")

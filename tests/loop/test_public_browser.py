@@ -20,6 +20,8 @@ from bot.web.public.routes import public_routes
 from bot.web.security import SecurityHeadersMiddleware
 from storage.staff.records import Actor
 
+TEST_KEY = "k7Qz2Lp9Xv4Rt1Bm8Hc5Nd3Fw6Gy0Js-p2Wq8Ze5Ur7T"  # the app refuses to serve on a weaker key
+
 pytestmark = pytest.mark.browser
 STAFF = Actor("staff@example.org")
 
@@ -34,7 +36,7 @@ class Clock:
 
 def _settings(tmp_path: Path):
     return load_settings(
-        secret_key="public-browser-secret", var_dir=tmp_path, scheduler=False,
+        secret_key=TEST_KEY, var_dir=tmp_path, scheduler=False,
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'said.db'}",
     )
 

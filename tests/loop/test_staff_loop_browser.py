@@ -24,6 +24,8 @@ from bot.web.staff.passwords import Passwords
 from bot.web.staff.routes import staff_routes
 from storage.staff.records import Actor
 
+TEST_KEY = "k7Qz2Lp9Xv4Rt1Bm8Hc5Nd3Fw6Gy0Js-p2Wq8Ze5Ur7T"  # the app refuses to serve on a weaker key
+
 pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery staple"
 EMAIL = "nurse@example.org"
@@ -33,7 +35,7 @@ PAGES = ["/staff/themes", "/staff/actions", "/staff/actions/new", "/staff/action
 
 
 def _settings(tmp_path: Path):
-    return load_settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'said.db'}", secret_key="loop-browser",
+    return load_settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'said.db'}", secret_key=TEST_KEY,
                          var_dir=tmp_path, scheduler=False, quiet_hours="off")
 
 

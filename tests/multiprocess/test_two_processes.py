@@ -36,7 +36,7 @@ from storage.privacy.vault import Keys
 from storage.scheduling.ticks import SchedulerTicks
 from tests.fakes.twilio_api import FakeTwilio
 
-SECRET = "two-processes-test-secret-not-for-real-use"
+SECRET = "two-processes-test-secret-not-for-real-use-k7Qz2Lp9Xv4Rt1Bm8Hc5Nd3Fw6Gy0Js-p2Wq8Ze5Ur7Ty1Io3Pa6Sd9Fg4Hj0Kl"
 OUR_NUMBER = "+447700900999"
 SMS_RATE = 4.0
 CSRF = re.compile(r'name="csrf"\s+value="([^"]+)"')

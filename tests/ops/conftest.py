@@ -15,7 +15,7 @@ from bot.app.settings import Settings, load_settings
 from bot.app.wiring import create_app
 from storage.db import Database
 
-SECRET = "ops-test-secret-not-for-production"
+SECRET = "ops-test-secret-not-for-production-k7Qz2Lp9Xv4Rt1Bm8Hc5Nd3Fw6Gy0Js-p2Wq8Ze5Ur7Ty1Io3Pa6Sd9Fg4Hj0Kl"
 TOKEN = "metrics-token-for-the-tests-0123"
 PERSON = "+447700900461"
 

@@ -109,7 +109,7 @@ async def test_the_worker_answers_health_readiness_and_metrics_on_its_ops_port_a
 def test_the_commands_choose_where_the_scheduler_runs(monkeypatch) -> None:
     monkeypatch.setenv("SAID_SECRET_KEY", SECRET)
     served = []
-    monkeypatch.setattr(cli, "_serve", lambda settings, host, port: served.append(settings.scheduler) or 0)
+    monkeypatch.setattr(cli, "_serve", lambda settings, host, port, workers=1: served.append(settings.scheduler) or 0)
     root = logging.getLogger()
     saved = root.handlers[:], root.level
     try:

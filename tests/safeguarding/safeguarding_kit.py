@@ -22,7 +22,7 @@ from bot.hours import WeeklyHours
 from bot.messages import Ask, Channel, Inbound, Reply, Say
 from bot.safeguarding.loading import Safeguarding, shipped_safeguarding
 
-SECRET = "safeguarding-test-secret"
+SECRET = "safeguarding-test-secret-k7Qz2Lp9Xv4Rt1Bm8Hc5Nd3Fw6Gy0Js-p2Wq8Ze5Ur7Ty1Io3Pa6Sd9Fg4Hj0Kl"
 PERSON = "+447700900123"
 LONDON = ZoneInfo("Europe/London")
 TUESDAY_10AM = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)

@@ -31,7 +31,7 @@ from bot.web.staff.routes import staff_routes
 from storage.staff.records import Actor
 
 PASSWORD = "correct horse battery staple"
-SECRET = "staff-test-secret"
+SECRET = "staff-test-secret-k7Qz2Lp9Xv4Rt1Bm8Hc5Nd3Fw6Gy0Js-p2Wq8Ze5Ur7Ty1Io3Pa6Sd9Fg4Hj0Kl"
 CHEAP = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 

@@ -24,6 +24,8 @@ from bot.web.staff.routes import staff_routes
 
 from .conftest import CHEAP
 
+TEST_KEY = "k7Qz2Lp9Xv4Rt1Bm8Hc5Nd3Fw6Gy0Js-p2Wq8Ze5Ur7T"  # the app refuses to serve on a weaker key
+
 OUR_NUMBER = "+447700900999"
 
 
@@ -43,7 +45,7 @@ def live_staff(tmp_path: Path, fake: Any | None = None, **overrides: Any) -> Liv
             "twilio_phone_number": OUR_NUMBER, "twilio_api_base_url": fake.base_url,
         }
     settings = load_settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'said.db'}", secret_key="staff-browser-secret",
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'said.db'}", secret_key=TEST_KEY,
         var_dir=tmp_path, scheduler=False, **twilio, **overrides,
     )
     parts = build_parts(settings)

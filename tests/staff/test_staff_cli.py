@@ -15,7 +15,7 @@ from bot.app.commands.staff import add_staff_command, broadcast_command
 def said(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # no .env from the developer's checkout
     monkeypatch.setenv("SAID_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'said.db'}")
-    monkeypatch.setenv("SAID_SECRET_KEY", "cli-test-secret")
+    monkeypatch.setenv("SAID_SECRET_KEY", "k7Qz2Lp9Xv4Rt1Bm8Hc5Nd3Fw6Gy0Js-p2Wq8Ze5Ur7T")
     parser = argparse.ArgumentParser(prog="said")
     sub = parser.add_subparsers(dest="command", required=True)
     add_staff_command(sub)

@@ -17,7 +17,7 @@ from sqlalchemy import text
 from storage.db import MIGRATIONS, Database
 from storage.privacy.vault import Keys, Vault, VaultError
 
-SECRET = "vault-migration-test-secret"
+SECRET = "vault-migration-test-secret-k7Qz2Lp9Xv4Rt1Bm8Hc5Nd3Fw6Gy0Js-p2Wq8Ze5Ur7Ty1Io3Pa6Sd9Fg4Hj0Kl"
 KEYS = Keys.from_secret(SECRET)
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 PEOPLE = {1: "+447700900111", 2: "+447700900222"}

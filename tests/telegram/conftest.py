@@ -27,6 +27,8 @@ from bot.app.wiring import Parts, build_parts
 from channels.telegram.routes import SECRET_HEADER, WEBHOOK_PATH
 from storage.models import Answer
 
+TEST_KEY = "k7Qz2Lp9Xv4Rt1Bm8Hc5Nd3Fw6Gy0Js-p2Wq8Ze5Ur7T"  # the app refuses to serve on a weaker key
+
 # This folder has no __init__.py on purpose: as a package it would be imported as `telegram` and hide
 # python-telegram-bot. Tests reach these helpers through fixtures (`world`, `make_world`, `fake_telegram`).
 try:  # tests/ is not a package: `fakes` is importable from it
@@ -34,7 +36,7 @@ try:  # tests/ is not a package: `fakes` is importable from it
 except ImportError:  # tests/ became a package
     from tests.fakes.telegram_api import FakePerson, FakeTelegram
 
-WEBHOOK_SECRET = "test-webhook-secret_0123456789"
+WEBHOOK_SECRET = "test-webhook-secret_0123456789-k7Qz2Lp9Xv4Rt1Bm8Hc5Nd3Fw6Gy0Js-p2Wq8Ze5Ur7Ty1Io3Pa6Sd9Fg4Hj0Kl"
 PUBLIC_URL = "https://said.example.org"
 
 
@@ -113,7 +115,7 @@ class TelegramWorld:
 
 def world_settings(fake: FakeTelegram, tmp_path: Path, **overrides: Any):
     return load_settings(
-        secret_key="telegram-test-secret", var_dir=tmp_path, scheduler=False, public_url=PUBLIC_URL,
+        secret_key=TEST_KEY, var_dir=tmp_path, scheduler=False, public_url=PUBLIC_URL,
         telegram_bot_token=fake.token, telegram_webhook_secret=WEBHOOK_SECRET,
         telegram_api_base_url=fake.base_url, **overrides,
     )

@@ -25,6 +25,8 @@ from bot.app.voice import voice_wiring
 from bot.app.wiring import Parts, build_parts
 from channels.twilio_voice.call import VOICE_PATH
 
+TEST_KEY = "k7Qz2Lp9Xv4Rt1Bm8Hc5Nd3Fw6Gy0Js-p2Wq8Ze5Ur7T"  # the app refuses to serve on a weaker key
+
 try:  # tests/ is not a package: pytest imports this folder as `voice`, beside `fakes`
     from fakes.twilio_webhooks import sign
 except ImportError:  # tests/ became a package
@@ -170,7 +172,7 @@ class VoiceWorld:
 
 def world_settings(tmp_path: Path, **overrides: Any):
     return load_settings(
-        secret_key="voice-test-secret", var_dir=tmp_path, scheduler=False, public_url=PUBLIC_URL,
+        secret_key=TEST_KEY, var_dir=tmp_path, scheduler=False, public_url=PUBLIC_URL,
         twilio_account_sid=ACCOUNT_SID, twilio_auth_token=AUTH_TOKEN, twilio_phone_number=OUR_NUMBER,
         twilio_api_base_url="http://127.0.0.1:9", **overrides,
     )

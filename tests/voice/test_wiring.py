@@ -15,18 +15,20 @@ from channels.twilio_voice.render import SIDE_QUESTIONS
 
 from .conftest import world_settings
 
+TEST_KEY = "k7Qz2Lp9Xv4Rt1Bm8Hc5Nd3Fw6Gy0Js-p2Wq8Ze5Ur7T"  # the app refuses to serve on a weaker key
+
 
 def test_without_twilio_there_is_no_phone_line(tmp_path: Path) -> None:
-    settings = load_settings(secret_key="s", var_dir=tmp_path, scheduler=False,
+    settings = load_settings(secret_key=TEST_KEY, var_dir=tmp_path, scheduler=False,
                              database_url=f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
     parts = build_parts(settings)
     assert voice_wiring(settings, parts.service) == []
 
 
 def test_half_configured_twilio_says_what_is_missing(tmp_path: Path) -> None:
-    settings = load_settings(secret_key="s", var_dir=tmp_path, scheduler=False, twilio_account_sid="AC1",
+    settings = load_settings(secret_key=TEST_KEY, var_dir=tmp_path, scheduler=False, twilio_account_sid="AC1",
                              database_url=f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
-    parts_settings = load_settings(secret_key="s", var_dir=tmp_path, scheduler=False,
+    parts_settings = load_settings(secret_key=TEST_KEY, var_dir=tmp_path, scheduler=False,
                                    database_url=f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
     service = build_parts(parts_settings).service
     with pytest.raises(SettingsError, match="TWILIO_AUTH_TOKEN"):

@@ -17,7 +17,7 @@ from channels.webchat.routes import webchat_routes
 from storage.models import Participant, VaultEntry, WebSession
 from storage.privacy.vault import purpose_key
 
-SECRET = "webchat-lazy-test-secret"
+SECRET = "webchat-lazy-test-secret-k7Qz2Lp9Xv4Rt1Bm8Hc5Nd3Fw6Gy0Js-p2Wq8Ze5Ur7Ty1Io3Pa6Sd9Fg4Hj0Kl"
 HIDDEN = re.compile(r'<input type="hidden" name="(csrf|turn)" value="([^"]*)">')
 
 

@@ -25,7 +25,7 @@ import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SECRET = "wheel-test-secret-not-for-production"
+SECRET = "wheel-test-secret-not-for-production-k7Qz2Lp9Xv4Rt1Bm8Hc5Nd3Fw6Gy0Js-p2Wq8Ze5Ur7Ty1Io3Pa6Sd9Fg4Hj0Kl"
 TOKEN = "wheel-test-metrics-token-0123456789"
 HIDDEN = re.compile(r'<input type="hidden" name="(csrf|turn)" value="([^"]*)">')
 BUTTON = re.compile(r'<button type="submit" class="choice" name="([a-z_]+)" value="([^"]+)">')
