@@ -77,6 +77,7 @@ def build_parts(
         zone=zone,
         expiry=timedelta(days=settings.conversation_expiry_days),
         service_name=settings.service_name,
+        service_names=settings.service_names,
         clock=clock,
     )
     senders: dict[str, Sender] = {"web": WebSender(store)}
@@ -168,6 +169,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             secure_cookies=settings.secure_cookies,
             csrf_secret=purpose_key(settings.secret(), "webchat-csrf"),
             symbols=parts.pictures,
+            privacy=parts.service.prompts.texts.channels.privacy_words.get("web", {}),
         ),
     ]
     app = Starlette(

@@ -37,11 +37,34 @@ def signposts(turn: Turn, level: str) -> list[Say]:
     return [said(turn, f"{level}_intro", "support"), *(Say(words, "phone", emoji) for words in chosen)]
 
 
+def one_line(turn: Turn) -> str | None:
+    """One line of where to get help, fitting the pack's audience (Childline for a child)."""
+    pack = turn.pack
+    audience = pack.audience.value if pack is not None and turn.conversation.in_pack else None
+    return turn.ctx.safeguarding.signposting.one_line(
+        audience=audience, open_now=turn.ctx.office_hours.is_open(turn.ctx.now), language=turn.language
+    )
+
+
 def aftercare(turn: Turn) -> None:
-    """After a pack with sensitive questions: where to get support, and the call-back offer."""
-    for message in signposts(turn, "aftercare"):
-        turn.add(message)
-    say(turn, "callback_offer", "phone")
+    """At the end of a pack with sensitive questions: one short line of where to get help.
+
+    Not the whole list: a young person who answered "Good" should not get seven messages, and the help
+    must not scroll out of view. SUPPORT gives the whole list at any time.
+    """
+    line = one_line(turn)
+    if line:
+        turn.add(Say(line, "support", turn.ctx.symbols.emoji("support")))
+        turn.support_given = True
+
+
+def answer_low(turn: Turn) -> None:
+    """After "Not good" or "No, I did not feel safe": kind words, one line of help, a person (CALL ME)."""
+    signposting = turn.ctx.safeguarding.signposting
+    parts = [signposting.text("answer_low", turn.language), one_line(turn) or "",
+             signposting.text("callback_offer", turn.language)]
+    turn.add(Say(" ".join(part for part in parts if part), "support", turn.ctx.symbols.emoji("support")))
+    turn.support_given = True
 
 
 def yes_no(turn: Turn, question_id: str, key: str, symbol: str) -> Ask:
@@ -54,5 +77,5 @@ def yes_no(turn: Turn, question_id: str, key: str, symbol: str) -> Ask:
         symbol=symbol,
         emoji=turn.ctx.symbols.emoji(symbol),
         choices=yes_no_choices(turn.ctx, language),
-        hint=turn.ctx.texts.get("hint_yesno", language),
+        hint=turn.ctx.texts.hint("yesno", language, turn.channel),
     )

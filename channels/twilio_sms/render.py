@@ -24,14 +24,15 @@ from channels.splitting import split_text
 TWILIO_BODY_LIMIT = 1600
 
 
-def render_sms(reply: Reply, *, plain: bool = False) -> str:
+def render_sms(reply: Reply, *, plain: bool = True) -> str:
     parts: list[str] = []
     for message in reply.messages:
         if isinstance(message, Say):
             parts.append(_with_emoji(message.text, message.emoji, plain))
         elif isinstance(message, Ask):
             lines = [_with_emoji(message.text, message.emoji, plain)]
-            for choice in message.choices:
+            # Yes or no needs no numbered list: "Reply YES or NO" says it in fewer characters.
+            for choice in () if message.kind == "yesno" else message.choices:
                 label = choice.label if plain or not choice.emoji else f"{choice.emoji} {choice.label}"
                 lines.append(f"{choice.key} {label}")
             if message.hint:
@@ -59,4 +60,4 @@ _XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
 
 
 def _with_emoji(text: str, emoji: str, plain: bool) -> str:
-    return text if plain or not emoji else f"{text} {emoji}"
+    return text if plain or not emoji else f"{emoji} {text}"
