@@ -126,7 +126,8 @@ def menu_ask(ctx: Context, language: str, channel: str | None = None) -> Ask | N
     if not packs:
         return None
     choices = tuple(
-        Choice(p.id, _title(p, language), p.symbol, ctx.symbols.emoji(p.symbol), str(n))
+        Choice(p.id, _spoken(p, language) if channel == "voice" else _title(p, language), p.symbol,
+               ctx.symbols.emoji(p.symbol), str(n))
         for n, p in enumerate(packs, start=1)
     )
     return Ask(
@@ -143,6 +144,13 @@ def menu_ask(ctx: Context, language: str, channel: str | None = None) -> Ask | N
 
 def _title(pack: Pack, language: str) -> str:
     return in_language(pack.title, pack_language(pack, language), pack)
+
+
+def _spoken(pack: Pack, language: str) -> str:
+    """How the phone menu names a pack: its action ("tell us about our service"), else its title."""
+    if pack.action is None:
+        return _title(pack, language)
+    return in_language(pack.action, pack_language(pack, language), pack)
 
 
 def language_ask(ctx: Context, languages: Sequence[str], language: str, channel: str | None = None) -> Ask:

@@ -16,8 +16,15 @@ def say(turn: Turn, key: str, symbol: str, **values: str) -> None:
 
 
 def said(turn: Turn, key: str, symbol: str, **values: str) -> Say:
-    words = turn.ctx.safeguarding.signposting.text(key, turn.language, **values)
-    return Say(words, symbol, turn.ctx.symbols.emoji(symbol))
+    return Say(words_for(turn, key, **values), symbol, turn.ctx.symbols.emoji(symbol))
+
+
+def words_for(turn: Turn, key: str, **values: str) -> str:
+    """A signposting text, in its phone wording on the phone line ("say CALL ME", never "send")."""
+    signposting = turn.ctx.safeguarding.signposting
+    if turn.channel == "voice" and signposting.has(f"{key}_voice"):
+        key = f"{key}_voice"
+    return signposting.text(key, turn.language, **values)
 
 
 def signposts(turn: Turn, level: str) -> list[Say]:
@@ -61,8 +68,7 @@ def aftercare(turn: Turn) -> None:
 def answer_low(turn: Turn) -> None:
     """After "Not good" or "No, I did not feel safe": kind words, one line of help, a person (CALL ME)."""
     signposting = turn.ctx.safeguarding.signposting
-    parts = [signposting.text("answer_low", turn.language), one_line(turn) or "",
-             signposting.text("callback_offer", turn.language)]
+    parts = [signposting.text("answer_low", turn.language), one_line(turn) or "", words_for(turn, "callback_offer")]
     turn.add(Say(" ".join(part for part in parts if part), "support", turn.ctx.symbols.emoji("support")))
     turn.support_given = True
 

@@ -100,6 +100,9 @@ class Signposting:
         chosen = next((s for s in fitting if "everyone" not in s.audiences), None) or next(iter(fitting), None)
         return chosen.words(language) if chosen else None
 
+    def has(self, key: str) -> bool:
+        return key in self.texts or key in _shipped_texts()
+
     def text(self, key: str, language: str, **values: str) -> str:
         # Texts added since a deployment wrote its own file come from the shipped one.
         by_language = self.texts.get(key) or _shipped_texts()[key]

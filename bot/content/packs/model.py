@@ -173,6 +173,9 @@ class Pack(_Strict):
     languages: list[LangCode] = Field(min_length=1)
     needs_review: list[LangCode] = Field(default_factory=list)
     title: Text
+    # What choosing the pack does, as the phone menu says it: "tell us about our service" is read
+    # "To tell us about our service, press 1". Without it the phone reads the title.
+    action: Text | None = None
     keywords: list[Keyword] = Field(min_length=1)
     symbol: Identifier
     intro: Text
@@ -225,6 +228,8 @@ class Pack(_Strict):
         out: list[tuple[str, dict[str, str]]] = [
             ("title", self.title), ("intro", self.intro), ("consent", self.consent), ("outro", self.outro)
         ]
+        if self.action is not None:
+            out.append(("action", self.action))
         for q in self.questions:
             out.append((f"question '{q.id}'", q.text))
             out.extend((f"question '{q.id}' choice '{c.value}'", c.label) for c in q.choices)
