@@ -46,6 +46,8 @@ from channels.webchat.turns import (
 from channels.webchat.words import words_for
 
 log = logging.getLogger("said.webchat")
+# The page's own words the script swaps when the language changes (data-word in chat.html).
+FURNITURE = ("skip", "heading", "new_chat", "conversation", "max_letters", "send", "footer", "you_said_we_did")
 
 COOKIE_MAX_AGE = 30 * 24 * 3600  # the store decides when a chat has ended; the cookie just outlives it
 _SECURITY_HEADERS = {
@@ -288,8 +290,15 @@ class WebChat:
         everything = before + new_turns
         csrf = self.signer.token_for(token)
         label_key = compose_label_key(everything)
-        words = words_for(last_language(everything))
+        lang = last_language(everything)
+        words = words_for(lang)
+        # The page's own words follow the person's language when the script updates it in place.
+        furniture = {key: [words[key], words.lang_of(key)] for key in FURNITURE}
+        privacy = self.privacy.get(lang) or self.privacy.get("en", "")
+        furniture["privacy"] = [privacy, lang if lang in self.privacy else "en"]
         body = {
+            "lang": lang,
+            "words": furniture,
             "html": self.renderer.fragment(
                 everything, new_from=next_number(before), csrf=csrf, turn_no=next_number(everything)
             ),

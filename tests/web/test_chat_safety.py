@@ -200,7 +200,7 @@ def test_the_json_path_returns_just_the_new_turns(chat: Chat) -> None:
     response = chat.post(json=True, fields=fields, start="visit")
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"html", "turn", "csrf", "label", "label_lang", "replace"}
+    assert set(body) == {"html", "turn", "csrf", "label", "label_lang", "replace", "lang", "words"}
     assert body["replace"] is False
     assert body["turn"] == int(fields["turn"]) + 2  # the person's tap, and the bot's answer
     assert body["csrf"] == fields["csrf"]
