@@ -165,7 +165,7 @@ def _while_stopped(turn: Turn, text: str, command: str | None) -> None:
     Opening a pack by its link or button is a clear wish to talk, so it counts as START.
     """
     chosen = turn.ctx.library.get(turn.message.start_pack)
-    if chosen is not None:
+    if chosen is not None and chosen.offered_on(turn.channel):
         turn.conversation.stopped = False
         turn.emit(Started())
         _open(turn, chosen, returning=False)
