@@ -161,7 +161,8 @@ def _check_pack(loaded: LoadedPack) -> PackReport:
     else:
         located += [*consent.check(pack, lists, sent.texts), *symbols.check(pack, pack_symbols)]
         located += pack_budgets.check(pack, lists, sent)
-        report.costs = sent.sms_costs()
+        if pack.offered_on("sms") or pack.offered_on("whatsapp"):
+            report.costs = sent.sms_costs()  # a pack only for the phone line is never texted
     located = _apply_standards(pack, lists, located)
     report.findings.extend(
         item.problem.at(shown, loaded.line(item.location), item.place)
