@@ -256,7 +256,8 @@ def _pack_asked_for(turn: Turn, text: str) -> Pack | None:
         # A pack made for other channels (the phone pack in the web chat) is not started here.
         return pack if pack.offered_on(turn.channel) else None
     choice = message.choice
-    if choice is None or library.get(choice) is None or not library.get(choice).offered_on(turn.channel):
+    tapped = library.get(choice)
+    if choice is None or tapped is None or not tapped.offered_on(turn.channel):
         return None
     question = turn.question
     current = {"yes", "no"} if turn.conversation.stage is Stage.CONSENT else set()

@@ -14,11 +14,13 @@ import pytest
 from bot.app.terminal_chat import preview
 from bot.content.packs.library import SHIPPED_PROMPTS, PackLibrary, Symbols, SystemTexts
 from bot.content.packs.model import Kind, Pack
+from bot.content.words import loop_words
 from bot.engine.context import Context
 from bot.engine.engine import handle
 from bot.engine.state import Conversation
 from bot.hours import WeeklyHours
 from bot.messages import Ask, Channel, Inbound, Reply
+from bot.safeguarding.loading import shipped_safeguarding
 
 LIBRARY = PackLibrary.load(SHIPPED_PROMPTS)
 TEXTS = SystemTexts.load(SHIPPED_PROMPTS)
@@ -42,7 +44,7 @@ class Walk:
         self.count += 1
         ctx = Context(now=NOW, library=LIBRARY, texts=TEXTS, symbols=SYMBOLS,
                       office_hours=WeeklyHours.parse("Mon-Fri 09:00-17:00", LONDON), timezone=LONDON,
-                      new_id=f"sub-{self.count}")
+                      new_id=f"sub-{self.count}", safeguarding=shipped_safeguarding(), loop_words=loop_words())
         message = Inbound(text=text, channel=self.channel, received_at=NOW, choice=choice, start_pack=start_pack)
         step = handle(self.conversation, message, ctx)
         self.conversation = Conversation.from_dict(step.conversation.to_dict())

@@ -103,17 +103,16 @@ class PackMessages:
 
     def sms_costs(self) -> list[SmsCostRow]:
         """What each message costs by SMS in plain GSM-7, in every language: opening, questions, end."""
+        languages = self.pack.languages
         rows: list[tuple[str, dict[str, tuple[Outbound, ...]]]] = [
-            ("opening", {lang: (self.intro(lang), self.consent(lang)) for lang in self.pack.languages}),
-            *(
-                (f"question '{q.id}'", {lang: (self.question(q, lang),) for lang in self.pack.languages})
-                for q in self.pack.questions
-            ),
-            ("end", {lang: self.closing(lang) for lang in self.pack.languages}),
+            ("opening", {lang: (self.intro(lang), self.consent(lang)) for lang in languages})
         ]
+        for q in self.pack.questions:
+            rows.append((f"question '{q.id}'", {lang: (self.question(q, lang),) for lang in languages}))
+        rows.append(("end", {lang: self.closing(lang) for lang in languages}))
         out: list[SmsCostRow] = []
         for name, by_language in rows:
-            costs = {}
+            costs: dict[str, tuple[int, str, int]] = {}
             for lang, messages in by_language.items():
                 cost = sms_cost(render_sms(Reply(messages=messages)))
                 costs[lang] = (cost.segments, cost.encoding, cost.characters)

@@ -114,6 +114,12 @@ class ChannelWords:
         return f"{', '.join(numbers[:-1])} {joiner} {numbers[-1]}"
 
 
+@cache
+def shipped_channels() -> ChannelWords:
+    """The shipped prompts/channels.yaml, read once."""
+    return ChannelWords.load(SHIPPED_PROMPTS)
+
+
 @dataclass(frozen=True)
 class SystemTexts:
     texts: Mapping[str, Mapping[str, str]]
@@ -125,7 +131,7 @@ class SystemTexts:
     no_words: frozenset[str]
     negations: frozenset[str]
     numbers: Mapping[str, int]  # folded number word -> its value
-    channels: ChannelWords = field(default_factory=lambda: _shipped_channels())
+    channels: ChannelWords = field(default_factory=lambda: shipped_channels())
 
     @classmethod
     def load(cls, directory: Path) -> SystemTexts:
@@ -177,7 +183,7 @@ class SystemTexts:
             no_words=frozenset(fold(w) for w in words.get("no", ())),
             negations=frozenset(fold(w) for w in words.get("negations", ())),
             numbers=numbers,
-            channels=channels or _shipped_channels(),
+            channels=channels or shipped_channels(),
         )
 
     @property
@@ -279,8 +285,3 @@ def _channel_table(raw: Any, where: str, problems: list[str]) -> dict[str, dict[
                 continue
             table[str(name)][str(channel)] = {str(lang): text for lang, text in by_language.items()}
     return table
-
-
-@cache
-def _shipped_channels() -> ChannelWords:
-    return ChannelWords.load(SHIPPED_PROMPTS)

@@ -50,7 +50,8 @@ def check(pack: Pack, lists: Wordlists, sent: PackMessages) -> list[Located]:
             (("outro", language), f"outro ({language})", sent.outro(language), False),
         ]
         for index, question in enumerate(pack.questions):
-            location, place = ("questions", index, "text", language), f"question '{question.id}' ({language})"
+            location: Location = ("questions", index, "text", language)
+            place = f"question '{question.id}' ({language})"
             by_sms.append((location, place, (sent.question(question, language),), limits.sms_segments, True))
             spoken.append((location, place, sent.question(question, language, "voice"), True))
         if by_text:
