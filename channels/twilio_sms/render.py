@@ -1,14 +1,19 @@
-"""Neutral messages as SMS text: numbered choices with their emoji, one message per reply.
+"""Neutral messages as SMS text: numbered choices, one message per reply.
 
-    How was your visit? ⭐
-    1 😊 Good
-    2 😐 OK
-    3 🙁 Not good
-    Reply with a number.
+    How was your visit?
+    1 Good
+    2 OK
+    3 Poor
+    Reply 1, 2 or 3.
 
-`plain=True` gives the GSM-7 variant a service can choose to keep most questions to one segment:
-no emoji, straight quotes. Twilio takes at most 1,600 characters a message, so a longer text is split
-between paragraphs (`split_for_twilio`) and sent as several messages.
+Plain GSM-7 is the default (`plain=True`): no emoji, straight quotes. One emoji switches the whole
+text to UCS-2, 70 characters a segment instead of 160, so a question would cost two segments instead
+of one, and basic phones may show boxes. A service that wants symbols by SMS turns them back on
+(SAID_SMS_SYMBOLS); they then go on the left of the words, where easy read puts its pictures.
+
+A yes or no question shows no numbers: its hint says "Reply YES or NO", and "1" and "2" still work.
+Twilio takes at most 1,600 characters a message, so a longer text is split between paragraphs
+(`split_for_twilio`) and sent as several messages.
 """
 
 from __future__ import annotations

@@ -43,7 +43,7 @@ from channels.webchat.turns import (
     reply_messages,
     say_message,
 )
-from channels.webchat.words import words_for
+from channels.webchat.words import OFFER_WELSH, words_for
 
 log = logging.getLogger("said.webchat")
 # The page's own words the script swaps when the language changes (data-word in chat.html).
@@ -189,6 +189,7 @@ class WebChat:
             messages.append(note_message(words["expired"], words.lang_of("expired")))
         welcome = " ".join(w for w in (words["welcome"], self.privacy.get("en", "")) if w)
         messages.append(say_message(Say(text=welcome, emoji="👋"), words.lang_of("welcome")))
+        messages.append(note_message(OFFER_WELSH, "cy"))
         messages.extend(reply_messages(await self.service.menu(None, Channel.WEB), "en", menu=True))
         turns = [bot_turn(0, messages)]
         await self.transcripts.append(token, turns[0])

@@ -78,6 +78,9 @@ WELSH: dict[str, str] = {
 
 WORDS: dict[str, dict[str, str]] = {"en": ENGLISH, "cy": WELSH}
 
+# Said in Welsh on the first screen, whatever its language, so a Welsh speaker sees the way in at once.
+OFFER_WELSH = "I sgwrsio yn Gymraeg, teipiwch CYMRAEG."
+
 
 @dataclass(frozen=True, slots=True)
 class Words:

@@ -21,6 +21,8 @@ def test_first_visit_welcomes_and_offers_the_packs_as_buttons(chat: Chat) -> Non
     assert '<html lang="en">' in page
     assert "Type HELP for help. Type FORGET ME to forget this chat. Type STOP to stop." in page
     assert "delete your answers" not in page, "FORGET ME keeps the anonymous answers; the footer says so"
+    # A Welsh speaker sees the way in, in Welsh and marked as Welsh, before anything else is asked.
+    assert re.search(r'<li class="turn turn-bot turn-note" lang="cy"[^>]*>.*teipiwch CYMRAEG', page, re.S)
     assert 'href="/you-said-we-did"' in page
     assert 'maxlength="2000"' in page
     assert "Or type your answer" in page
