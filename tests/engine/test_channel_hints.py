@@ -76,3 +76,32 @@ def test_a_broken_channels_file_says_what_is_missing() -> None:
     with pytest.raises(ValueError) as error:
         ChannelWords.from_data({"families": {"web": "tap"}, "or_word": {"en": "or"}, "hints": {}, "privacy": {}})
     assert "hints: choice has no words for the tap family" in str(error.value)
+
+
+def _channel_texts() -> list[tuple[str, str, str]]:
+    words = shipped_channels()
+    found: list[tuple[str, str, str]] = []
+    for kind, by_channel in words.hints.items():
+        for channel, by_language in by_channel.items():
+            found.extend((f"hints {kind} {channel}", lang, text) for lang, text in by_language.items())
+    for channel, by_language in words.privacy_words.items():
+        found.extend((f"privacy {channel}", lang, text) for lang, text in by_language.items())
+    for key, by_channel in words.texts.items():
+        for channel, by_language in by_channel.items():
+            found.extend((f"texts {key} {channel}", lang, text) for lang, text in by_language.items())
+    return found
+
+
+@pytest.mark.parametrize(("where", "language", "text"), _channel_texts(), ids=lambda v: str(v)[:40])
+def test_every_channel_text_is_easy_read(where: str, language: str, text: str) -> None:
+    from bot.content.easyread.check import check_text
+
+    filled = text.format(keys="1, 2 or 3", min=0, max=10)
+    # The words every channel says to everyone: held to the young people's limits, the strictest in use
+    # for these system texts (packs for children have their own, shorter words).
+    errors = [f for f in check_text(filled, language=language.split("_")[0], audience="young_person",
+                                    allowed_caps=("SKIP", "SGIPIO", "YES", "NO", "IE", "NA", "MENU", "DEWISLEN",
+                                                  "BACK", "NOL", "LANGUAGE", "IAITH", "FORGET", "ME", "ANGHOFIO",
+                                                  "FI", "STOP", "STOPIO", "HELP", "HELPU"))
+              if f.severity == "error"]
+    assert not errors, f"{where} ({language}): {errors}"
