@@ -14,6 +14,7 @@ from bot.engine import answers
 from bot.engine.asks import (
     consent_ask,
     forget_ask,
+    informal,
     menu_ask,
     options_for,
     pack_language,
@@ -83,7 +84,7 @@ def intro_say(pack: Pack, ctx: Context, language: str, channel: str | None) -> S
     """The pack's intro and the channel's one sentence about what we keep, as one message."""
     lang = pack_language(pack, language)
     intro = pack.intro.get(lang) or pack.intro[pack.languages[0]]
-    privacy = ctx.texts.privacy(lang, channel)
+    privacy = ctx.texts.privacy(lang, channel, informal=informal(pack))
     return Say(f"{intro} {privacy}".strip(), pack.symbol, ctx.symbols.emoji(pack.symbol))
 
 

@@ -223,10 +223,11 @@ class SystemTexts:
         template = self.channels._pick(table, channel, lang, informal) or ""
         return template.format_map(_KeepMissing({"keys": self.channels.keys(count, lang), **values}))
 
-    def privacy(self, language: str | None, /, channel: str | None = None) -> str:
-        """The one true sentence about what we keep, for `channel` (channels.yaml `privacy`)."""
+    def privacy(self, language: str | None, /, channel: str | None = None, *, informal: bool = False) -> str:
+        """The one true sentence about what we keep, for `channel` (channels.yaml `privacy`); `informal`
+        gives the ti form of Welsh, as a pack for children and young people speaks."""
         lang = language or FALLBACK_LANGUAGE
-        return self.channels._pick(self.channels.privacy_words, channel, lang, False) or ""
+        return self.channels._pick(self.channels.privacy_words, channel, lang, informal) or ""
 
     def command(self, text: str) -> str | None:
         """The command a whole message asks for ("stop", "forget" …), or None."""

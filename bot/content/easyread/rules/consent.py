@@ -20,6 +20,7 @@ from bot.content.easyread.wordlists import Wordlists
 from bot.content.packs.folding import fold
 from bot.content.packs.model import Pack
 from bot.content.packs.texts import SystemTexts
+from bot.engine.asks import informal
 
 
 def check(pack: Pack, lists: Wordlists, texts: SystemTexts | None = None) -> list[Located]:
@@ -42,7 +43,8 @@ def check(pack: Pack, lists: Wordlists, texts: SystemTexts | None = None) -> lis
                 )
             )
             continue
-        privacy = [texts.privacy(language, channel.value) for channel in pack.channels] if texts else [""]
+        casual = informal(pack)
+        privacy = [texts.privacy(language, c.value, informal=casual) for c in pack.channels] if texts else [""]
         for need in needs:
             said = [f" {fold(f'{intro} {sentence}')} " for sentence in privacy]
             if not all(any(f" {fold(phrase)} " in folded for phrase in need.phrases) for folded in said):
