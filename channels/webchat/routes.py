@@ -128,7 +128,7 @@ class WebChat:
         try:
             return await handler(request)
         except _Refused as refused:
-            return self._refuse(refused)
+            return self._refuse(refused, await self._language(request))
         except Exception as exc:
             # Only the type: a storage error's message can quote what it was looking up.
             log.error("web chat: %s %s failed with %s", request.method, request.url.path, type(exc).__name__)
@@ -273,8 +273,18 @@ class WebChat:
         html = self.renderer.page(turns, csrf=self.signer.token_for(token), turn_no=next_number(turns))
         return self._finish(HTMLResponse(html), token if new_cookie else None)
 
-    def _refuse(self, refused: _Refused) -> Response:
-        return self._finish(HTMLResponse(self.renderer.error(refused.message_key), status_code=refused.status))
+    def _refuse(self, refused: _Refused, language: str | None = None) -> Response:
+        html = self.renderer.error(refused.message_key, language)
+        return self._finish(HTMLResponse(html, status_code=refused.status))
+
+    async def _language(self, request: Request) -> str | None:
+        """The language the person's chat is in, for a refusal in their words; None when unknown."""
+        token = self._cookie_token(request)
+        try:
+            turns = await self.transcripts.load(token) if token else None
+        except Exception:
+            return None  # the store is what failed: English will do
+        return last_language(turns) if turns else None
 
     def _answer(
         self,
