@@ -90,3 +90,5 @@ class Reply:
 
     messages: tuple[Outbound, ...] = field(default_factory=tuple)
     ended: bool = False  # the conversation is over: a voice call may hang up
+    # The reply says where to get help: a channel shows it last, with no list of packs after it.
+    support: bool = False

@@ -48,11 +48,12 @@ def message_from_dict(data: dict[str, Any]) -> Outbound:
 
 
 def reply_to_dict(reply: Reply) -> dict[str, Any]:
-    return {"messages": [message_to_dict(m) for m in reply.messages], "ended": reply.ended}
+    return {"messages": [message_to_dict(m) for m in reply.messages], "ended": reply.ended, "support": reply.support}
 
 
 def reply_from_dict(data: dict[str, Any]) -> Reply:
     return Reply(
         messages=tuple(message_from_dict(m) for m in data.get("messages") or ()),
         ended=bool(data.get("ended")),
+        support=bool(data.get("support")),
     )

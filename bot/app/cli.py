@@ -51,6 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     prompts_sub = prompts.add_subparsers(dest="prompts_command", required=True)
     check = prompts_sub.add_parser("check", help="validate packs and run the easy-read check")
     check.add_argument("paths", nargs="*", help="pack files or folders (default: the prompts folder)")
+    check.add_argument("--costs", action="store_true",
+                       help="show what every message of each pack costs by SMS, in segments")
 
     telegram = sub.add_parser("telegram", help="the Telegram bot")
     telegram_sub = telegram.add_subparsers(dest="telegram_command", required=True)
@@ -109,7 +111,7 @@ def _run(args: argparse.Namespace) -> int:
 
         settings = load_settings()
         paths = args.paths or [str(settings.prompts_dir)]
-        return run(paths, sys.stdout)
+        return run(paths, sys.stdout, costs=args.costs)
     if args.command == "telegram":
         from bot.app.telegram import set_webhook
 

@@ -60,7 +60,7 @@ def build_inbox(
     store = CaseStore(parts.database, Keys.from_secret(settings.secret()), clock=clock or utc_now)
     composer = ReplyComposer(
         prompts.texts, prompts.symbols, prompts.library, CannedReplies.load(settings.prompts_dir),
-        sms_plain=settings.sms_plain, price_per_segment=settings.sms_segment_price,
+        sms_plain=settings.sms_plain_text, price_per_segment=settings.sms_segment_price,
     )
     pages = InboxPages(
         store, composer, WeeklyHours.parse(settings.office_hours, zone), QuietHours.parse(settings.quiet_hours, zone),

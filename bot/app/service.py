@@ -78,6 +78,7 @@ class ConversationService:
         clock: Callable[[], datetime] | None = None,
         service_name: str = "the team",
         detection: DetectionPool | None = None,
+        service_names: dict[str, str] | None = None,
     ) -> None:
         self.store = store
         # Long messages are read for risk in a worker process (bot/safeguarding/offload.py); None reads
@@ -88,6 +89,7 @@ class ConversationService:
         self.zone = zone
         self.expiry = expiry
         self.service_name = service_name
+        self.service_names = dict(service_names or {})
         self._clock = clock or (lambda: datetime.now(UTC))
         self.on_reply_queued: Callable[[], None] | None = None
         # Safeguarding: alerts written so far, and what to call once one is committed (the duty notices).
@@ -116,14 +118,16 @@ class ConversationService:
             new_id=str(uuid.uuid4()),
             expiry=self.expiry,
             service_name=self.service_name,
+            service_names=self.service_names,
             safeguarding=safeguarding or self.prompts.safeguarding,
             loop_words=self.prompts.loop_words,
             loop_question=loop_question,
             handover=handover,
         )
 
-    async def menu(self, language: str | None = None) -> Reply:
-        return engine.menu(self.context(), language)
+    async def menu(self, language: str | None = None, channel: Channel | None = None) -> Reply:
+        """The packs offered on `channel` (every pack when None), as a question to pick from."""
+        return engine.menu(self.context(), language, channel)
 
     def sorry(self, key: str, language: str | None = None) -> Reply:
         return Reply(messages=(Say(text=self.prompts.texts.get(key, language or "en")),))

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 import prompts
@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     demo: bool = False
     var_dir: Path = Path("./var")
     service_name: str = "the team"
+    # The service's name in Welsh, for HELP in Welsh; unset, the default name becomes "y tîm".
+    service_name_cy: str | None = None
     conversation_expiry_days: int = Field(default=14, ge=1, le=365)
     vault_retention_days: int = Field(default=30, ge=1, le=3650)
     # Rate limits on the public doors (see bot/web/ratelimit.py and the README's security section).
@@ -58,8 +60,11 @@ class Settings(BaseSettings):
     detection_processes: int = Field(default=1, ge=0, le=16)
     # A UK long code sends about 1 message a second; a short code or toll-free number manages more.
     sms_rate_per_second: float = Field(default=1.0, gt=0, le=1000)
-    # Plain GSM-7 rendering (no emoji, straight quotes) keeps most questions to one SMS segment.
-    sms_plain: bool = False
+    # SMS is plain GSM-7 (no emoji, straight quotes) unless symbols are turned on: one emoji makes a
+    # text UCS-2, 70 characters a segment instead of 160, and basic phones may show boxes.
+    sms_symbols: bool = False
+    # The older switch, still honoured: SAID_SMS_PLAIN=1 keeps texts plain, SAID_SMS_PLAIN=0 asks for symbols.
+    sms_plain: bool | None = None
 
     # Broadcasts: at most this many proactive messages a person a day, and the price of one SMS segment
     # for the cost estimate staff see while composing.
@@ -135,6 +140,26 @@ class Settings(BaseSettings):
                 "for example the output of `python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
             )
         return SecretStr(value.get_secret_value().strip())
+    @model_validator(mode="after")
+    def _sms_switches_agree(self) -> Settings:
+        if self.sms_plain is True and self.sms_symbols:
+            raise ValueError(
+                "SAID_SMS_PLAIN=1 and SAID_SMS_SYMBOLS=1 ask for opposite things; keep SAID_SMS_SYMBOLS only"
+            )
+        return self
+
+    @property
+    def service_names(self) -> dict[str, str]:
+        """The service's name by language, beside `service_name` (English and any language not given)."""
+        welsh = self.service_name_cy or ("y tîm" if self.service_name == "the team" else None)
+        return {"cy": welsh} if welsh else {}
+
+    @property
+    def sms_plain_text(self) -> bool:
+        """Whether texts go out as plain GSM-7: yes unless SAID_SMS_SYMBOLS=1 (or the older SAID_SMS_PLAIN=0)."""
+        if self.sms_plain is not None:
+            return self.sms_plain
+        return not self.sms_symbols
 
     @cached_property
     def zone(self) -> ZoneInfo:

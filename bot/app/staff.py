@@ -47,7 +47,7 @@ def build_staff(
         zone=zone,
         # Settings the lead adds to bot/app/settings.py (SAID_DAILY_MESSAGE_CAP, SAID_SMS_SEGMENT_PRICE).
         daily_cap=int(getattr(settings, "daily_message_cap", DEFAULT_DAILY_CAP)),
-        sms_plain=settings.sms_plain,
+        sms_plain=settings.sms_plain_text,
         price_per_segment=float(getattr(settings, "sms_segment_price", DEFAULT_SEGMENT_PRICE)),
         on_planned=on_planned,
     )

@@ -173,7 +173,7 @@ async def set_webhook(settings: Settings) -> str:
     ]
     if info.pending_update_count:
         lines.append(f"{info.pending_update_count} messages are waiting and will arrive now.")
-    packs = load_prompts(settings.prompts_dir).library.all()
+    packs = load_prompts(settings.prompts_dir).library.all("telegram")
     if packs and me.username:
         lines.append("Links that start a pack straight away:")
         lines.extend(f"  https://t.me/{me.username}?start={pack.id}" for pack in packs)

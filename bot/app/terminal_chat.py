@@ -13,7 +13,7 @@ from bot.messages import Channel, Inbound, Reply
 TERMINAL_ADDRESSES = {"sms": "+447700900123", "voice": "+447700900123", "telegram": "100000001", "web": "terminal"}
 
 
-def preview(channel: str, reply: Reply) -> str:
+def preview(channel: str, reply: Reply, *, sms_plain: bool = True) -> str:
     if channel == "telegram":
         from channels.telegram.render import preview_telegram
 
@@ -28,7 +28,7 @@ def preview(channel: str, reply: Reply) -> str:
         return render_text(reply)
     from channels.twilio_sms.render import render_sms
 
-    return render_sms(reply)
+    return render_sms(reply, plain=sms_plain)
 
 
 async def run_chat(channel: str, pack: str | None, *, store: bool, scratch: Path) -> int:
@@ -44,13 +44,14 @@ async def run_chat(channel: str, pack: str | None, *, store: bool, scratch: Path
     parts = build_parts(settings)
     await parts.database.migrate(vault_key=Keys.from_secret(settings.secret()).vault_key)
     address = TERMINAL_ADDRESSES[channel]
+    plain = settings.sms_plain_text
     print(f"Talking to Said & Done as {channel}. Type QUIT to leave (Ctrl-D works too).\n")
     try:
         if pack:
             first = Inbound(text="", channel=Channel(channel), received_at=datetime.now(UTC), start_pack=pack)
-            print(preview(channel, await parts.service.handle(Channel(channel), address, first)), "\n")
+            print(preview(channel, await parts.service.handle(Channel(channel), address, first), sms_plain=plain), "\n")
         else:
-            print(preview(channel, await parts.service.menu(None)), "\n")
+            print(preview(channel, await parts.service.menu(None, Channel(channel)), sms_plain=plain), "\n")
         while True:
             try:
                 line = input("you> ")
@@ -60,7 +61,7 @@ async def run_chat(channel: str, pack: str | None, *, store: bool, scratch: Path
                 break
             message = Inbound(text=line, channel=Channel(channel), received_at=datetime.now(UTC))
             reply = await parts.service.handle(Channel(channel), address, message)
-            print(preview(channel, reply), "\n", file=sys.stdout)
+            print(preview(channel, reply, sms_plain=plain), "\n", file=sys.stdout)
     finally:
         await parts.database.dispose()
     return 0

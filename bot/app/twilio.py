@@ -79,7 +79,7 @@ def twilio_wiring(
             public_url=settings.public_url,
             from_number=whatsapp_number if channel == "whatsapp" else phone_number,
             messaging_service_sid=settings.twilio_messaging_service_sid,
-            plain=settings.sms_plain,
+            plain=settings.sms_plain_text,
             rate_per_second=settings.sms_rate_per_second,
         )
         for channel in ("sms", "whatsapp")
@@ -89,7 +89,7 @@ def twilio_wiring(
         signer=WebhookSigner(token, settings.public_url),
         own_numbers=frozenset(numbers),
         messaging_service_sid=settings.twilio_messaging_service_sid,
-        plain=settings.sms_plain,
+        plain=settings.sms_plain_text,
         clock=clock or (lambda: datetime.now(UTC)),
     )
     return twilio_sms_routes(config, service.handle, status_recorder(record_status)), senders

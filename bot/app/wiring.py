@@ -89,6 +89,7 @@ def build_parts(
         zone=zone,
         expiry=timedelta(days=settings.conversation_expiry_days),
         service_name=settings.service_name,
+        service_names=settings.service_names,
         clock=clock,
         detection=DetectionPool(settings.prompts_dir, processes=settings.detection_processes),
     )
@@ -254,6 +255,7 @@ def create_app(settings: Settings | None = None, *, service: Assembled | None = 
             secure_cookies=settings.secure_cookies,
             csrf_secret=purpose_key(settings.secret(), "webchat-csrf"),
             symbols=parts.pictures,
+            privacy=parts.service.prompts.texts.channels.privacy_words.get("web", {}),
         ),
     ]
     app = Starlette(

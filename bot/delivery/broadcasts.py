@@ -59,7 +59,7 @@ class BroadcastPlanner:
         channels: Collection[str],
         zone: ZoneInfo,
         daily_cap: int,
-        sms_plain: bool = False,
+        sms_plain: bool = True,
         price_per_segment: float = 0.04,
         on_planned: Callable[[], None] | None = None,
     ) -> None:

@@ -1,6 +1,8 @@
 """Building the questions we send: pack questions, the consent question, the menu, the language list.
 
-Every `Ask` carries its symbol, numbered choices with symbols, and a plain hint on how to answer.
+Every `Ask` carries its symbol, numbered choices with symbols, and a plain hint on how to answer in
+the words of the channel it goes to (`SystemTexts.hint`): "Tap an answer or type it." on the web and
+Telegram, "Reply 1, 2 or 3." by SMS. Packs for children and young people get the informal Welsh (ti).
 """
 
 from __future__ import annotations
@@ -8,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.content.packs.folding import fold
-from bot.content.packs.model import Kind, Pack, Question
+from bot.content.packs.model import Audience, Kind, Pack, Question
 from bot.engine.answers import Option
 from bot.engine.context import Context
 from bot.engine.flow import progress
@@ -18,6 +20,12 @@ CONSENT = "consent"
 MENU = "menu"
 LANGUAGE = "language"
 FORGET = "forget"
+INFORMAL_AUDIENCES = frozenset({Audience.CHILD, Audience.YOUNG_PERSON, Audience.LEARNING_DISABILITY})
+
+
+def informal(pack: Pack | None) -> bool:
+    """Whether the pack speaks to its reader as ti (Welsh): packs for children and young people do."""
+    return pack is not None and pack.audience in INFORMAL_AUDIENCES
 
 
 def pack_language(pack: Pack, language: str) -> str:
@@ -46,25 +54,29 @@ def choices_for(question: Question, pack: Pack, ctx: Context, language: str) -> 
     )
 
 
-def hint_for(question: Question, ctx: Context, language: str, offer_skip: bool) -> str:
+def hint_for(
+    question: Question, ctx: Context, language: str, offer_skip: bool, channel: str | None = None,
+    pack: Pack | None = None,
+) -> str:
     texts = ctx.texts
+    casual = informal(pack)
     match question.kind:
         case Kind.CHOICE | Kind.SCALE:
-            hint = texts.get("hint_choice", language, count=len(question.choices))
+            hint = texts.hint("choice", language, channel, count=len(question.choices), informal=casual)
         case Kind.YESNO:
-            hint = texts.get("hint_yesno", language)
+            hint = texts.hint("yesno", language, channel, informal=casual)
         case Kind.NUMBER:
-            hint = texts.get("hint_number", language, min=question.min, max=question.max)
+            hint = texts.hint("number", language, channel, min=question.min, max=question.max, informal=casual)
         case _:
-            hint = texts.get("hint_text", language)
+            hint = texts.hint("text", language, channel, informal=casual)
     if question.optional or offer_skip:
-        hint = f"{hint} {texts.get('hint_skip', language)}"
+        hint = f"{hint} {texts.hint('skip', language, channel, informal=casual)}"
     return hint
 
 
 def question_ask(
     pack: Pack, question: Question, ctx: Context, language: str, answered_before: int,
-    answers: dict[str, str], offer_skip: bool = False,
+    answers: dict[str, str], offer_skip: bool = False, channel: str | None = None,
 ) -> Ask:
     lang = pack_language(pack, language)
     return Ask(
@@ -75,13 +87,13 @@ def question_ask(
         symbol=question.symbol,
         emoji=ctx.symbols.emoji(question.symbol),
         choices=choices_for(question, pack, ctx, lang),
-        hint=hint_for(question, ctx, lang, offer_skip),
+        hint=hint_for(question, ctx, lang, offer_skip, channel, pack),
         optional=question.optional,
         progress=progress(pack, question, answered_before, answers),
     )
 
 
-def consent_ask(pack: Pack, ctx: Context, language: str) -> Ask:
+def consent_ask(pack: Pack, ctx: Context, language: str, channel: str | None = None) -> Ask:
     lang = pack_language(pack, language)
     return Ask(
         question_id=CONSENT,
@@ -91,30 +103,31 @@ def consent_ask(pack: Pack, ctx: Context, language: str) -> Ask:
         symbol="question",
         emoji=ctx.symbols.emoji("question"),
         choices=yes_no_choices(ctx, lang),
-        hint=ctx.texts.get("hint_yesno", lang),
+        hint=ctx.texts.hint("yesno", lang, channel, informal=informal(pack)),
     )
 
 
-def forget_ask(ctx: Context, language: str) -> Ask:
+def forget_ask(ctx: Context, language: str, channel: str | None = None) -> Ask:
     return Ask(
         question_id=FORGET,
-        text=ctx.texts.get("forget_ask", language),
+        text=ctx.texts.get("forget_ask", language, channel),
         kind=Kind.YESNO.value,
         language=language,
         symbol="delete",
         emoji=ctx.symbols.emoji("delete"),
         choices=yes_no_choices(ctx, language),
-        hint=ctx.texts.get("hint_yesno", language),
+        hint=ctx.texts.hint("yesno", language, channel),
     )
 
 
-def menu_ask(ctx: Context, language: str) -> Ask | None:
-    """The packs to choose from, or None when there are none."""
-    packs = ctx.library.all()
+def menu_ask(ctx: Context, language: str, channel: str | None = None) -> Ask | None:
+    """The packs offered on `channel` to choose from, or None when there are none."""
+    packs = ctx.library.all(channel)
     if not packs:
         return None
     choices = tuple(
-        Choice(p.id, _title(p, language), p.symbol, ctx.symbols.emoji(p.symbol), str(n))
+        Choice(p.id, _spoken(p, language) if channel == "voice" else _title(p, language), p.symbol,
+               ctx.symbols.emoji(p.symbol), str(n))
         for n, p in enumerate(packs, start=1)
     )
     return Ask(
@@ -125,21 +138,22 @@ def menu_ask(ctx: Context, language: str) -> Ask | None:
         symbol="menu",
         emoji=ctx.symbols.emoji("menu"),
         choices=choices,
-        hint=_pick_hint(ctx, language, len(choices)),
+        hint=ctx.texts.hint("choice", language, channel, count=len(choices)),
     )
-
-
-def _pick_hint(ctx: Context, language: str, count: int) -> str:
-    if count == 1:
-        return ctx.texts.get("hint_one", language)
-    return ctx.texts.get("hint_pick", language, count=count)
 
 
 def _title(pack: Pack, language: str) -> str:
     return in_language(pack.title, pack_language(pack, language), pack)
 
 
-def language_ask(ctx: Context, languages: Sequence[str], language: str) -> Ask:
+def _spoken(pack: Pack, language: str) -> str:
+    """How the phone menu names a pack: its action ("tell us about our service"), else its title."""
+    if pack.action is None:
+        return _title(pack, language)
+    return in_language(pack.action, pack_language(pack, language), pack)
+
+
+def language_ask(ctx: Context, languages: Sequence[str], language: str, channel: str | None = None) -> Ask:
     choices = tuple(
         Choice(code, ctx.texts.language_name(code), "language", ctx.symbols.emoji("language"), str(n))
         for n, code in enumerate(languages, start=1)
@@ -152,7 +166,7 @@ def language_ask(ctx: Context, languages: Sequence[str], language: str) -> Ask:
         symbol="language",
         emoji=ctx.symbols.emoji("language"),
         choices=choices,
-        hint=_pick_hint(ctx, language, len(choices)),
+        hint=ctx.texts.hint("choice", language, channel, count=len(choices)),
     )
 
 
@@ -178,10 +192,11 @@ def yes_no_options(ctx: Context) -> list[Option]:
     ]
 
 
-def menu_options(ctx: Context) -> list[Option]:
+def menu_options(ctx: Context, channel: str | None = None) -> list[Option]:
+    """The menu's answers, numbered as `menu_ask` numbers them for the same channel."""
     return [
         Option(p.id, str(n), tuple(fold(t) for t in p.title.values()), fold(ctx.symbols.emoji(p.symbol)))
-        for n, p in enumerate(ctx.library.all(), start=1)
+        for n, p in enumerate(ctx.library.all(channel), start=1)
     ]
 
 

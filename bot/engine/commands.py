@@ -15,6 +15,7 @@ from bot.engine.events import LanguageChosen, Started, Stopped
 from bot.engine.state import Awaiting, Stage
 from bot.engine.turn import Turn
 from bot.engine.walk import record, show_current, show_menu, start_pack
+from bot.messages import Say
 
 
 def inside_yes_no(turn: Turn) -> bool:
@@ -47,7 +48,8 @@ def start(turn: Turn) -> None:
 
 
 def help_(turn: Turn) -> None:
-    turn.say("help_about", "help", service=turn.ctx.service_name)
+    turn.say("help_about", "help", service=turn.ctx.service_name_in(turn.language))
+    turn.add(Say(turn.ctx.texts.privacy(turn.language, turn.channel), "lock", turn.ctx.symbols.emoji("lock")))
     turn.say("help_commands", "help")
     turn.say("office_hours", "clock", hours=turn.ctx.office_hours.describe(turn.language))
     show_current(turn)
@@ -89,18 +91,18 @@ def restart(turn: Turn) -> None:
 
 
 def menu(turn: Turn) -> None:
-    turn.conversation.awaiting = Awaiting.MENU if turn.ctx.library.all() else None
+    turn.conversation.awaiting = Awaiting.MENU if turn.ctx.library.all(turn.channel) else None
     show_menu(turn)
 
 
 def forget(turn: Turn) -> None:
     turn.conversation.awaiting = Awaiting.FORGET
-    turn.add(forget_ask(turn.ctx, turn.language))
+    turn.add(forget_ask(turn.ctx, turn.language, turn.channel))
 
 
 def choose_language(turn: Turn) -> None:
     turn.conversation.awaiting = Awaiting.LANGUAGE
-    turn.add(language_ask(turn.ctx, offered_languages(turn), turn.language))
+    turn.add(language_ask(turn.ctx, offered_languages(turn), turn.language, turn.channel))
 
 
 def offered_languages(turn: Turn) -> list[str]:

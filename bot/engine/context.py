@@ -6,7 +6,8 @@ person's last "You said, we did" question from storage; the engine only sees the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -70,7 +71,12 @@ class Context:
     default_language: str = "en"
     resume_after: timedelta = timedelta(hours=6)  # after this long away a person is welcomed back
     service_name: str = "the team"  # who runs the service, named in HELP (setting SAID_SERVICE_NAME)
+    # The service's name in other languages (SAID_SERVICE_NAME_CY): HELP in Welsh names it in Welsh.
+    service_names: Mapping[str, str] = field(default_factory=dict)
     # The last "You said, we did" question sent to this person ("Was this helpful?", an invitation).
     loop_question: LoopQuestion | None = None
     # The open case a person from the team is answering, if any: the person's messages go to it.
     handover: Handover | None = None
+
+    def service_name_in(self, language: str) -> str:
+        return self.service_names.get(language) or self.service_name

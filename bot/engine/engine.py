@@ -36,10 +36,10 @@ SHORT_REPLY_WORDS = 3  # after expiry, a reply this short was meant for the clos
 __all__ = ["Step", "handle", "menu"]
 
 
-def menu(ctx: Context, language: str | None) -> Reply:
-    """The packs a person can start, as one question with a choice per pack."""
+def menu(ctx: Context, language: str | None, channel: str | None = None) -> Reply:
+    """The packs a person can start on `channel`, as one question with a choice per pack."""
     lang = language or ctx.default_language
-    ask = menu_ask(ctx, lang)
+    ask = menu_ask(ctx, lang, channel)
     if ask is None:
         return Reply((Say(ctx.texts.get("menu_empty", lang), "message", ctx.symbols.emoji("message")),))
     return Reply((ask,))
@@ -166,7 +166,7 @@ def _while_stopped(turn: Turn, text: str, command: str | None) -> None:
     Opening a pack by its link or button is a clear wish to talk, so it counts as START.
     """
     chosen = turn.ctx.library.get(turn.message.start_pack)
-    if chosen is not None:
+    if chosen is not None and chosen.offered_on(turn.channel):
         turn.conversation.stopped = False
         turn.emit(Started())
         _open(turn, chosen, returning=False)
@@ -196,8 +196,10 @@ def _side_answer(turn: Turn, text: str) -> bool:
             commands.switch_language(turn, code)
             return True
     elif conversation.awaiting is Awaiting.MENU:
-        pack = ctx.library.get(choice) or ctx.library.get(pick(text, menu_options(ctx), turn.vocabulary))
-        if pack is not None:
+        pack = ctx.library.get(choice) or ctx.library.get(
+            pick(text, menu_options(ctx, turn.channel), turn.vocabulary)
+        )
+        if pack is not None and pack.offered_on(turn.channel):
             conversation.awaiting = None
             _open(turn, pack, returning=False)
             return True
@@ -252,9 +254,11 @@ def _pack_asked_for(turn: Turn, text: str) -> Pack | None:
     library, message = turn.ctx.library, turn.message
     pack = library.get(message.start_pack) or (library.by_keyword(text) if text else None)
     if pack is not None:
-        return pack
+        # A pack made for other channels (the phone pack in the web chat) is not started here.
+        return pack if pack.offered_on(turn.channel) else None
     choice = message.choice
-    if choice is None or library.get(choice) is None:
+    tapped = library.get(choice)
+    if choice is None or tapped is None or not tapped.offered_on(turn.channel):
         return None
     question = turn.question
     current = {"yes", "no"} if turn.conversation.stage is Stage.CONSENT else set()

@@ -60,5 +60,5 @@ def keep_feedback(turn: Turn, text: str) -> None:
         turn.say("feedback_long", limit=LONGEST_FEEDBACK)
     if media:
         turn.say("words_only", "picture")
-    if turn.ctx.library.all():
+    if turn.ctx.library.all(turn.channel):
         turn.say("menu_more", "menu")

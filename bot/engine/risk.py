@@ -54,6 +54,7 @@ def respond(turn: Turn, text: str, finding: Finding) -> None:
     pack_id, submission_id = conversation.pack_id, conversation.submission_id
     # Before anything else in the reply, even an "It has been a while" note from an expired pack.
     turn.messages[0:0] = signposts(turn, level)
+    turn.support_given = True
     where, kept_as = _keep(turn, text)
     turn.emit(RiskDetected(level, finding.rules, where, kept_as, text[:LONGEST_FEEDBACK], submission_id, pack_id))
     say(turn, "told_team", "people", when=read_when(turn.ctx, turn.language))
@@ -90,6 +91,7 @@ def asked_for(turn: Turn, text: str) -> bool:
     if word == "support":
         for message in signposts(turn, "support"):
             turn.add(message)
+        turn.support_given = True
         say(turn, "callback_offer", "phone")
         turn.conversation.awaiting = None
         if turn.conversation.in_pack and not turn.conversation.stopped:
@@ -115,7 +117,7 @@ def ask_callback(turn: Turn) -> None:
         language=language,
         symbol="phone",
         emoji=turn.ctx.symbols.emoji("phone"),
-        hint=turn.ctx.texts.get("hint_text", language),
+        hint=turn.ctx.texts.hint("text", language, turn.channel),
     ))
 
 

@@ -16,8 +16,15 @@ def say(turn: Turn, key: str, symbol: str, **values: str) -> None:
 
 
 def said(turn: Turn, key: str, symbol: str, **values: str) -> Say:
-    words = turn.ctx.safeguarding.signposting.text(key, turn.language, **values)
-    return Say(words, symbol, turn.ctx.symbols.emoji(symbol))
+    return Say(words_for(turn, key, **values), symbol, turn.ctx.symbols.emoji(symbol))
+
+
+def words_for(turn: Turn, key: str, **values: str) -> str:
+    """A signposting text, in its phone wording on the phone line ("say CALL ME", never "send")."""
+    signposting = turn.ctx.safeguarding.signposting
+    if turn.channel == "voice" and signposting.has(f"{key}_voice"):
+        key = f"{key}_voice"
+    return signposting.text(key, turn.language, **values)
 
 
 def signposts(turn: Turn, level: str) -> list[Say]:
@@ -37,11 +44,33 @@ def signposts(turn: Turn, level: str) -> list[Say]:
     return [said(turn, f"{level}_intro", "support"), *(Say(words, "phone", emoji) for words in chosen)]
 
 
+def one_line(turn: Turn) -> str | None:
+    """One line of where to get help, fitting the pack's audience (Childline for a child)."""
+    pack = turn.pack
+    audience = pack.audience.value if pack is not None and turn.conversation.in_pack else None
+    return turn.ctx.safeguarding.signposting.one_line(
+        audience=audience, open_now=turn.ctx.office_hours.is_open(turn.ctx.now), language=turn.language
+    )
+
+
 def aftercare(turn: Turn) -> None:
-    """After a pack with sensitive questions: where to get support, and the call-back offer."""
-    for message in signposts(turn, "aftercare"):
-        turn.add(message)
-    say(turn, "callback_offer", "phone")
+    """At the end of a pack with sensitive questions: one short line of where to get help.
+
+    Not the whole list: a young person who answered "Good" should not get seven messages, and the help
+    must not scroll out of view. SUPPORT gives the whole list at any time.
+    """
+    line = one_line(turn)
+    if line:
+        turn.add(Say(line, "support", turn.ctx.symbols.emoji("support")))
+        turn.support_given = True
+
+
+def answer_low(turn: Turn) -> None:
+    """After "Not good" or "No, I did not feel safe": kind words, one line of help, a person (CALL ME)."""
+    signposting = turn.ctx.safeguarding.signposting
+    parts = [signposting.text("answer_low", turn.language), one_line(turn) or "", words_for(turn, "callback_offer")]
+    turn.add(Say(" ".join(part for part in parts if part), "support", turn.ctx.symbols.emoji("support")))
+    turn.support_given = True
 
 
 def yes_no(turn: Turn, question_id: str, key: str, symbol: str) -> Ask:
@@ -54,5 +83,5 @@ def yes_no(turn: Turn, question_id: str, key: str, symbol: str) -> Ask:
         symbol=symbol,
         emoji=turn.ctx.symbols.emoji(symbol),
         choices=yes_no_choices(turn.ctx, language),
-        hint=turn.ctx.texts.get("hint_yesno", language),
+        hint=turn.ctx.texts.hint("yesno", language, turn.channel),
     )

@@ -30,11 +30,18 @@ class Turn:
         self.messages: list[Outbound] = []
         self.events: list[Event] = []
         self.ended = False
+        # Where to get help is in this reply: a channel must not bury it under a list of packs.
+        self.support_given = False
 
     @property
     def language(self) -> str:
         """The person's language for the bot's own words."""
         return self.conversation.language or self.ctx.default_language
+
+    @property
+    def channel(self) -> str:
+        """The channel this message came in on: hints, menus and some words are worded for it."""
+        return str(self.message.channel)
 
     @property
     def pack(self) -> Pack | None:
@@ -51,7 +58,7 @@ class Turn:
         return Vocabulary(texts.numbers, texts.negations, texts.yes_words, texts.no_words)
 
     def words(self, key: str, language: str | None = None, **values: Any) -> str:
-        return self.ctx.texts.get(key, language or self.language, **values)
+        return self.ctx.texts.get(key, language or self.language, self.channel, **values)
 
     def say(self, key: str, symbol: str | None = None, **values: Any) -> None:
         self.add(Say(self.words(key, **values), symbol, self.ctx.symbols.emoji(symbol)))
@@ -67,4 +74,5 @@ class Turn:
         asked = [m.question_id for m in self.messages if isinstance(m, Ask)]
         if asked:
             self.conversation.last_asked = asked[-1]
-        return Step(self.conversation, Reply(tuple(self.messages), self.ended), tuple(self.events))
+        reply = Reply(tuple(self.messages), self.ended, support=self.support_given)
+        return Step(self.conversation, reply, tuple(self.events))

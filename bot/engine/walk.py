@@ -14,12 +14,14 @@ from bot.engine import answers
 from bot.engine.asks import (
     consent_ask,
     forget_ask,
+    informal,
     menu_ask,
     options_for,
     pack_language,
     question_ask,
     yes_no_options,
 )
+from bot.engine.context import Context
 from bot.engine.events import (
     AnswerGiven,
     AnswerWithdrawn,
@@ -30,7 +32,7 @@ from bot.engine.events import (
 )
 from bot.engine.feedback import LONGEST_FEEDBACK, media_names
 from bot.engine.flow import next_question
-from bot.engine.signposts import aftercare
+from bot.engine.signposts import aftercare, answer_low
 from bot.engine.state import Awaiting, Stage
 from bot.engine.turn import Turn
 from bot.messages import Say
@@ -42,18 +44,18 @@ def show_current(turn: Turn, offer_skip: bool = False) -> None:
     """Ask again whatever the person is on: the consent question, the current question, or the menu."""
     conversation, pack, question = turn.conversation, turn.pack, turn.question
     if conversation.awaiting is Awaiting.FORGET:
-        turn.add(forget_ask(turn.ctx, turn.language))
+        turn.add(forget_ask(turn.ctx, turn.language, turn.channel))
     elif conversation.stage is Stage.CONSENT and pack:
-        turn.add(consent_ask(pack, turn.ctx, turn.language))
+        turn.add(consent_ask(pack, turn.ctx, turn.language, turn.channel))
     elif conversation.stage is Stage.QUESTION and pack and question:
         turn.add(question_ask(pack, question, turn.ctx, turn.language, len(conversation.history),
-                              conversation.answers, offer_skip))
+                              conversation.answers, offer_skip, turn.channel))
     else:
         show_menu(turn)
 
 
 def show_menu(turn: Turn) -> None:
-    ask = menu_ask(turn.ctx, turn.language)
+    ask = menu_ask(turn.ctx, turn.language, turn.channel)
     if ask is None:
         turn.say("menu_empty", "message")
     else:
@@ -74,10 +76,16 @@ def start_pack(turn: Turn, pack: Pack) -> None:
     conversation.leave_pack()
     conversation.stage = Stage.CONSENT
     conversation.pack_id, conversation.pack_version = pack.id, pack.version
-    lang = pack_language(pack, turn.language)
+    turn.add(intro_say(pack, turn.ctx, turn.language, turn.channel))
+    turn.add(consent_ask(pack, turn.ctx, turn.language, turn.channel))
+
+
+def intro_say(pack: Pack, ctx: Context, language: str, channel: str | None) -> Say:
+    """The pack's intro and the channel's one sentence about what we keep, as one message."""
+    lang = pack_language(pack, language)
     intro = pack.intro.get(lang) or pack.intro[pack.languages[0]]
-    turn.add(Say(intro, pack.symbol, turn.ctx.symbols.emoji(pack.symbol)))
-    turn.add(consent_ask(pack, turn.ctx, turn.language))
+    privacy = ctx.texts.privacy(lang, channel, informal=informal(pack))
+    return Say(f"{intro} {privacy}".strip(), pack.symbol, ctx.symbols.emoji(pack.symbol))
 
 
 def unclear(turn: Turn, returning: bool, text: str = "") -> None:
@@ -184,6 +192,8 @@ def record(
     submission = conversation.submission_id
     assert submission is not None  # questions are only asked inside a submission
     turn.emit(AnswerGiven(submission, question.id, value, number, text, skipped))
+    if value is not None and value in question.support_when:
+        answer_low(turn)
     if question.purpose is not None and value in ("yes", "no"):
         turn.emit(ConsentGiven(question.purpose.value, value == "yes"))
     if question.id in conversation.history:
@@ -223,7 +233,6 @@ def finish(turn: Turn, pack: Pack) -> None:
     turn.add(Say(pack.outro.get(lang) or pack.outro[pack.languages[0]], "thank_you",
                  turn.ctx.symbols.emoji("thank_you")))
     if any(q.sensitive for q in pack.questions):
-        turn.say("support", "support")
         aftercare(turn)
     turn.emit(SubmissionFinished(submission, "completed"))
     turn.conversation.leave_pack()

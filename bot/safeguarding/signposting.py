@@ -12,13 +12,14 @@ from __future__ import annotations
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from bot.content.packs.folding import fold
-from bot.content.packs.yamlfile import read_yaml
+from bot.content.packs.yamlfile import SHIPPED_PROMPTS, read_yaml
 
-AUDIENCES = ("child", "young_person", "parent_carer", "unknown")
+AUDIENCES = ("child", "young_person", "parent_carer", "learning_disability", "unknown")
 LEVELS = ("urgent", "concern", "aftercare")
 WHEN = ("always", "office_hours", "out_of_hours")
 FALLBACK_LANGUAGE = "en"
@@ -83,8 +84,28 @@ class Signposting:
             and s.when in ("always", when) and s.number != ""
         ]
 
+    def one_line(self, *, audience: str | None, open_now: bool, language: str) -> str | None:
+        """One line of where to get help, for the end of a check-in or a hard answer.
+
+        The most fitting signpost of the aftercare list: one made for this audience (Childline for a
+        child) before one for everyone (Samaritans for a parent).
+        """
+        who = audience if audience in AUDIENCES else "unknown"
+        when = "office_hours" if open_now else "out_of_hours"
+        fitting = [
+            s for s in self.signposts
+            if "aftercare" in s.levels and ("everyone" in s.audiences or who in s.audiences)
+            and s.when in ("always", when) and s.number != ""
+        ]
+        chosen = next((s for s in fitting if "everyone" not in s.audiences), None) or next(iter(fitting), None)
+        return chosen.words(language) if chosen else None
+
+    def has(self, key: str) -> bool:
+        return key in self.texts or key in _shipped_texts()
+
     def text(self, key: str, language: str, **values: str) -> str:
-        by_language = self.texts[key]
+        # Texts added since a deployment wrote its own file come from the shipped one.
+        by_language = self.texts.get(key) or _shipped_texts()[key]
         template = by_language.get(language) or by_language[FALLBACK_LANGUAGE]
         for name, value in values.items():
             template = template.replace("{" + name + "}", value)
@@ -117,3 +138,8 @@ def _signpost(item: Any, where: str) -> Signpost:
         raise ValueError(f"{where}: the text uses {{number}}, so give a number (empty leaves it out)")
     return Signpost(item["id"], audiences, when, levels, None if number is None else str(number).strip(),
                     {str(k): str(v) for k, v in text.items()})
+
+
+@cache
+def _shipped_texts() -> Mapping[str, Mapping[str, str]]:
+    return Signposting.load(SHIPPED_PROMPTS / "signposting.yaml").texts

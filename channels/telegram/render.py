@@ -2,7 +2,7 @@
 
     😀 How are you feeling today?          [ 😀 Good        ]
                                            [ 😐 OK          ]
-    Reply with a number from 1 to 4 …      [ 🙁 Not good    ]
+    Tap an answer or type it.              [ 🙁 Not good    ]
 
 One big button a row, so each is easy to hit and reads as a list. Returned as plain data (text,
 buttons of label + question + value, the symbol whose card may go first); the sender turns it into

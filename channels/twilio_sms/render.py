@@ -1,14 +1,19 @@
-"""Neutral messages as SMS text: numbered choices with their emoji, one message per reply.
+"""Neutral messages as SMS text: numbered choices, one message per reply.
 
-    How was your visit? ⭐
-    1 😊 Good
-    2 😐 OK
-    3 🙁 Not good
-    Reply with a number.
+    How was your visit?
+    1 Good
+    2 OK
+    3 Poor
+    Reply 1, 2 or 3.
 
-`plain=True` gives the GSM-7 variant a service can choose to keep most questions to one segment:
-no emoji, straight quotes. Twilio takes at most 1,600 characters a message, so a longer text is split
-between paragraphs (`split_for_twilio`) and sent as several messages.
+Plain GSM-7 is the default (`plain=True`): no emoji, straight quotes. One emoji switches the whole
+text to UCS-2, 70 characters a segment instead of 160, so a question would cost two segments instead
+of one, and basic phones may show boxes. A service that wants symbols by SMS turns them back on
+(SAID_SMS_SYMBOLS); they then go on the left of the words, where easy read puts its pictures.
+
+A yes or no question shows no numbers: its hint says "Reply YES or NO", and "1" and "2" still work.
+Twilio takes at most 1,600 characters a message, so a longer text is split between paragraphs
+(`split_for_twilio`) and sent as several messages.
 """
 
 from __future__ import annotations
@@ -24,14 +29,15 @@ from channels.splitting import split_text
 TWILIO_BODY_LIMIT = 1600
 
 
-def render_sms(reply: Reply, *, plain: bool = False) -> str:
+def render_sms(reply: Reply, *, plain: bool = True) -> str:
     parts: list[str] = []
     for message in reply.messages:
         if isinstance(message, Say):
             parts.append(_with_emoji(message.text, message.emoji, plain))
         elif isinstance(message, Ask):
             lines = [_with_emoji(message.text, message.emoji, plain)]
-            for choice in message.choices:
+            # Yes or no needs no numbered list: "Reply YES or NO" says it in fewer characters.
+            for choice in () if message.kind == "yesno" else message.choices:
                 label = choice.label if plain or not choice.emoji else f"{choice.emoji} {choice.label}"
                 lines.append(f"{choice.key} {label}")
             if message.hint:
@@ -59,4 +65,4 @@ _XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
 
 
 def _with_emoji(text: str, emoji: str, plain: bool) -> str:
-    return text if plain or not emoji else f"{text} {emoji}"
+    return text if plain or not emoji else f"{emoji} {text}"

@@ -50,7 +50,7 @@ class SmsWebhookConfig:
     signer: WebhookSigner
     own_numbers: frozenset[str]  # our numbers in E.164, SMS and WhatsApp
     messaging_service_sid: str | None = None
-    plain: bool = False  # GSM-7 rendering for SMS (WhatsApp always keeps its emoji)
+    plain: bool = True  # GSM-7 rendering for SMS (WhatsApp always keeps its emoji)
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
 

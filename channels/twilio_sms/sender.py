@@ -37,7 +37,7 @@ class TwilioSender:
         public_url: str,
         from_number: str | None = None,
         messaging_service_sid: str | None = None,
-        plain: bool = False,
+        plain: bool = True,
         rate_per_second: float = 1.0,
     ) -> None:
         if channel not in ("sms", "whatsapp"):

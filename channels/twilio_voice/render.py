@@ -70,8 +70,10 @@ def prompt_for(ask: Ask, words: VoiceWords, page: int = 0, *, mention_speech: bo
     else:
         shown = ask.choices[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
         values = tuple(choice.value for choice in shown)
+        # The menu names what each choice does: "To tell us about our service, press 1".
+        pattern = "menu_key" if ask.question_id == "menu" else "choice_key"
         for key, choice in enumerate(shown, start=1):
-            lines.append(words.get("choice_key", lang, label=choice.label, key=key))
+            lines.append(words.get(pattern, lang, label=choice.label, key=key))
         if pages > 1:
             lines.append(words.get("more_choices", lang))
         if mention_speech:

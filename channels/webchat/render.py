@@ -131,8 +131,9 @@ def _fingerprint(path: Path) -> str:
 
 
 class Renderer:
-    def __init__(self, symbols: SymbolUrls | None = None) -> None:
+    def __init__(self, symbols: SymbolUrls | None = None, privacy: dict[str, str] | None = None) -> None:
         self.symbols: SymbolUrls = symbols or SymbolImages()
+        self.privacy = privacy or {}
         self.env = Environment(
             loader=PackageLoader("channels.webchat", "templates"),
             autoescape=True,  # every template, whatever its name: person text is never trusted
@@ -158,6 +159,8 @@ class Renderer:
             turns=turn_views(turns, self.symbols),
             label=words[label_key],
             label_lang=words.lang_of(label_key),
+            privacy=self.privacy.get(lang) or self.privacy.get("en", ""),
+            privacy_lang=lang if lang in self.privacy else "en",
         )
 
     def fragment(self, turns: Sequence[dict[str, Any]], *, new_from: int, csrf: str, turn_no: int) -> str:

@@ -11,7 +11,7 @@ the transcript store, and never into a log line, an error page or a response bod
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -44,9 +44,11 @@ from channels.webchat.turns import (
     reply_messages,
     say_message,
 )
-from channels.webchat.words import words_for
+from channels.webchat.words import OFFER_WELSH, words_for
 
 log = logging.getLogger("said.webchat")
+# The page's own words the script swaps when the language changes (data-word in chat.html).
+FURNITURE = ("skip", "heading", "new_chat", "conversation", "max_letters", "send", "footer", "you_said_we_did")
 
 COOKIE_MAX_AGE = 30 * 24 * 3600  # the store decides when a chat has ended; the cookie just outlives it
 # "1" once this browser's chat has been stored (at its first answer). Says nothing about the person; it
@@ -99,12 +101,15 @@ class WebChat:
         secure_cookies: bool,
         csrf_secret: bytes,
         symbols: SymbolUrls | None = None,
+        privacy: Mapping[str, str] | None = None,
     ) -> None:
         self.service = service
         self.transcripts = transcripts
         self.secure_cookies = secure_cookies
         self.signer = CsrfSigner(csrf_secret)
-        self.renderer = Renderer(symbols)
+        # The web chat's one sentence about what we keep, by language (prompts/channels.yaml).
+        self.privacy = dict(privacy or {})
+        self.renderer = Renderer(symbols, self.privacy)
         self.locks = SessionLocks()
 
     # -- HTTP handlers -------------------------------------------------------------------------
@@ -123,7 +128,7 @@ class WebChat:
         try:
             return await handler(request)
         except _Refused as refused:
-            return self._refuse(refused)
+            return self._refuse(refused, await self._language(request))
         except Exception as exc:
             # Only the type: a storage error's message can quote what it was looking up.
             log.error("web chat: %s %s failed with %s", request.method, request.url.path, type(exc).__name__)
@@ -162,7 +167,22 @@ class WebChat:
                     request, token, new_turns, before=welcome, replace=False, new_cookie=False, started=True
                 )
             new_turns = await self._take_turn(token, turns, form)
+            if new_turns and await self.transcripts.load(token) is None:
+                # FORGET ME took the chat with it: the person's words go into a new chat at once, so
+                # the next message they send is answered, not met with "your last chat had ended".
+                return await self._forgotten(request, new_turns)
         return self._answer(request, token, new_turns, before=turns, replace=False, new_cookie=False)
+
+    async def _forgotten(self, request: Request, new_turns: list[Turn]) -> Response:
+        token = new_token()
+        await self.transcripts.start(token)
+        said = [m for turn in new_turns if turn.get("who") == "bot" for m in turn.get("messages") or ()]
+        lang = last_language([bot_turn(0, said)])
+        said.extend(reply_messages(await self.service.menu(lang, Channel.WEB), lang, menu=True))
+        fresh = [bot_turn(0, said)]
+        await self.transcripts.append(token, fresh[0])
+        log.info("web chat: a forgotten chat was replaced by a new one")
+        return self._answer(request, token, fresh, before=[], replace=True, new_cookie=True)
 
     async def _restart(self, request: Request) -> Response:
         form = await _read_form(request)
@@ -180,8 +200,10 @@ class WebChat:
         messages: list[Message] = []
         if expired:
             messages.append(note_message(words["expired"], words.lang_of("expired")))
-        messages.append(say_message(Say(text=words["welcome"], emoji="👋"), words.lang_of("welcome")))
-        messages.extend(reply_messages(await self.service.menu(None), "en", menu=True))
+        welcome = " ".join(w for w in (words["welcome"], self.privacy.get("en", "")) if w)
+        messages.append(say_message(Say(text=welcome, emoji="👋"), words.lang_of("welcome")))
+        messages.append(note_message(OFFER_WELSH, "cy"))
+        messages.extend(reply_messages(await self.service.menu(None, Channel.WEB), "en", menu=True))
         return [bot_turn(0, messages)]
 
     async def _store(self, token: str, turns: list[Turn]) -> None:
@@ -226,10 +248,17 @@ class WebChat:
         try:
             reply = await self.service.handle(Channel.WEB, token, inbound)
             messages.extend(reply_messages(reply, lang))
-            if reply.ended:
+            if reply.ended and reply.support:
+                # Where to get help stays the last thing on screen; the packs are one word away.
+                next_lang = reply_language(reply, lang)
+                later = words_for(next_lang)
+                messages.append(note_message(later["menu_later"], later.lang_of("menu_later")))
+            elif reply.ended:
                 # The web has no "hang up": offer the packs again so the page never dead-ends.
                 next_lang = reply_language(reply, lang)
-                messages.extend(reply_messages(await self.service.menu(next_lang), next_lang, menu=True))
+                messages.extend(
+                    reply_messages(await self.service.menu(next_lang, Channel.WEB), next_lang, menu=True)
+                )
         except Exception as exc:  # the person must get a kind answer whatever broke behind us
             log.error("web chat: the service failed with %s", type(exc).__name__)
             messages.append(note_message(words["failed"], words.lang_of("failed")))
@@ -265,8 +294,18 @@ class WebChat:
         """Whether this browser's chat was ever stored, so an unknown token means "ended", not "not begun"."""
         return request.cookies.get(STARTED_COOKIE) == "1"
 
-    def _refuse(self, refused: _Refused) -> Response:
-        return self._finish(HTMLResponse(self.renderer.error(refused.message_key), status_code=refused.status))
+    def _refuse(self, refused: _Refused, language: str | None = None) -> Response:
+        html = self.renderer.error(refused.message_key, language)
+        return self._finish(HTMLResponse(html, status_code=refused.status))
+
+    async def _language(self, request: Request) -> str | None:
+        """The language the person's chat is in, for a refusal in their words; None when unknown."""
+        token = self._cookie_token(request)
+        try:
+            turns = await self.transcripts.load(token) if token else None
+        except Exception:
+            return None  # the store is what failed: English will do
+        return last_language(turns) if turns else None
 
     def _answer(
         self,
@@ -288,8 +327,15 @@ class WebChat:
         everything = before + new_turns
         csrf = self.signer.token_for(token)
         label_key = compose_label_key(everything)
-        words = words_for(last_language(everything))
+        lang = last_language(everything)
+        words = words_for(lang)
+        # The page's own words follow the person's language when the script updates it in place.
+        furniture = {key: [words[key], words.lang_of(key)] for key in FURNITURE}
+        privacy = self.privacy.get(lang) or self.privacy.get("en", "")
+        furniture["privacy"] = [privacy, lang if lang in self.privacy else "en"]
         body = {
+            "lang": lang,
+            "words": furniture,
             "html": self.renderer.fragment(
                 everything, new_from=next_number(before), csrf=csrf, turn_no=next_number(everything)
             ),
@@ -346,11 +392,13 @@ def webchat_routes(
     csrf_secret: bytes,
     symbol_dir: Path | None = None,
     symbols: SymbolUrls | None = None,
+    privacy: Mapping[str, str] | None = None,
 ) -> list[BaseRoute]:
     """Routes for the web chat. Pictures come from `symbols` (the app's symbol pictures) or, without it,
     from NAME.svg/.png files in `symbol_dir`; a symbol with no picture shows as its emoji."""
     symbols = symbols or SymbolImages(symbol_dir)
-    chat = WebChat(service, transcripts, secure_cookies=secure_cookies, csrf_secret=csrf_secret, symbols=symbols)
+    chat = WebChat(service, transcripts, secure_cookies=secure_cookies, csrf_secret=csrf_secret, symbols=symbols,
+                   privacy=privacy)
     routes: list[BaseRoute] = [
         Route("/chat", chat.show, methods=["GET"], name="webchat"),
         Route("/chat", chat.post, methods=["POST"], name="webchat-post"),

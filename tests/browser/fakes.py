@@ -71,7 +71,7 @@ class FakeChatService:
     fail_with: Exception | None = None
     delay: float = 0.0  # seconds each answer takes, to let double submits overlap
 
-    async def menu(self, language: str | None) -> Reply:
+    async def menu(self, language: str | None, channel: Channel | None = None) -> Reply:
         return Reply(
             (
                 Say("What would you like to tell us about?"),

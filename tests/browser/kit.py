@@ -6,6 +6,7 @@ Fixtures (imported into a conftest with `from .kit import browser, browser_page,
 - `browser`: Chromium from /usr/bin/chromium (never a downloaded build), one per test module.
 - `browser_page`: a fresh page with JavaScript; `new_page(javascript=False, width=320)` for others.
 Functions: `assert_no_axe_violations(page)`, `assert_reflows(page)`, `assert_targets_at_least(page)`,
+`assert_no_broken_words(page)`,
 `run_async(coro)`, and the chat helpers `tap`, `type_and_send`, `wait_for_text`.
 
 Playwright's sync API marks its event loop as running in this thread while a browser is open, so
@@ -246,6 +247,36 @@ def assert_targets_at_least(page: Any, size: float = 44, selector: str = "button
     assert not small, "controls smaller than the target size:\n" + "\n".join(small)
 
 
+_BROKEN_WORDS = """(skip) => {
+    const broken = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+        const node = walker.currentNode;
+        const parent = node.parentElement;
+        if (!parent || parent.offsetParent === null || parent.closest(".visually-hidden, " + skip)) continue;
+        const words = /[^\\s]{2,}/g;
+        let match;
+        while ((match = words.exec(node.data))) {
+            const range = document.createRange();
+            range.setStart(node, match.index);
+            range.setEnd(node, match.index + match[0].length);
+            const lines = new Set(Array.from(range.getClientRects()).filter(r => r.width > 0)
+                .map(r => Math.round(r.top)));
+            if (lines.size > 1) broken.push(match[0]);
+        }
+    }
+    return broken;
+}"""
+
+
+def assert_no_broken_words(page: Any, skip: str = ".turn-person") -> None:
+    """No word of ours is split across two lines ("Ove" / "rall"), at this width and zoom.
+
+    `skip` leaves out what people typed: a 300-letter word must wrap, and does."""
+    broken = page.evaluate(_BROKEN_WORDS, skip)
+    assert not broken, f"words broken across lines at {page.viewport_size}: {broken}"
+
+
 # -- chat helpers ------------------------------------------------------------------------------
 
 
@@ -260,6 +291,7 @@ def tap(page: Any, label: str) -> None:
     page.get_by_role("button", name=label).click()
 
 
-def type_and_send(page: Any, text: str) -> None:
+def type_and_send(page: Any, text: str, send: str = "Send") -> None:
+    """Type `text` and press the send button, named `send` in the page's language ("Anfon")."""
     page.locator("#text").fill(text)
-    page.get_by_role("button", name="Send").click()
+    page.get_by_role("button", name=send).click()

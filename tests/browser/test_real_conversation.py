@@ -62,7 +62,7 @@ def test_a_whole_conversation_with_the_real_app(new_page, real_app, javascript: 
     assert_no_axe_violations(page, where="welcome")
 
     person = Person(page)
-    person.send(lambda: tap(page, "Tell us about your visit"))
+    person.send(lambda: tap(page, "For parents: your last visit"))
     assert_no_axe_violations(page, where="the first question")
 
     reasked = False

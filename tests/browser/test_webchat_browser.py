@@ -167,7 +167,8 @@ def test_a_whole_conversation_passes_axe_in_every_state(new_page, chat_url: str,
     tap(page, "Cymraeg")
     wait_for_text(page, "Sut oedd eich ymweliad?")
     assert_no_axe_violations(page, where="a Welsh question")
-    type_and_send(page, "banana")
+    assert page.locator("html").get_attribute("lang") == "cy"
+    type_and_send(page, "banana", send="Anfon")  # the chat's own words follow the person's language
     wait_for_text(page, "Sorry, I did not understand that.")
     assert_no_axe_violations(page, where="a re-ask")
     tap(page, "Da")

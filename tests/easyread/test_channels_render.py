@@ -1,7 +1,8 @@
 """Every question of every shipped pack, in every language, as each channel really renders it, within
-the budgets in prompts/wordlists/limits.yaml: an SMS in 2 segments (with emoji, and as the plain GSM-7
-variant), Telegram buttons of at most 20 characters, about 25 spoken words on the phone, and the web
-chat's buttons with a picture for every symbol. The Asks come from the engine's own functions."""
+the budgets in prompts/wordlists/limits.yaml: by SMS one plain GSM-7 segment a question (two for the
+opening), symbols on the left when a service turns them on, Telegram buttons of at most 20
+characters, about 25 spoken words on the phone, and the web chat's buttons with a picture for every
+symbol. The Asks come from the engine's own functions."""
 
 from __future__ import annotations
 
@@ -70,19 +71,44 @@ def test_every_pack_is_covered() -> None:
     assert len(LIBRARY.all()) >= 5 and {"en", "cy"} <= {case.language for case in CASES}
 
 
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_sms_fits_its_segments_with_emoji_and_plain(case: Case) -> None:
+SMS_CASES = [case for case in CASES if LIBRARY.get(case.pack).offered_on("sms")]
+
+
+def test_only_packs_for_text_messages_are_priced_as_sms() -> None:
+    assert {case.pack for case in SMS_CASES} == {p.id for p in LIBRARY.all("sms")}
+    assert "phone" not in {case.pack for case in SMS_CASES}, "the phone pack is heard, never texted"
+
+
+@pytest.mark.parametrize("case", SMS_CASES, ids=str)
+def test_sms_is_plain_and_one_segment_a_question(case: Case) -> None:
     ask = case.ask
-    text = render_sms(Reply((ask,)))
-    plain = render_sms(Reply((ask,)), plain=True)
-    if "sms-budget" not in case.exempt:
-        assert sms_cost(text).segments <= LIMITS.sms_segments, f"{case}: {sms_cost(text)}\n{text}"
+    plain = render_sms(Reply((ask,)))
     cost = sms_cost(plain)
-    assert cost.encoding == "GSM-7" and cost.segments <= LIMITS.sms_segments, f"{case}: {cost}\n{plain}"
-    lines = text.splitlines()
-    for choice in ask.choices:
-        assert f"{choice.key} {choice.emoji} {choice.label}" in lines, f"{case}: numbered choice with emoji"
-        assert choice.key in plain and choice.emoji not in plain
+    assert cost.encoding == "GSM-7", f"{case}: {cost}\n{plain}"
+    most = LIMITS.sms_opening_segments if ask.question_id == "consent" else LIMITS.sms_segments
+    if ask.question_id == "consent":
+        sent = PackMessages(LIBRARY.get(case.pack), SHIPPED_PROMPTS, SYMBOLS)
+        cost = sms_cost(render_sms(Reply((sent.intro(case.language), ask))))
+    if "sms-budget" not in case.exempt:
+        assert cost.segments <= most, f"{case}: {cost}\n{plain}"
+    lines = plain.splitlines()
+    if ask.kind == "yesno":
+        assert not any(line[:1].isdigit() for line in lines[1:]), f"{case}: yes or no shows no numbers"
+        assert ask.hint in lines and ("YES" in ask.hint or "IE" in ask.hint), f"{case}: {ask.hint}"
+    else:
+        for choice in ask.choices:
+            assert f"{choice.key} {choice.label}" in lines and choice.emoji not in plain
+        keys = [c.key for c in ask.choices]
+        assert all(key in ask.hint for key in keys), f"{case}: the hint names the numbers: {ask.hint}"
+
+
+@pytest.mark.parametrize("case", SMS_CASES, ids=str)
+def test_sms_symbols_when_turned_on_go_on_the_left(case: Case) -> None:
+    ask = case.ask
+    lines = render_sms(Reply((ask,)), plain=False).splitlines()
+    assert lines[0] == f"{ask.emoji} {ask.text}"
+    for choice in () if ask.kind == "yesno" else ask.choices:
+        assert f"{choice.key} {choice.emoji} {choice.label}" in lines, f"{case}: picture left of the words"
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)

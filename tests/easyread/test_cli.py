@@ -46,3 +46,18 @@ def test_said_prompts_check_command(write_pack, base_pack, capsys):
     bad = write_pack(dict(base_pack, id="bad", keywords=["BAD"]), "bad")
     assert main(["prompts", "check", str(bad)]) == 1
     assert "one-question" in capsys.readouterr().out
+
+
+def test_costs_show_what_each_message_of_a_pack_costs_by_sms():
+    out = io.StringIO()
+    assert run([str(SHIPPED_PROMPTS / "packs" / "waiting_list.yaml")], out, costs=True) == 0
+    text = out.getvalue()
+    assert "by SMS at most en 9, cy 9 segments" in text
+    assert "| opening | 2 (" in text and "| question 'feeling' | 1 (" in text and "| end | 1 (" in text
+    assert "| whole pack, every question asked | 9 | 9 |" in text
+
+
+def test_a_pack_only_for_the_phone_line_has_no_sms_cost():
+    out = io.StringIO()
+    assert run([str(SHIPPED_PROMPTS / "packs" / "phone.yaml")], out, costs=True) == 0
+    assert "SMS" not in out.getvalue() and "| opening |" not in out.getvalue()

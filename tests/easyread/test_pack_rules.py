@@ -150,7 +150,7 @@ def test_an_unknown_standard_is_an_error(write_pack, base_pack):
     assert "nhs_fft" in finding.suggestion
 
 
-def test_an_sms_question_must_fit_two_segments(write_pack, base_pack):
+def test_an_sms_question_must_fit_one_segment_and_the_check_shows_its_cost(write_pack, base_pack):
     base_pack["questions"][0]["text"]["en"] = (
         "How was your visit to see the team at the health centre on the high street last week?"
     )
@@ -161,8 +161,53 @@ def test_an_sms_question_must_fit_two_segments(write_pack, base_pack):
     ]
     [finding] = errors(check_paths([write_pack(base_pack)]), "sms-budget")
     segments = int(re.search(r"costs (\d+) segments", finding.message).group(1))
-    assert segments > 2 and "forced by ⭐" in finding.message
-    assert "plain GSM-7 variant" in finding.suggestion
+    assert segments == 2 and "the most is 1" in finding.message and "GSM-7" in finding.message
+    assert "with symbols on (SAID_SMS_SYMBOLS) it would cost 3" in finding.suggestion
+
+
+def test_a_pack_only_for_the_phone_is_not_priced_as_sms(write_pack, base_pack):
+    base_pack["channels"] = ["voice"]
+    base_pack["questions"][0]["text"]["en"] = "How was your visit to the health centre on the high street?"
+    base_pack["questions"][0]["choices"] = [
+        {"value": "good", "label": {"en": "It was good for us"}, "symbol": "happy"},
+        {"value": "ok", "label": {"en": "It was mostly OK"}, "symbol": "unsure"},
+        {"value": "poor", "label": {"en": "It was not very good"}, "symbol": "unhappy"},
+    ]
+    assert not errors(check_paths([write_pack(base_pack)]), "sms-budget")
+
+
+def test_the_best_answer_comes_first(write_pack, base_pack):
+    base_pack["questions"][0]["choices"].reverse()
+    [finding] = errors(check_paths([write_pack(base_pack)]), "answer-order")
+    assert "the best answer comes first" in finding.message
+
+
+def test_a_standard_that_fixes_its_order_is_exempt_from_answer_order(write_pack, base_pack):
+    # A national scale that runs worst first, kept word for word: its order is allowed, with a warning.
+    path = write_pack({**base_pack, "questions": [{
+        "id": "scale", "kind": "choice", "standard": "worst_first", "symbol": "star",
+        "text": {"en": "How was it?"},
+        "choices": [
+            {"value": "poor", "label": {"en": "Poor"}, "symbol": "unhappy"},
+            {"value": "good", "label": {"en": "Good"}, "symbol": "happy"},
+        ],
+    }]})
+    wordlists = path.parent.parent / "wordlists"
+    wordlists.mkdir()
+    (wordlists / "standards.yaml").write_text(
+        "worst_first: {name: A national scale, why: It is set nationally., text: How was it?,"
+        " choices: [Poor, Good], exempt: [answer-order]}\n", encoding="utf-8"
+    )
+    findings = check_paths([path])
+    assert not errors(findings, "answer-order")
+    assert any(f.rule == "answer-order" and "allowed as A national scale" in f.message for f in findings)
+
+
+def test_learning_disability_packs_have_three_choices_at_most(write_pack, base_pack):
+    base_pack["audience"] = "learning_disability"
+    base_pack["questions"][0]["choices"].append({"value": "bad", "label": {"en": "Bad"}, "symbol": "very_unhappy"})
+    [finding] = errors(check_paths([write_pack(base_pack)]), "choice-count")
+    assert "the most for learning_disability packs is 3" in finding.message
 
 
 def test_a_spoken_question_stays_near_25_words(write_pack, base_pack):

@@ -58,13 +58,14 @@ def test_waiting_list_asks_how_they_are_and_about_updates_and_checkins():
     pack = load_pack(PACKS / "waiting_list.yaml").pack
     assert pack.audience == "young_person"
     assert pack.questions[0].sensitive  # the outro then offers support
-    assert {Purpose.UPDATES, Purpose.CHECKINS} <= {q.purpose for q in pack.questions}
+    assert {Purpose.UPDATES, Purpose.CHECKINS, Purpose.HEAR_BACK} <= {q.purpose for q in pack.questions}
 
 
 def test_children_pack_is_short_with_faces_and_yes_no():
     pack = load_pack(PACKS / "children.yaml").pack
     assert pack.audience == "child"
-    assert len(pack.questions) <= 6
+    assert len(pack.questions) <= 7
+    assert any(q.purpose is Purpose.HEAR_BACK for q in pack.questions), "children can hear what we did"
     faces = [q for q in pack.questions if q.kind is Kind.CHOICE]
     assert faces and all([c.symbol for c in q.choices] == ["happy", "unsure", "unhappy"] for q in faces)
     assert any(q.kind is Kind.YESNO for q in pack.questions)

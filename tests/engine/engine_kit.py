@@ -62,6 +62,7 @@ class Chat:
     conversation: Conversation = field(default_factory=Conversation)
     events: list[Event] = field(default_factory=list)
     count: int = 0
+    channel: Channel = Channel.SMS
 
     def send(
         self, text: str = "", *, choice: str | None = None, media: tuple[str, ...] = (),
@@ -71,7 +72,7 @@ class Chat:
             self.now += after
         self.count += 1
         message = Inbound(
-            text=text, channel=Channel.SMS, received_at=self.now, choice=choice, media=media,
+            text=text, channel=self.channel, received_at=self.now, choice=choice, media=media,
             start_pack=start_pack,
         )
         ctx = make_context(self.library, self.texts, self.symbols, self.now, f"sub-{self.count}")
@@ -84,3 +85,9 @@ class Chat:
     def says(self, text: str = "", **kwargs: object) -> str:
         """Send, and return the reply as text."""
         return render(self.send(text, **kwargs))  # type: ignore[arg-type]
+
+
+def channel_for(pack: object) -> Channel:
+    """A channel the pack is offered on (SMS when it is), so a walk through it can start it."""
+    channels = [Channel(c.value) for c in getattr(pack, "channels", [])]
+    return Channel.SMS if Channel.SMS in channels or not channels else channels[0]

@@ -145,10 +145,17 @@ def test_a_missing_translation_points_at_its_text(tmp_path: Path) -> None:
 
 
 def test_a_scale_needs_numbers_in_order(tmp_path: Path) -> None:
+    third = "      - value: 3\n        label: {en: OK}\n        symbol: unsure\n"
     path = _write(tmp_path, GOOD.replace("kind: choice", "kind: scale").replace("value: good", "value: 2")
-                  .replace("value: poor", "value: 1"))
+                  .replace("value: poor", "value: 1") + third)
     (problem,) = _problems(path)
-    assert ":12: question 1" in problem and "go up in order" in problem
+    assert ":12: question 1" in problem and "go in order" in problem
+
+
+def test_a_scale_may_put_the_best_answer_first(tmp_path: Path) -> None:
+    path = _write(tmp_path, GOOD.replace("kind: choice", "kind: scale").replace("value: good", "value: 3")
+                  .replace("value: poor", "value: 1"))
+    assert [c.value for c in load_pack(path).pack.questions[0].choices] == ["3", "1"]
 
 
 def test_numbers_as_values_are_read_as_words(tmp_path: Path) -> None:

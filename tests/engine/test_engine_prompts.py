@@ -60,10 +60,11 @@ def test_commands_and_words_are_all_there(texts: SystemTexts) -> None:
 
 
 def test_get_fills_in_values_and_falls_back_to_english(texts: SystemTexts) -> None:
-    assert texts.get("hint_number", "en", min=0, max=10) == "Reply with a number from 0 to 10."
-    assert texts.get("hint_number", "fr", min=0, max=10) == "Reply with a number from 0 to 10."
-    assert texts.get("hint_number", "cy", min=1, max=3) == "Atebwch gyda rhif o 1 i 3."
-    assert texts.get("hint_number", "en") == "Reply with a number from {min} to {max}."
+    assert texts.get("text_long", "en", limit=20) == "Your answer was very long. We kept the first 20 letters."
+    assert texts.get("text_long", "fr", limit=20) == "Your answer was very long. We kept the first 20 letters."
+    welsh = "Roedd eich ateb yn hir iawn. Rydym wedi cadw'r 20 llythyren gyntaf."
+    assert texts.get("text_long", "cy", limit=20) == welsh
+    assert texts.get("text_long", "en") == "Your answer was very long. We kept the first {limit} letters."
     with pytest.raises(KeyError):
         texts.get("no_such_text", "en")
 

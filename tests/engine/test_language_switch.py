@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from engine_kit import TUESDAY_10AM, Chat
+from engine_kit import TUESDAY_10AM, Chat, channel_for
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -53,7 +53,7 @@ def test_every_shipped_pack_speaks_welsh() -> None:
 def test_switching_language_keeps_the_answers_and_asks_in_the_new_one(pack_id: str, data: st.DataObject) -> None:
     pack = LIBRARY.get(pack_id)
     assert pack is not None
-    chat = Chat(LIBRARY, TEXTS, SYMBOLS)
+    chat = Chat(LIBRARY, TEXTS, SYMBOLS, channel=channel_for(pack))
     chat.send(pack.keywords[0])
     ask = _ask(chat.send("yes"))
     switch_after = data.draw(st.integers(0, len(pack.questions) - 1), label="answers before the switch")

@@ -74,9 +74,18 @@ class Person:
         self.events.extend(step.events)
         return step
 
+    def keyword(self, pack: str) -> str:
+        """`pack`'s keyword, or on the phone line the phone pack's: only it is offered there."""
+        return "PHONE" if self.channel is Channel.VOICE else pack
+
     def into_question(self, pack: str, kind: str) -> Step:
-        """Start `pack` and answer until a question of `kind` is asked (choices by their first option)."""
-        step = self.send(pack)
+        """Start `pack` and answer until a question of `kind` is asked (choices by their first option).
+
+        On the phone line, whose only pack has no free-text question, a choice question stands in.
+        """
+        if self.channel is Channel.VOICE and kind == "text":
+            kind = "choice"
+        step = self.send(self.keyword(pack))
         step = self.send(choice="yes")
         for _ in range(20):
             ask = last_ask(step)

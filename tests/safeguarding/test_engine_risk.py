@@ -179,7 +179,7 @@ def test_support_shows_where_to_get_help_then_the_question_again() -> None:
     assert last_ask(step) == question and names(step) == []
 
 
-def test_a_sensitive_pack_ends_with_where_to_get_support_and_the_call_back_offer() -> None:
+def test_a_sensitive_pack_ends_with_one_line_of_where_to_get_help() -> None:
     person = Person()
     step = person.into_question("WAITING", "choice")
     for _ in range(10):
@@ -188,9 +188,36 @@ def test_a_sensitive_pack_ends_with_where_to_get_support_and_the_call_back_offer
             break
         step = person.send(choice=ask.choices[0].value) if ask.choices else person.send("It was fine")
     texts = texts_of(step)
-    assert step.reply.ended
-    assert any("Here is where to get support." in t for t in texts)
-    assert any("116 123" in t for t in texts) and any("send CALL ME" in t for t in texts)
+    assert step.reply.ended and step.reply.support
+    # A young person who answered "Good" gets the outro and one line, not the whole list.
+    assert texts == ["Thank you. We are here for you.", "If you are under 19, you can call Childline on 0800 1111."]
+
+
+def test_not_good_is_met_kindly_with_a_person_and_one_line_of_help_then_the_next_question() -> None:
+    person = Person()
+    step = person.into_question("WAITING", "choice")
+    step = person.send(choice="not_good")
+    [said] = [m for m in step.reply.messages if isinstance(m, Say)]
+    assert said.text.startswith("Thank you for telling us. We are sorry you feel like that.")
+    assert "Childline on 0800 1111" in said.text and "send CALL ME" in said.text
+    assert "Samaritans" not in said.text and "999" not in said.text, "one line, not the list"
+    assert last_ask(step).question_id == "would_help" and step.reply.support
+    assert not any(isinstance(e, RiskDetected) for e in step.events), "an answer is not an alert"
+
+
+def test_no_to_feeling_safe_is_acknowledged_for_a_child() -> None:
+    person = Person()
+    step = person.send("KIDS")
+    step = person.send(choice="yes")
+    while last_ask(step).question_id != "safe":
+        ask = last_ask(step)
+        step = person.send(choice=ask.choices[0].value) if ask.choices else person.send("ok")
+    step = person.send(choice="no")
+    texts = texts_of(step)
+    assert texts[0].startswith("Thank you for telling us.") and "CALL ME" in texts[0]
+    assert last_ask(step).question_id == "come_again"
+    good = person.send(choice="happy")
+    assert not good.reply.support, "a good answer gets no safety words"
 
 
 @settings(max_examples=60, deadline=None)
@@ -199,7 +226,7 @@ def test_a_sensitive_pack_ends_with_where_to_get_support_and_the_call_back_offer
 def test_any_risky_message_at_any_point_gets_help_first(message: str, where: str, channel: Channel) -> None:
     person = Person(channel=channel)
     if where == "consent":
-        person.send("DEMO")
+        person.send(person.keyword("DEMO"))
     elif where != "idle":
         person.into_question("WAITING", where)
     step = person.send(message)

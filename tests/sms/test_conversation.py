@@ -23,7 +23,7 @@ async def test_a_whole_pack_by_text_one_question_at_a_time(world) -> None:
         ("DEMO", "Is it OK to ask you up to 5 short questions?"),
         ("yes", "How was your last visit?"),
         ("2", "How well did we listen to you?"),
-        ("3", "What could we do better?"),
+        ("1", "What could we do better?"),  # key 1 is the best answer, "A lot", as "Good" was
         ("The wait was long", "How many weeks did you wait"),
         ("6", "Can we tell you what we do about your answers?"),
         ("YES", "Thank you. Your answers will help us"),
@@ -39,13 +39,23 @@ async def test_a_whole_pack_by_text_one_question_at_a_time(world) -> None:
     assert status == "completed"
 
 
-async def test_a_question_fits_two_sms_segments_and_choices_are_numbered(world) -> None:
+async def test_a_question_is_plain_gsm7_in_one_segment_with_numbered_choices(world) -> None:
     from channels.segments import sms_cost
 
     await world.text("DEMO")
     [question] = replies(await world.text("yes"))
-    assert "1 😀 Good" in question and "3 🙁 Poor" in question
-    assert sms_cost(question).segments <= 2
+    assert question == "How was your last visit?\n1 Good\n2 OK\n3 Poor\nReply 1, 2 or 3."
+    cost = sms_cost(question)
+    assert (cost.encoding, cost.segments) == ("GSM-7", 1)
+
+
+async def test_sms_symbols_can_be_turned_back_on(database, fake_twilio, tmp_path) -> None:
+    from .conftest import sms_world
+
+    async with sms_world(database, fake_twilio, tmp_path, sms_symbols=True) as world:
+        await world.text("DEMO")
+        [question] = replies(await world.text("yes"))
+    assert question.startswith("⭐ How was your last visit?") and "1 😀 Good" in question
 
 
 async def test_plain_rendering_keeps_a_question_to_one_gsm7_segment(database, fake_twilio, tmp_path) -> None:

@@ -38,10 +38,10 @@ async def test_a_follow_up_written_at_night_waits_until_morning(world) -> None:
     world.clock.now = datetime(2026, 11, 25, 8, 0, 30, tzinfo=UTC)
     assert (await world.tick()).sent == 1
     [message] = world.fake.messages
-    assert message.to == PERSON and message.body == "We read your message. Thank you. 🙏"
+    assert message.to == PERSON and message.body == "We read your message. Thank you."  # plain GSM-7
     row = await _row(world, outbox_id)
     assert (row.status, row.provider_id) == ("sent", message.sid)
-    assert (row.segments, row.encoding) == (1, "UCS-2")
+    assert (row.segments, row.encoding) == (1, "GSM-7")
 
 
 async def test_too_many_requests_backs_off_as_twilio_asks_then_sends(world) -> None:

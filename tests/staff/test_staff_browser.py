@@ -130,7 +130,7 @@ def test_results_at_a_glance_with_every_answer_shown_against_its_base(new_page, 
     url, _, _ = site
     page = new_page(javascript=javascript)
     sign_in(page, url)
-    page.get_by_role("link", name="Results for Tell us about your visit").click()
+    page.get_by_role("link", name="Results for For parents: your last visit").click()
     page.wait_for_url(re.compile(r"/staff/results/demo$"))
     table = page.locator("#t-overall")
     assert table.locator("tbody tr").nth(0).inner_text().split("\t")[:2] == ["Good", "40"]

@@ -12,7 +12,7 @@ async def test_a_whole_pack_by_buttons_from_a_deep_link(world) -> None:
     intro, card, consent = world.fake.chat(person.chat_id)
     assert "check-in while you wait" in intro.text and not intro.buttons
     assert card.photo is not None  # the question's symbol card goes just before it
-    assert "Can we ask you 5 short questions?" in consent.text
+    assert "Can we ask you 6 short questions?" in consent.text
     assert consent.labels == ["✅ Yes", "❌ No"]
 
     await world.send(person.taps("Yes"))
@@ -26,20 +26,25 @@ async def test_a_whole_pack_by_buttons_from_a_deep_link(world) -> None:
     await world.send(person.says("Someone to talk to after school"))
     await world.send(person.taps("No"))  # news about the wait
     await world.send(person.taps("Yes"))  # monthly check-ins
+    await world.send(person.taps("Yes"))  # hear what we change
     await world.send(person.says("The games in the waiting room are great"))
 
-    assert "Thank you. We are here for you." in "\n".join(world.fake.texts(person.chat_id))
+    texts = world.fake.texts(person.chat_id)
+    assert "Thank you. We are here for you." in "\n".join(texts)
+    # One line of where to get help ends it, and it stays the last thing on screen.
+    assert texts[-1] == "🤝 If you are under 19, you can call Childline on 0800 1111."
     assert await world.answers() == {
         "feeling": "good",
         "would_help": "Someone to talk to after school",
         "updates": "no",
         "checkins": "yes",
+        "hear_back": "yes",
         "anything_else": "The games in the waiting room are great",
     }
     [(status,)] = await world.rows(Submission.status)
     assert status == "completed"
     # Every tap was acknowledged, and no keyboard is left that could answer again.
-    assert len(world.fake.calls_to("answerCallbackQuery")) == 4
+    assert len(world.fake.calls_to("answerCallbackQuery")) == 5
     assert all(not m.buttons for m in world.fake.chat(person.chat_id))
 
 
@@ -60,12 +65,13 @@ async def test_a_tap_is_shown_back_in_words_and_its_keyboard_removed(world) -> N
 async def test_a_whole_pack_by_typing(world) -> None:
     person = world.person()
     script = [
-        ("WAITING", "Can we ask you 5 short questions?"),
+        ("WAITING", "Can we ask you 6 short questions?"),
         ("yes", "How are you feeling today?"),
         ("2", "What would help you while you wait?"),
         ("A quiet room", "Can we send you news about your wait?"),
         ("yes", "Can we check in with you like this every month?"),
-        ("no", "Is there anything else you want to tell us?"),
+        ("no", "Can we tell you what we change because of your answers?"),
+        ("yes", "Is there anything else you want to tell us?"),
         ("SKIP", "Thank you. We are here for you."),
     ]
     for text, expected in script:
@@ -82,11 +88,12 @@ async def test_start_shows_the_packs_and_a_tap_on_one_starts_it(world) -> None:
     person = world.person()
     await world.send(person.says("/start"))
     menu = world.fake.said(person.chat_id)[-1]
-    titles = [pack.title["en"] for pack in world.parts.service.library.all()]
+    titles = [pack.title["en"] for pack in world.parts.service.library.all("telegram")]
     assert len(menu.buttons) == len(titles) >= 2
     assert all(any(title in label for label in menu.labels) for title in titles)
-    await world.send(person.taps("While you wait"))
-    assert "Can we ask you 5 short questions?" in world.fake.texts(person.chat_id)[-1]
+    assert not any("For callers" in label for label in menu.labels), "the phone pack is for the phone line"
+    await world.send(person.taps("For young people: while you wait"))
+    assert "Can we ask you 6 short questions?" in world.fake.texts(person.chat_id)[-1]
 
 
 async def test_a_deep_link_to_a_pack_we_do_not_have_gets_the_welcome_and_the_packs(world) -> None:
@@ -94,7 +101,7 @@ async def test_a_deep_link_to_a_pack_we_do_not_have_gets_the_welcome_and_the_pac
     await world.send(person.says("/start no_such_pack"))
     said = world.fake.said(person.chat_id)
     assert "Hello." in said[0].text
-    assert len(said[-1].buttons) == len(world.parts.service.library.all())
+    assert len(said[-1].buttons) == len(world.parts.service.library.all("telegram"))
     assert await world.count(Submission) == 0
 
 

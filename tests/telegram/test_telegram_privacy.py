@@ -64,7 +64,7 @@ async def test_forget_me_leaves_no_way_back_to_the_chat(world) -> None:
     await world.send(person.taps("Good"))
     await world.send(person.says("/forget"))
     await world.send(person.taps("Yes"))
-    assert "We have deleted your contact details." in "\n".join(world.fake.texts(CHAT_ID))
+    assert "We have deleted your chat details." in "\n".join(world.fake.texts(CHAT_ID))
     assert await world.participant(CHAT_ID) is None
     assert await world.count(VaultEntry) == 0
     assert (await world.answers())["feeling"] == "good"  # the anonymous answer stays

@@ -153,7 +153,7 @@ async def test_a_stale_card_file_id_is_uploaded_again(make_world) -> None:
         await world.send(ben.says("/start waiting_list"))
         tries = [c.params["photo"] for c in world.fake.calls_to("sendPhoto")]
         assert tries[0] == "<upload>" and tries[1].startswith("AgAC") and tries[2] == "<upload>"
-        assert "Can we ask you 5 short questions?" in world.fake.texts(ben.chat_id)[-1]
+        assert "Can we ask you 6 short questions?" in world.fake.texts(ben.chat_id)[-1]
 
 
 async def test_long_texts_are_split_under_telegrams_limit_with_the_buttons_on_the_last_piece(world) -> None:

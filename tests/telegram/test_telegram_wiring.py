@@ -47,7 +47,7 @@ def test_the_whole_app_takes_updates_with_the_secret_and_refuses_them_without(fa
         while len(fake_telegram.texts(4242)) < 2 and time.monotonic() < deadline:
             time.sleep(0.02)
     texts = fake_telegram.texts(4242)
-    assert any("Can we ask you 5 short questions?" in text for text in texts), texts
+    assert any("Can we ask you 6 short questions?" in text for text in texts), texts
 
 
 def test_without_telegram_settings_telegram_is_off(tmp_path) -> None:

@@ -4,6 +4,9 @@ A transcript is readable data, so anyone can check a reply and say "that is wron
 
     title: What the conversation shows
     library: shipped          # or "test": the packs in tests/engine/fixture_prompts
+    channel: web              # sms (the default), whatsapp, telegram, voice or web
+    shown_as: channel         # optional: check the words as that channel really shows them (plain SMS,
+                              # Telegram buttons, the words a caller hears, the web chat's layout)
     start: 2025-03-04T10:00:00+00:00   # optional; a Tuesday morning in London by default
     steps:
       - in: DEMO                       # what the person typed
@@ -70,6 +73,13 @@ def render(step: Step) -> str:
     return "\n".join(lines)
 
 
+def shown_on(channel: str, step: Step) -> str:
+    """The reply as `channel` really shows it, through that channel's own renderer."""
+    from bot.app.terminal_chat import preview
+
+    return preview(channel, step.reply)
+
+
 def _moment(value: Any, now: datetime) -> datetime:
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
@@ -110,7 +120,7 @@ def test_transcript(path: Path) -> None:
         )
         step = handle(conversation, message, ctx)
         conversation = Conversation.from_dict(step.conversation.to_dict())
-        shown = render(step)
+        shown = shown_on(script["channel"], step) if script.get("shown_as") == "channel" else render(step)
         where = f"{path.name} step {number} ({step_script.get('in', step_script.get('choice', ''))!r})"
         assert step.reply.messages, f"{where}: the reply is empty"
         position = 0

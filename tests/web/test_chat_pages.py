@@ -19,7 +19,10 @@ def test_first_visit_welcomes_and_offers_the_packs_as_buttons(chat: Chat) -> Non
     assert "What would you like to tell us about?" in page
     assert re.search(r'<button type="submit" class="choice" name="start" value="visit">.*Your visit', page)
     assert '<html lang="en">' in page
-    assert "Type HELP for help, STOP to stop, FORGET ME to delete your answers." in page
+    assert "Type HELP for help. Type FORGET ME to forget this chat. Type STOP to stop." in page
+    assert "delete your answers" not in page, "FORGET ME keeps the anonymous answers; the footer says so"
+    # A Welsh speaker sees the way in, in Welsh and marked as Welsh, before anything else is asked.
+    assert re.search(r'<li class="turn turn-bot turn-note" lang="cy"[^>]*>.*teipiwch CYMRAEG', page, re.S)
     assert 'href="/you-said-we-did"' in page
     assert 'maxlength="2000"' in page
     assert "Or type your answer" in page
@@ -132,8 +135,9 @@ def test_each_message_carries_its_own_language(chat: Chat) -> None:
     page = chat.open()
     assert re.search(r'<li class="turn turn-bot turn-ask" data-question-kind="choice" lang="cy"[^>]*>', page)
     assert "Sut oedd eich ymweliad?" in page
-    # Our own words have no Welsh yet, so they are marked English inside the Welsh message.
-    assert '<p class="progress" lang="en">Question 1 of 3</p>' in page
+    # The chat's own words follow the person's language, and the page says which it is.
+    assert '<p class="progress" lang="cy">Cwestiwn 1 o 3</p>' in page
+    assert '<html lang="cy">' in page and ">Anfon</button>" in page
     assert '<html lang="cy">' in page
 
 

@@ -27,6 +27,14 @@ def test_a_post_with_a_wrong_csrf_token_gets_a_kind_page_and_nothing_happens(cha
     assert chat.transcripts.chats.get(chat.token) == before
 
 
+def test_a_refusal_in_a_welsh_chat_is_in_welsh(chat: Chat) -> None:
+    chat.post(start="visit_cy")
+    response = chat.post(fields={**chat.fields(), "csrf": "0" * 64}, text="helo")
+    assert response.status_code == 400
+    assert '<html lang="cy">' in response.text and "Ni chadwyd dim." in response.text
+    assert "Yn ôl i'r sgwrs" in response.text.replace("&#39;", "'")
+
+
 def test_a_post_without_the_cookie_is_refused(chat: Chat) -> None:
     fields = chat.fields()
     chat.client.cookies.clear()
@@ -200,7 +208,7 @@ def test_the_json_path_returns_just_the_new_turns(chat: Chat) -> None:
     response = chat.post(json=True, fields=fields, start="visit")
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"html", "turn", "csrf", "label", "label_lang", "replace"}
+    assert set(body) == {"html", "turn", "csrf", "label", "label_lang", "replace", "lang", "words"}
     assert body["replace"] is False
     assert body["turn"] == int(fields["turn"]) + 2  # the person's tap, and the bot's answer
     assert body["csrf"] == fields["csrf"]

@@ -5,7 +5,9 @@
     children (prompts/packs/children.yaml): child, reading grade en 1.2 (most 3), cy not scored: 0 errors, …
     4 packs checked: 0 errors, 3 warnings
 
-The exit code is 1 when there is any error; warnings alone pass.
+Each pack's summary ends with what the whole pack costs by SMS, in plain GSM-7 segments; `--costs`
+prints the price of every message (opening, each question, end) as a table. The exit code is 1 when
+there is any error; warnings alone pass.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from bot.content.easyread.check import PackReport, scan_paths, shown_path
 from bot.content.easyread.findings import ERROR, WARNING, Finding
 
 
-def run(paths: list[str], out: TextIO) -> int:
+def run(paths: list[str], out: TextIO, *, costs: bool = False) -> int:
     scan = scan_paths([Path(p) for p in paths])
     for finding in scan.other:
         out.write(_line(finding))
@@ -26,6 +28,8 @@ def run(paths: list[str], out: TextIO) -> int:
             out.write(_line(finding))
     for report in scan.reports:
         out.write(_summary(report) + "\n")
+        if costs and report.costs:
+            out.write(cost_table(report) + "\n")
     findings = scan.findings()
     errors = sum(1 for f in findings if f.severity == ERROR)
     warnings = sum(1 for f in findings if f.severity == WARNING)
@@ -51,10 +55,30 @@ def _summary(report: PackReport) -> str:
         else:
             limit = f" (most {most:g})" if most is not None else ""
             scores.append(f"{language} {grade:.1f}{limit}")
+    sms = ""
+    if report.costs:
+        totals = {lang: sum(row.costs[lang][0] for row in report.costs) for lang in report.pack.languages}
+        sms = "; by SMS at most " + ", ".join(f"{lang} {total}" for lang, total in totals.items()) + " segments"
     return (
         f"{head}: {report.pack.audience}, reading grade {', '.join(scores)}: "
-        f"{_errors(report.errors)}, {_warnings(report.warnings)}"
+        f"{_errors(report.errors)}, {_warnings(report.warnings)}{sms}"
     )
+
+
+def cost_table(report: PackReport) -> str:
+    """The pack's SMS price list as a Markdown table: segments per message and language."""
+    assert report.pack is not None
+    languages = report.pack.languages
+    lines = [
+        "| message | " + " | ".join(f"{lang} segments" for lang in languages) + " |",
+        "| --- | " + " | ".join("---" for _ in languages) + " |",
+    ]
+    for row in report.costs:
+        cells = [f"{row.costs[lang][0]} ({row.costs[lang][2]} characters)" for lang in languages]
+        lines.append(f"| {row.message} | " + " | ".join(cells) + " |")
+    totals = [str(sum(row.costs[lang][0] for row in report.costs)) for lang in languages]
+    lines.append("| whole pack, every question asked | " + " | ".join(totals) + " |")
+    return "\n".join(lines)
 
 
 def _errors(count: int) -> str:

@@ -21,7 +21,9 @@ from bot.content.easyread.findings import ERROR, WARNING, Finding, Located, Loca
 from bot.content.easyread.piece import Piece, Role
 from bot.content.easyread.rules import (
     TEXT_RULES,
+    answer_order,
     budgets,
+    choice_count,
     choice_order,
     consent,
     pack_budgets,
@@ -29,7 +31,7 @@ from bot.content.easyread.rules import (
     standards,
     symbols,
 )
-from bot.content.easyread.sent import PackMessages
+from bot.content.easyread.sent import PackMessages, SmsCostRow
 from bot.content.easyread.wordlists import SHIPPED_WORDLISTS, WordlistError, Wordlists, load_wordlists
 from bot.content.packs.loader import LoadedPack, PackError, load_pack
 from bot.content.packs.model import Pack
@@ -48,6 +50,7 @@ class PackReport:
     pack: Pack | None = None
     grades: dict[str, float | None] = field(default_factory=dict)
     max_grade: float | None = None  # for the pack's audience
+    costs: list[SmsCostRow] = field(default_factory=list)  # what each message costs by SMS
 
     @property
     def errors(self) -> int:
@@ -81,7 +84,8 @@ def check_text(
     piece = Piece(text, language, audience, "free", frozenset(allowed_caps))
     problems = [problem for rule in TEXT_RULES for problem in rule(piece, lists)]
     if channel_budgets:
-        over = budgets.sms_text(text, lists.channels.sms_segments)
+        # A message of its own, like a pack's opening: two plain segments at most.
+        over = budgets.sms_text(text, lists.channels.sms_opening_segments)
         if over is not None:
             problems.append(over)
     return [problem.at(None, None) for problem in problems]
@@ -144,17 +148,21 @@ def _check_pack(loaded: LoadedPack) -> PackReport:
         advice = f"compare with the shipped files in {SHIPPED_WORDLISTS}"
         report.findings.append(Finding(shown, None, "wordlists", ERROR, str(error), advice))
         return report
-    located = [*_text_problems(pack, lists), *choice_order.check(pack), *consent.check(pack, lists)]
-    located += [*readability.check(pack, lists), *standards.check(pack, lists)]
+    located = [*_text_problems(pack, lists), *choice_order.check(pack), *answer_order.check(pack, lists)]
+    located += [*readability.check(pack, lists), *standards.check(pack, lists), *choice_count.check(pack, lists)]
     try:
         pack_symbols = Symbols.load(prompts_dir)
         sent = PackMessages(pack, prompts_dir, pack_symbols)
     except (ValueError, OSError, KeyError) as error:
         # Without symbols and system texts the messages cannot be priced; say so rather than guess.
-        advice = "fix prompts/symbols/symbols.yaml and prompts/system.yaml"
+        advice = "fix prompts/symbols/symbols.yaml, prompts/system.yaml and prompts/channels.yaml"
         report.findings.append(Finding(shown, None, "symbol", ERROR, f"cannot read symbols or texts: {error}", advice))
+        located += consent.check(pack, lists)
     else:
-        located += [*symbols.check(pack, pack_symbols), *pack_budgets.check(pack, lists, sent)]
+        located += [*consent.check(pack, lists, sent.texts), *symbols.check(pack, pack_symbols)]
+        located += pack_budgets.check(pack, lists, sent)
+        if pack.offered_on("sms") or pack.offered_on("whatsapp"):
+            report.costs = sent.sms_costs()  # a pack only for the phone line is never texted
     located = _apply_standards(pack, lists, located)
     report.findings.extend(
         item.problem.at(shown, loaded.line(item.location), item.place)

@@ -10,7 +10,7 @@ only needs what it adds or changes (a new language's consent phrases, a local ac
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -70,13 +70,16 @@ class PassiveWords:
 class AudienceLimits:
     sentence_words: int
     max_grade: float
+    max_choices: int = 5
 
 
 @dataclass(frozen=True)
 class ChannelLimits:
-    sms_segments: int
+    sms_segments: int  # a question, as sent by SMS
     ivr_words: int
     telegram_label: int
+    sms_opening_segments: int = 2  # the intro and the consent question, sent together
+    sms_closing_segments: int = 2  # the outro and its line of help
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,8 @@ class Wordlists:
     min_zipf: float
     channels: ChannelLimits
     standards: Mapping[str, Standard]
+    # How good an answer's symbol says it is (higher is better), for rule `answer-order`.
+    answer_ranks: Mapping[str, int] = field(default_factory=dict)
 
     def audience(self, name: str) -> AudienceLimits:
         # An audience this file does not know gets the strictest limits rather than none.
@@ -215,9 +220,12 @@ def _build(data: Mapping[str, Any], source: str) -> Wordlists:
         passive=passive,
         punctuation={str(k): str(v) for k, v in data["punctuation"].items()},
         audiences={
-            name: AudienceLimits(int(entry["sentence_words"]), float(entry["max_grade"]))
+            name: AudienceLimits(
+                int(entry["sentence_words"]), float(entry["max_grade"]), int(entry.get("max_choices", 5))
+            )
             for name, entry in limits["audiences"].items()
         },
+        answer_ranks={str(k): int(v) for k, v in (limits.get("answer_order") or {}).items()},
         min_zipf=float(limits["min_zipf"]),
         channels=ChannelLimits(**{k: int(v) for k, v in limits["channels"].items()}),
         standards=standards,

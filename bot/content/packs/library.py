@@ -49,8 +49,9 @@ class PackLibrary:
         """The pack whose start keyword is the whole message, ignoring case, spaces and punctuation."""
         return self._keywords.get(fold(text))
 
-    def all(self) -> list[Pack]:
-        return list(self._packs.values())
+    def all(self, channel: str | None = None) -> list[Pack]:
+        """Every pack, or with `channel` only the packs offered there, in file order."""
+        return [pack for pack in self._packs.values() if pack.offered_on(channel)]
 
     def languages(self) -> list[str]:
         """Every language some pack speaks, in the order packs list them."""

@@ -4,7 +4,8 @@ A pack is a YAML file in `prompts/`. Example (abridged)::
 
     id: demo
     version: 1
-    audience: parent_carer          # child | young_person | parent_carer
+    audience: parent_carer          # child | young_person | parent_carer | learning_disability
+    channels: [sms, whatsapp, telegram, web]   # where it is offered; every channel when left out
     languages: [en, cy]
     needs_review: [cy]              # translations a native speaker has not checked yet
     title: {en: Tell us how we did, cy: Dywedwch wrthym sut aeth hi}
@@ -27,7 +28,7 @@ A pack is a YAML file in `prompts/`. Example (abridged)::
         when: {question: overall, in: [poor]}
 
 Texts are maps from language code to words. Every language in `languages` must be present in every
-text. Scale questions are choices whose values are whole numbers, in order.
+text. Scale questions are choices whose values are whole numbers, in order (best first: 3, 2, 1).
 """
 
 from __future__ import annotations
@@ -48,6 +49,19 @@ class Audience(StrEnum):
     CHILD = "child"
     YOUNG_PERSON = "young_person"
     PARENT_CARER = "parent_carer"
+    # Children and young people with learning disabilities, and their families: the simplest words,
+    # a picture for every idea, three choices at most.
+    LEARNING_DISABILITY = "learning_disability"
+
+
+class PackChannel(StrEnum):
+    """The channels a pack can be offered on (the same names as `bot.messages.Channel`)."""
+
+    SMS = "sms"
+    WHATSAPP = "whatsapp"
+    TELEGRAM = "telegram"
+    VOICE = "voice"
+    WEB = "web"
 
 
 class Kind(StrEnum):
@@ -101,7 +115,10 @@ class Question(_Strict):
     max: int | None = None
     max_length: int = Field(default=1000, ge=10, le=4000)  # text questions
     purpose: Purpose | None = None  # only on yes/no questions
-    sensitive: bool = False  # the outro offers support after a pack with such questions
+    sensitive: bool = False  # the outro offers one line of help after a pack with such questions
+    # Answers that get kind words, one line of help and the call-back offer before the next question:
+    # "not_good" to "How are you feeling?", "no" to "Did you feel safe here?".
+    support_when: list[str] = Field(default_factory=list)
     # A nationally set question kept word for word, such as nhs_fft (the NHS Friends and Family Test).
     # `said prompts check` holds its English wording to prompts/wordlists/standards.yaml and reports the
     # easy-read rules that standard is exempt from as warnings; it may have up to 6 choices.
@@ -125,8 +142,9 @@ class Question(_Strict):
                 if not c.value.isdigit():
                     raise ValueError("scale choice values are whole numbers, for example 1, 2, 3")
             numbers = [int(c.value) for c in self.choices]
-            if numbers != sorted(set(numbers)):
-                raise ValueError("scale choice values go up in order, for example 1, 2, 3")
+            # Either way round: the best answer usually comes first (3, 2, 1), so it keeps its key.
+            if numbers not in (sorted(set(numbers)), sorted(set(numbers), reverse=True)):
+                raise ValueError("scale choice values go in order, for example 3, 2, 1 or 1, 2, 3")
         if self.kind is Kind.NUMBER:
             if self.min is None or self.max is None or self.min > self.max:
                 raise ValueError("a number question needs min and max, with min no bigger than max")
@@ -134,6 +152,14 @@ class Question(_Strict):
             raise ValueError("only number questions take min and max")
         if self.purpose is not None and self.kind is not Kind.YESNO:
             raise ValueError("only yes/no questions can record a purpose")
+        if self.support_when:
+            allowed = ["yes", "no"] if self.kind is Kind.YESNO else [c.value for c in self.choices]
+            unknown = [value for value in self.support_when if value not in allowed]
+            if unknown:
+                raise ValueError(
+                    f"support_when names {', '.join(unknown)}, which this question cannot answer;"
+                    f" use {', '.join(allowed) or 'a choice or yes/no question'}"
+                )
         return self
 
 
@@ -141,9 +167,15 @@ class Pack(_Strict):
     id: Identifier
     version: int = Field(ge=1)
     audience: Audience
+    # Where the pack is offered: each channel's menu lists only its packs, and a keyword or link for
+    # a pack made for other channels does not start it. Every channel when left out.
+    channels: list[PackChannel] = Field(default_factory=lambda: list(PackChannel), min_length=1)
     languages: list[LangCode] = Field(min_length=1)
     needs_review: list[LangCode] = Field(default_factory=list)
     title: Text
+    # What choosing the pack does, as the phone menu says it: "tell us about our service" is read
+    # "To tell us about our service, press 1". Without it the phone reads the title.
+    action: Text | None = None
     keywords: list[Keyword] = Field(min_length=1)
     symbol: Identifier
     intro: Text
@@ -196,10 +228,16 @@ class Pack(_Strict):
         out: list[tuple[str, dict[str, str]]] = [
             ("title", self.title), ("intro", self.intro), ("consent", self.consent), ("outro", self.outro)
         ]
+        if self.action is not None:
+            out.append(("action", self.action))
         for q in self.questions:
             out.append((f"question '{q.id}'", q.text))
             out.extend((f"question '{q.id}' choice '{c.value}'", c.label) for c in q.choices)
         return out
+
+    def offered_on(self, channel: str | None) -> bool:
+        """Whether the pack is for `channel`; None (no channel known) offers every pack."""
+        return channel is None or str(channel) in {c.value for c in self.channels}
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)

@@ -93,6 +93,19 @@
     if (data.csrf) {
       setHidden("csrf", data.csrf);
     }
+    if (data.lang) {
+      document.documentElement.lang = data.lang;
+    }
+    if (data.words) {
+      var marked = document.querySelectorAll("[data-word]");
+      for (var w = 0; w < marked.length; w++) {
+        var entry = data.words[marked[w].getAttribute("data-word")];
+        if (entry) {
+          marked[w].textContent = entry[0];
+          marked[w].setAttribute("lang", entry[1]);
+        }
+      }
+    }
     if (label && data.label) {
       label.textContent = data.label;
       label.setAttribute("lang", data.label_lang || "en");

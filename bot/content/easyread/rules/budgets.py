@@ -1,16 +1,17 @@
 """Channel budgets (errors for questions, warnings for intro and outro; every language).
 
-`sms-budget`: a question as sent by SMS, emoji and numbered choices included, fits 2 segments. An
-emoji (or a curly quote, or Welsh "ŵ") makes the whole text UCS-2, 67 characters a segment instead
-of 153; the message names those characters and what the plain GSM-7 variant would cost.
+`sms-budget`: a question as sent by SMS, numbered choices and hint included, fits one segment; the
+opening (intro, privacy sentence and consent question) fits two. SMS goes out as plain GSM-7 by
+default, so that is what is priced; the message also says what it would cost with symbols turned on
+(SAID_SMS_SYMBOLS), since one emoji makes the whole text UCS-2, 67 characters a segment instead of 153.
 
 `ivr-budget`: spoken, a question and its choices are about 25 words at most: a listener has to hold
 them all in mind before pressing a key. The fixed words ("press 1") are not counted.
 
 `telegram-button`: a button label, emoji included, fits 20 characters before Telegram cuts it.
 
-    How was your visit? ⭐ / 1 😀 Very good / … / 6 ❓ Don't know
-    -> as an SMS it costs 3 segments (UCS-2 because of ⭐, 😀, …), the most is 2
+    How was your visit? / 1 Very good / … / 6 Don't know / Reply 1, 2, 3, 4, 5 or 6.
+    -> as an SMS it costs 2 segments, the most is 1 (170 characters in GSM-7)
 """
 
 from __future__ import annotations
@@ -39,10 +40,10 @@ def sms(messages: tuple[Outbound, ...], most: int, severity: Severity = ERROR) -
         more = "…" if len(cost.ucs2_characters) > SHOWN_CHARACTERS else ""
         text += f", forced by {shown}{more}"
     text += ")"
-    plain = sms_cost(render_sms(reply, plain=True))
+    symbols = sms_cost(render_sms(reply, plain=False))
     advice = "use fewer or shorter words"
-    if 0 < plain.segments < cost.segments:
-        advice += f"; the plain GSM-7 variant without emoji costs {plain.segments}"
+    if symbols.segments > cost.segments:
+        advice += f"; with symbols on (SAID_SMS_SYMBOLS) it would cost {symbols.segments}"
     return Problem("sms-budget", severity, text, advice)
 
 
