@@ -49,7 +49,11 @@ BENCHES = {
     "staff_broadcast_plan": ("staff", "run_broadcast_plan"),
     "staff_broadcast_dispatch": ("staff", "run_broadcast_dispatch"),
     "loop_followups": ("loop", "run"),
+    "engine": ("engine", "run"),
+    "understanding": ("understanding", "run"),
 }
+# These use no database: they run once, whatever databases are set.
+NO_DATABASE = frozenset({"engine", "understanding"})
 
 
 def benches() -> dict[str, Callable[[str], Awaitable[dict[str, float]]]]:
@@ -72,7 +76,7 @@ async def main(names: list[str]) -> None:
     for name, bench in benches().items():
         if names and name not in names:
             continue
-        for db_name, url in _databases():
+        for db_name, url in [("none", "")] if name in NO_DATABASE else _databases():
             if db_name == "postgres":
                 await _reset_postgres(url)
             figures = await bench(url)
