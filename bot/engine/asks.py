@@ -9,15 +9,17 @@ from collections.abc import Sequence
 
 from bot.content.packs.folding import fold
 from bot.content.packs.model import Kind, Pack, Question
+from bot.engine import understand
 from bot.engine.answers import Option
 from bot.engine.context import Context
 from bot.engine.flow import progress
-from bot.messages import Ask, Choice
+from bot.messages import Ask, Channel, Choice
 
 CONSENT = "consent"
 MENU = "menu"
 LANGUAGE = "language"
 FORGET = "forget"
+CONFIRM = "confirm"
 
 
 def pack_language(pack: Pack, language: str) -> str:
@@ -108,9 +110,14 @@ def forget_ask(ctx: Context, language: str) -> Ask:
     )
 
 
+def menu_packs(ctx: Context) -> list[Pack]:
+    """The packs the menu lists, in order: the one list both showing and reading the menu use."""
+    return ctx.library.all()
+
+
 def menu_ask(ctx: Context, language: str) -> Ask | None:
     """The packs to choose from, or None when there are none."""
-    packs = ctx.library.all()
+    packs = menu_packs(ctx)
     if not packs:
         return None
     choices = tuple(
@@ -181,8 +188,118 @@ def yes_no_options(ctx: Context) -> list[Option]:
 def menu_options(ctx: Context) -> list[Option]:
     return [
         Option(p.id, str(n), tuple(fold(t) for t in p.title.values()), fold(ctx.symbols.emoji(p.symbol)))
-        for n, p in enumerate(ctx.library.all(), start=1)
+        for n, p in enumerate(menu_packs(ctx), start=1)
     ]
+
+
+# -- reading replies (bot/engine/understand.py) -----------------------------------------------------
+
+
+def reading_for(question: Question, pack: Pack, ctx: Context) -> understand.Question:
+    """The question as the reader sees it: each answer's labels, author's words, emoji and meanings."""
+    meanings = ctx.meanings
+    english = question.text.get("en", "")
+    echo = understand.echo_words(list(question.text.values()), meanings)
+    if question.kind is Kind.YESNO:
+        return yes_no_reading(ctx, polar=True, echo=echo)
+    answers = []
+    for n, c in enumerate(question.choices, start=1):
+        labels = [meanings.normalise(label) for label in c.label.values()]
+        labels += [meanings.normalise(word) for words in c.words.values() for word in words]
+        means = list(c.means) or [m for label in c.label.values() for m in meanings.label_meanings(label)]
+        answers.append(understand.Answer(
+            c.value, str(n), tuple(label for label in labels if label), fold(ctx.symbols.emoji(c.symbol)),
+            tuple(dict.fromkeys(means)),
+        ))
+    return understand.Question(tuple(answers), understand.is_polar(english), echo)
+
+
+def yes_no_reading(ctx: Context, polar: bool = True, echo: frozenset[str] = frozenset()) -> understand.Question:
+    texts, meanings = ctx.texts, ctx.meanings
+    answers = tuple(
+        understand.Answer(
+            answer, key,
+            tuple(meanings.normalise(texts.get(f"label_{answer}", lang)) for lang in texts.languages),
+            fold(ctx.symbols.emoji(answer)), (answer,),
+        )
+        for answer, key in (("yes", "1"), ("no", "2"))
+    )
+    return understand.Question(answers, polar, echo)
+
+
+def menu_reading(ctx: Context) -> understand.Question:
+    """The menu as the reader sees it: each pack by its number, its titles and its start keywords."""
+    meanings = ctx.meanings
+    answers = []
+    for n, p in enumerate(menu_packs(ctx), start=1):
+        labels = [meanings.normalise(t) for t in p.title.values()] + [meanings.normalise(k) for k in p.keywords]
+        answers.append(understand.Answer(p.id, str(n), tuple(label for label in labels if label)))
+    return understand.Question(tuple(answers))
+
+
+def confirm_ask(ctx: Context, language: str, answer: str) -> Ask:
+    """"Did you mean 3 Not good?", with Yes and No."""
+    return Ask(
+        question_id=CONFIRM,
+        text=ctx.texts.get("confirm_answer", language, answer=answer),
+        kind=Kind.YESNO.value,
+        language=language,
+        symbol="question",
+        emoji=ctx.symbols.emoji("question"),
+        choices=yes_no_choices(ctx, language),
+        hint=ctx.texts.get("hint_yesno", language),
+    )
+
+
+def which_ask(ask: Ask, values: Sequence[str], ctx: Context, channel: Channel) -> Ask:
+    """"Did you mean 2 A little or 3 Not at all?": the question again with just the two answers that fit.
+
+    It keeps the question's id, so a tap or a number answers the question itself.
+    """
+    offered = tuple(c for c in ask.choices if c.value in values)
+    first, second = (f"{c.key} {c.label}" for c in offered[:2])
+    return Ask(
+        question_id=ask.question_id,
+        text=ctx.texts.get("which_answer", ask.language, first=first, second=second),
+        kind=ask.kind,
+        language=ask.language,
+        symbol=ask.symbol,
+        emoji=ask.emoji,
+        choices=offered,
+        hint=how_to_answer(ctx, channel, ask, offered),
+        optional=ask.optional,
+        progress=ask.progress,
+    )
+
+
+def keys_in_words(ctx: Context, language: str, keys: Sequence[str]) -> str:
+    """"1, 2 or 3"."""
+    if len(keys) <= 1:
+        return "".join(keys)
+    return f"{', '.join(keys[:-1])} {ctx.texts.get('word_or', language)} {keys[-1]}"
+
+
+def how_to_answer(
+    ctx: Context, channel: Channel, ask: Ask, choices: Sequence[Choice] | None = None,
+    question: Question | None = None,
+) -> str:
+    """Exactly what works as an answer to `ask` on `channel`, in one line ("Reply 1, 2 or 3.").
+
+    The one place these words are chosen, so each channel's wording can be changed here alone.
+    """
+    language = ask.language
+    texts = ctx.texts
+    offered = ask.choices if choices is None else choices
+    if ask.kind == Kind.TEXT.value or not offered:
+        return texts.get("hint_text", language)
+    if ask.kind == Kind.NUMBER.value and question is not None:
+        return texts.get("hint_number", language, min=question.min, max=question.max)
+    if ask.kind == Kind.YESNO.value and choices is None:
+        key = {Channel.VOICE: "how_yesno_voice", Channel.WEB: "how_yesno_tap", Channel.TELEGRAM: "how_yesno_tap"}
+        return texts.get(key.get(channel, "hint_yesno"), language)
+    keys = keys_in_words(ctx, language, [c.key for c in offered])
+    key = {Channel.VOICE: "how_keys_voice", Channel.WEB: "how_keys_tap", Channel.TELEGRAM: "how_keys_tap"}
+    return texts.get(key.get(channel, "how_keys"), language, keys=keys)
 
 
 def language_options(ctx: Context, languages: Sequence[str]) -> list[Option]:

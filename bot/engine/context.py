@@ -6,11 +6,13 @@ person's last "You said, we did" question from storage; the engine only sees the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from bot.content.meanings import Meanings, shipped_meanings
 from bot.content.packs.library import PackLibrary
 from bot.content.packs.symbols import Symbols
 from bot.content.packs.texts import SystemTexts
@@ -62,5 +64,11 @@ class Context:
     default_language: str = "en"
     resume_after: timedelta = timedelta(hours=6)  # after this long away a person is welcomed back
     service_name: str = "the team"  # who runs the service, named in HELP (setting SAID_SERVICE_NAME)
+    # What people's words for an answer mean (prompts/meanings/), loaded by the host; the shipped ones (read once
+    # and kept) when a caller such as a test passes none.
+    meanings: Meanings = field(default_factory=shipped_meanings)
+    # How positive a reply sounds, -1 to 1 (English only): one signal on a feeling question when nothing
+    # else is understood, and always asked back. None: not used.
+    sentiment: Callable[[str], float] | None = None
     # The last "You said, we did" question sent to this person ("Was this helpful?", an invitation).
     loop_question: LoopQuestion | None = None
