@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.content.meanings import Meanings, shipped_meanings
 from bot.content.packs.library import PackLibrary, Symbols, SystemTexts
 from bot.content.words import Words, loop_words
 from bot.engine import engine
@@ -57,6 +58,8 @@ class Prompts:
     symbols: Symbols
     safeguarding: Safeguarding = field(default_factory=shipped_safeguarding)
     loop_words: Words = field(default_factory=loop_words)
+    meanings: Meanings = field(default_factory=shipped_meanings)
+    sentiment: Callable[[str], float] | None = None  # how positive a reply sounds; see bot/app/understanding.py
 
 
 class ConversationService:
@@ -100,6 +103,8 @@ class ConversationService:
             service_name=self.service_name,
             safeguarding=self.prompts.safeguarding,
             loop_words=self.prompts.loop_words,
+            meanings=self.prompts.meanings,
+            sentiment=self.prompts.sentiment,
             loop_question=loop_question,
         )
 

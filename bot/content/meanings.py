@@ -25,6 +25,7 @@ _APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u02bc\u0060\u00b4]")
 _RUNS = re.compile(r"(\w)\1{2,}")  # "sooo" -> "soo", "goooood" -> "good"
 _GUESS = "?"  # a phrase ending so is only a guess: asked back before it is stored
 LONGEST_SPELLING = 5  # words
+ANSWERS_YES_OR_NO = frozenset({"yes", "no", "echo_yes", "echo_no"})
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,10 @@ class Meanings:
     def label_meanings(self, label: str) -> Words:
         """What a choice's label means, when the whole label is a phrase we know ("Not good" -> bad)."""
         hits = self.phrases.get(self.normalise(label), ())
-        return tuple(dict.fromkeys(hit.meaning for hit in hits if hit.sure or len(hits) == 1))
+        found = [hit.meaning for hit in hits if hit.sure or len(hits) == 1]
+        # "Not at all" is also a way to say no; as a label, it means its most particular meaning.
+        particular = [m for m in found if m not in ANSWERS_YES_OR_NO]
+        return tuple(dict.fromkeys(particular or found))
 
 
 def load_meanings(directory: Path | None = None) -> Meanings:

@@ -142,9 +142,9 @@ def _command(turn: Turn, text: str, expired: bool) -> str | None:
         return None
     command = turn.ctx.texts.command(said)
     if command == "start_if_not_asked" and not turn.conversation.stopped and (
-        expired or commands.inside_yes_no(turn)
+        expired or commands.inside_yes_no(turn) or turn.conversation.stage is Stage.QUESTION
     ):
-        return None  # YES answers the question being asked, or the one that just closed
+        return None  # YES answers the question being asked ("Did we listen?" A lot?), or the one that just closed
     return command
 
 

@@ -16,7 +16,7 @@ A misread stored answer is worse than a question asked twice, so anything in dou
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -27,6 +27,7 @@ LONGEST_REPLY = 12  # words; a longer reply is a story, not a pick
 FUZZY_RATIO = 84  # out of 100, for a misspelt label or meaning word
 FUZZY_MARGIN = 8
 FUZZY_MIN_LENGTH = 4
+SENTIMENT_STRENGTH = 0.45  # VADER's compound score; weaker feelings are not guessed at
 CONTRAST = frozenset({"but", "although", "though", "except", "apart", "however", "ond", "heblaw"})
 # Meanings that answer a yes or no question; offered for other answers only when the question is asked so.
 POLAR = frozenset({"yes", "no", "echo_yes", "echo_no", "not_really"})
@@ -85,8 +86,8 @@ def echo_words(texts: Sequence[str], meanings: Meanings) -> frozenset[str]:
 
 
 def read(text: str, question: Question, meanings: Meanings, numbers: dict[str, int] | None = None,
-         sentiment: float | None = None) -> Reading:
-    """What `text` answers, against `question`'s answers. `sentiment` (-1..1) is a last, unsure signal."""
+         sentiment: Callable[[str], float] | None = None) -> Reading:
+    """What `text` answers, against `question`'s answers. `sentiment` (text -> -1..1) is a last, unsure signal."""
     words = meanings.normalise(text)
     if not words or len(words) > LONGEST_REPLY:
         return NOTHING
@@ -151,7 +152,7 @@ def read(text: str, question: Question, meanings: Meanings, numbers: dict[str, i
             meaning = meanings.meanings[meaning.stronger]
         candidates.extend(_resolve(meaning.id, sure, question, meanings))
     if not candidates:
-        return _guess(words, question, meanings, sentiment)
+        return _guess(text, words, question, meanings, sentiment)
     best = min(level for level, _, _ in candidates)
     chosen = [(value, sure) for level, value, sure in candidates if level == best]
     values = tuple(dict.fromkeys(value for value, _ in chosen))
@@ -217,7 +218,9 @@ def _echoes(word: str, echo: frozenset[str]) -> bool:
     return len(word) >= 4 and any(word.startswith(e[:5]) or e.startswith(word[:5]) for e in echo)
 
 
-def _guess(words: Words, question: Question, meanings: Meanings, sentiment: float | None) -> Reading:
+def _guess(
+    text: str, words: Words, question: Question, meanings: Meanings, sentiment: Callable[[str], float] | None
+) -> Reading:
     """Nothing matched as written: a close spelling of one label or meaning word, or the reply's feeling.
 
     A close spelling of a label ("goood", "pooor") is sure when one label is clearly meant, as before; a
@@ -267,8 +270,9 @@ def _guess(words: Words, question: Question, meanings: Meanings, sentiment: floa
         values = [v for _, v, _ in _resolve("echo_yes", False, question, meanings)]
         if len(values) == 1:
             return Reading(tuple(values), False)
-    if sentiment is not None and abs(sentiment) >= 0.45:
-        meaning_id = "good" if sentiment > 0 else "bad"
+    feeling = sentiment(text) if sentiment is not None else 0.0
+    if abs(feeling) >= SENTIMENT_STRENGTH:
+        meaning_id = "good" if feeling > 0 else "bad"
         values = []
         for level, value, _ in _resolve(meaning_id, False, question, meanings):
             if level <= 1 and value not in values:

@@ -171,7 +171,7 @@ def read_answer(turn: Turn, question: Question, pack: Pack, text: str) -> Unders
         if choice in values:
             return Understood((choice,), True)
         reading = understand.read(text, reading_for(question, pack, ctx), ctx.meanings, ctx.texts.numbers,
-                                  ctx.sentiment(text) if ctx.sentiment else None)
+                                  ctx.sentiment)
         return Understood(reading.values, reading.sure)
     if question.kind is Kind.NUMBER:
         low = question.min if question.min is not None else float("-inf")
