@@ -258,11 +258,12 @@ def _menu_pick(turn: Turn, text: str) -> Pack | None:
     stripped = tuple(w for w in words if w not in ("number", "no", "option", "the", "one", "please", "rhif"))
     ordinal = meanings.ordinals.get(stripped) if stripped else None
     if ordinal is not None:
-        return packs[ordinal - 1] if ordinal == -1 or 1 <= ordinal <= len(packs) else None
+        if ordinal == -1:
+            return packs[-1]
+        return packs[ordinal - 1] if 1 <= ordinal <= len(packs) else None
+    # A close spelling of a title is enough: a pack started by mistake costs one NO at its first question.
     reading = understand.read(text, menu_reading(ctx), meanings, ctx.texts.numbers)
-    if reading.value is not None and reading.sure:
-        return ctx.library.get(reading.value)
-    return None
+    return ctx.library.get(reading.value) if reading.value is not None else None
 
 
 def _open(turn: Turn, pack: Pack, returning: bool) -> None:
@@ -344,7 +345,9 @@ def _small_reply(turn: Turn, text: str) -> str | None:
     thank-you; None when the words may be a message for a person."""
     meanings = turn.ctx.meanings
     words = meanings.normalise(text)
-    if not words or len(words) > 6:
+    if not words:
+        return "short" if text.strip() else None  # "??" or "..." alone
+    if len(words) > 6:
         return None
     greeting = number = False
     i = 0
