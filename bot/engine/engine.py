@@ -261,9 +261,14 @@ def _menu_pick(turn: Turn, text: str) -> Pack | None:
         if ordinal == -1:
             return packs[-1]
         return packs[ordinal - 1] if 1 <= ordinal <= len(packs) else None
-    # A close spelling of a title is enough: a pack started by mistake costs one NO at its first question.
-    reading = understand.read(text, menu_reading(ctx), meanings, ctx.texts.numbers)
-    return ctx.library.get(reading.value) if reading.value is not None else None
+    reading = menu_reading(ctx)
+    found = understand.read(text, reading, meanings, ctx.texts.numbers)
+    if found.value is not None and found.sure:
+        return ctx.library.get(found.value)
+    # The whole reply a close spelling of one title ("tell us abot our servise"): a pack started by mistake
+    # costs one NO at its first question, but a message that only shares a word with a title is a message.
+    close = understand.closest_label(words, reading)
+    return ctx.library.get(close) if close is not None else None
 
 
 def _open(turn: Turn, pack: Pack, returning: bool) -> None:

@@ -1,8 +1,9 @@
 """Reading a number answer as people write it: "6", "six", "about 6 months", "a year and a half", "2 wks".
 
 A number with a unit is converted to the question's unit ("6 months" to "How many weeks?" is 26). The
-reading is sure only when nothing was rounded or hedged: "2 weeks", "14 days" and "twenty six" are sure;
-"6 months" (26.1 weeks), "about 6", "a couple of weeks" and "a year" (52.2 weeks) are asked back first.
+reading is sure only when nothing was rounded or bounded: "2 weeks", "14 days", "about 6" and "twenty six"
+are sure; "6 months" (26.1 weeks), "over 6 weeks", "a couple of weeks" and "a year" (52.2 weeks) are asked
+back first.
 Two numbers that do not add up to one amount ("6 or 7", "6-8 weeks") are not guessed at.
 """
 
@@ -21,11 +22,8 @@ UNITS = {
     **dict.fromkeys(["year", "years", "yr", "yrs", "blwyddyn", "flwyddyn", "blynedd", "mlynedd"], "years"),
 }
 SINGULAR = frozenset({"day", "week", "month", "year", "diwrnod", "wythnos", "mis", "fis", "blwyddyn", "flwyddyn"})
-HEDGES = frozenset({
-    "about", "around", "roughly", "approx", "approximately", "nearly", "almost", "over", "more", "less",
-    "under", "least", "most", "ish", "maybe", "probably", "circa", "abt", "round", "give", "or", "so",
-    "tua", "bron", "dros", "rhyw", "oddeutu", "mwy", "llai", "gwell",
-})
+# "about 6 weeks" is the person's own best answer, stored as 6; "over 6 weeks" is not 6, so it is asked back.
+LIMITS = frozenset({"over", "more", "less", "under", "least", "most", "plus", "dros", "mwy", "llai", "dan"})
 ROUGH_COUNTS = {"couple": 2.0, "few": 3.0, "several": 3.0, "cwpl": 2.0, "ychydig": 3.0}
 ONE = frozenset({"a", "an", "one", "un"})
 HALF = frozenset({"half", "hanner"})
@@ -45,7 +43,7 @@ def read_amount(text: str, unit: str | None, numbers: Mapping[str, int]) -> Amou
     words = _TOKENS.findall(_APOSTROPHES.sub("", text.casefold()))
     if not words or len(words) > LONGEST_REPLY:
         return None
-    rough = any(w in HEDGES for w in words)
+    rough = any(w in LIMITS for w in words)
     found: list[tuple[float, str | None, bool]] = []  # (number, unit, rough)
     i = 0
     while i < len(words):

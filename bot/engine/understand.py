@@ -27,6 +27,7 @@ LONGEST_REPLY = 12  # words; a longer reply is a story, not a pick
 FUZZY_RATIO = 84  # out of 100, for a misspelt label or meaning word
 FUZZY_MARGIN = 8
 FUZZY_MIN_LENGTH = 4
+FUZZY_MOST_WORDS = 3  # a close spelling of a meaning word is guessed at only in a reply this short
 SENTIMENT_STRENGTH = 0.45  # VADER's compound score; weaker feelings are not guessed at
 CONTRAST = frozenset({"but", "although", "though", "except", "apart", "however", "ond", "heblaw"})
 # Meanings that answer a yes or no question; offered for other answers only when the question is asked so.
@@ -214,6 +215,23 @@ def _only_fillers(words: Words, used: list[bool], question: Question, meanings: 
     return unknown <= 1
 
 
+def closest_label(words: Words, question: Question) -> str | None:
+    """The one answer whose label the whole reply is a close spelling of, or None."""
+    said = " ".join(words)
+    if len(said) < FUZZY_MIN_LENGTH:
+        return None
+    scores = sorted(
+        ((max((fuzz.ratio(said, " ".join(label)) for label in answer.labels), default=0.0), answer.value)
+         for answer in question.answers),
+        reverse=True,
+    )
+    if not scores or scores[0][0] < FUZZY_RATIO:
+        return None
+    if len(scores) > 1 and scores[0][0] - scores[1][0] < FUZZY_MARGIN:
+        return None
+    return scores[0][1]
+
+
 def _echoes(word: str, echo: frozenset[str]) -> bool:
     return len(word) >= 4 and any(word.startswith(e[:5]) or e.startswith(word[:5]) for e in echo)
 
@@ -247,7 +265,8 @@ def _guess(
         return Reading((scores[0][1],), len(words) <= 3)
     # A misspelt meaning word ("terible", "brillant"): the one close word, asked back.
     guesses: dict[str, float] = {}
-    for word in words:
+    # Only in a short reply: in "the car park was full", "full" is not a misspelt "fully".
+    for word in words if len(words) <= FUZZY_MOST_WORDS else ():
         if len(word) < FUZZY_MIN_LENGTH or word in meanings.known:
             continue
         for key, hits in meanings.phrases.items():
@@ -260,7 +279,8 @@ def _guess(
     if guesses:
         values: list[str] = []
         for meaning_id in guesses:
-            values.extend(v for _, v, _ in _resolve(meaning_id, False, question, meanings) if v not in values)
+            values.extend(v for level, v, _ in _resolve(meaning_id, False, question, meanings)
+                          if v not in values and level <= 1)
         if len(values) == 1:
             return Reading(tuple(values), False)
     # The question said back ("you listened to me"), with nothing else: yes, or no if it was turned round.

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.content.packs.folding import fold
@@ -42,6 +43,7 @@ from bot.engine.turn import Turn
 from bot.messages import Ask, Say
 
 SKIP_OFFERED_AFTER = 2  # unclear answers in a row before the re-ask offers SKIP
+_UNIT_IN_WORDS = re.compile(r"\bhow many (days|weeks|months|years)\b", re.IGNORECASE)
 UNIT_WORDS = {"days": "unit_days", "weeks": "unit_weeks", "months": "unit_months", "years": "unit_years"}
 
 
@@ -176,11 +178,19 @@ def read_answer(turn: Turn, question: Question, pack: Pack, text: str) -> Unders
     if question.kind is Kind.NUMBER:
         low = question.min if question.min is not None else float("-inf")
         high = question.max if question.max is not None else float("inf")
-        amount = read_amount(choice or text, question.unit, ctx.texts.numbers)
+        amount = read_amount(choice or text, unit_of(question), ctx.texts.numbers)
         if amount is None or not low <= amount.value <= high:
             return Understood()
         return Understood((answers.number_words(amount.value),), amount.sure, amount.value)
     return Understood()
+
+
+def unit_of(question: Question) -> str | None:
+    """What a number question counts: its `unit`, or the one its English words name ("How many weeks …")."""
+    if question.unit is not None:
+        return question.unit.value
+    found = _UNIT_IN_WORDS.search(question.text.get("en", ""))
+    return found.group(1).lower() if found else None
 
 
 def answer_question(turn: Turn, text: str, returning: bool) -> None:
@@ -229,7 +239,7 @@ def ask_back(turn: Turn, pack: Pack, question: Question, value: str, number: flo
     conversation = turn.conversation
     lang = pack_language(pack, turn.language)
     if question.kind is Kind.NUMBER:
-        unit = question.unit.value if question.unit else None
+        unit = unit_of(question)
         said = f"{value} {turn.words(UNIT_WORDS[unit], lang)}" if unit else value
     elif question.kind is Kind.YESNO:
         said = turn.words(f"label_{value}", lang)

@@ -216,7 +216,8 @@ def test_the_question_asked_back_survives_being_saved(chat: Chat) -> None:
     [("6", 6, True), ("six", 6, True), ("twenty six", 26, True), ("2 weeks", 2, True), ("14 days", 2, True),
      ("about 6 months", 26, False), ("6 months", 26, False), ("2 months", 9, False), ("a year", 52, False),
      ("18 months", 78, False), ("a year and a half", 78, False), ("a couple of weeks", 2, False),
-     ("about 6", 6, False), ("3 wythnos", 3, True), ("blwyddyn", 52, False), ("none", 0, True)],
+     ("about 6", 6, True), ("over 6 weeks", 6, False), ("6 weeks or so", 6, True),
+     ("3 wythnos", 3, True), ("blwyddyn", 52, False), ("none", 0, True)],
 )
 def test_numbers_and_units(texts: SystemTexts, said: str, value: int, sure: bool) -> None:
     amount = read_amount(said, "weeks", texts.numbers)
