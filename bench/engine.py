@@ -13,11 +13,13 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.content.packs.library import SHIPPED_PROMPTS, PackLibrary, Symbols, SystemTexts
+from bot.content.words import loop_words
 from bot.engine.context import Context
 from bot.engine.engine import handle
 from bot.engine.state import Conversation
 from bot.hours import WeeklyHours
 from bot.messages import Channel, Inbound
+from bot.safeguarding.loading import shipped_safeguarding
 
 LONDON = ZoneInfo("Europe/London")
 # Every reply is one a person would type; together they cover each question kind in the shipped packs.
@@ -31,10 +33,14 @@ SCRIPTS = [
 ]
 
 
+LOOP_WORDS = loop_words()
+
+
 def context(library: PackLibrary, texts: SystemTexts, symbols: Symbols, now: datetime, n: int) -> Context:
     return Context(
         now=now, library=library, texts=texts, symbols=symbols,
         office_hours=WeeklyHours.parse("Mon-Fri 09:00-17:00", LONDON), timezone=LONDON, new_id=f"sub-{n}",
+        safeguarding=shipped_safeguarding(), loop_words=LOOP_WORDS,
     )
 
 

@@ -28,12 +28,14 @@ from zoneinfo import ZoneInfo
 from ruamel.yaml import YAML
 
 from bot.content.packs.library import SHIPPED_PROMPTS, PackLibrary, Symbols, SystemTexts
+from bot.content.words import Words, loop_words
 from bot.engine.context import Context
 from bot.engine.engine import handle
 from bot.engine.events import AnswerGiven, FeedbackGiven, RiskDetected
 from bot.engine.state import Conversation, Stage
 from bot.hours import WeeklyHours
 from bot.messages import Ask, Channel, Inbound
+from bot.safeguarding.loading import shipped_safeguarding
 
 ROOT = Path(__file__).resolve().parents[1]
 HELD_OUT = ROOT / "bench" / "understanding" / "held_out"
@@ -47,6 +49,7 @@ class Prompts:
     library: PackLibrary
     texts: SystemTexts
     symbols: Symbols
+    loop_words: Words
     sentiment: Any = None
 
 
@@ -70,14 +73,14 @@ def load_prompts() -> Prompts:
     from bot.app.understanding import sentiment_reader
 
     return Prompts(PackLibrary.load(SHIPPED_PROMPTS), SystemTexts.load(SHIPPED_PROMPTS),
-                   Symbols.load(SHIPPED_PROMPTS), sentiment_reader())
+                   Symbols.load(SHIPPED_PROMPTS), loop_words(), sentiment_reader())
 
 
 def _context(prompts: Prompts) -> Context:
     return Context(
         now=NOW, library=prompts.library, texts=prompts.texts, symbols=prompts.symbols,
         office_hours=WeeklyHours.parse("Mon-Fri 09:00-17:00", LONDON), timezone=LONDON, new_id="bench",
-        sentiment=prompts.sentiment,
+        safeguarding=shipped_safeguarding(), loop_words=prompts.loop_words, sentiment=prompts.sentiment,
     )
 
 

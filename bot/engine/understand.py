@@ -16,7 +16,7 @@ A misread stored answer is worse than a question asked twice, so anything in dou
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -86,7 +86,7 @@ def echo_words(texts: Sequence[str], meanings: Meanings) -> frozenset[str]:
     return frozenset(words)
 
 
-def read(text: str, question: Question, meanings: Meanings, numbers: dict[str, int] | None = None,
+def read(text: str, question: Question, meanings: Meanings, numbers: Mapping[str, int] | None = None,
          sentiment: Callable[[str], float] | None = None) -> Reading:
     """What `text` answers, against `question`'s answers. `sentiment` (text -> -1..1) is a last, unsure signal."""
     words = meanings.normalise(text)
