@@ -56,10 +56,11 @@ BENCHES = {
     "load_two_processes": ("load", "run_two_processes"),
     "security": ("security", "run"),
     "inbox_flow": ("inbox", "run"),
+    "engine": ("engine", "run"),
+    "understanding": ("understanding", "run"),
 }
-
-
-NO_DATABASE = {"startup"}
+# These use no database: they run once (with SQLite's URL, which they ignore), whatever databases are set.
+NO_DATABASE = frozenset({"engine", "understanding", "startup"})
 
 
 def benches() -> dict[str, Callable[[str], Awaitable[dict[str, float]]]]:

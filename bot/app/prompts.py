@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.app.service import Prompts
+from bot.app.understanding import sentiment_reader
+from bot.content.meanings import load_meanings
 from bot.content.packs.library import PackLibrary, Symbols, SystemTexts
 from bot.content.words import loop_words
 from bot.safeguarding.loading import load_safeguarding
@@ -18,4 +20,7 @@ def load_prompts(directory: Path) -> Prompts:
         # A service's safeguarding lead can extend the phrase lists in its own prompts folder.
         safeguarding=load_safeguarding(directory),
         loop_words=loop_words(),
+        # Words for answers (prompts/meanings/); a service can add its own in its prompts folder.
+        meanings=load_meanings(directory),
+        sentiment=sentiment_reader(),
     )

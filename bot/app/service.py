@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import cast
 from zoneinfo import ZoneInfo
 
+from bot.content.meanings import Meanings, shipped_meanings
 from bot.content.packs.folding import clean
 from bot.content.packs.library import PackLibrary, Symbols, SystemTexts
 from bot.content.words import Words, loop_words
@@ -64,6 +65,8 @@ class Prompts:
     symbols: Symbols
     safeguarding: Safeguarding = field(default_factory=shipped_safeguarding)
     loop_words: Words = field(default_factory=loop_words)
+    meanings: Meanings = field(default_factory=shipped_meanings)
+    sentiment: Callable[[str], float] | None = None  # how positive a reply sounds; see bot/app/understanding.py
 
 
 class ConversationService:
@@ -121,6 +124,8 @@ class ConversationService:
             service_names=self.service_names,
             safeguarding=safeguarding or self.prompts.safeguarding,
             loop_words=self.prompts.loop_words,
+            meanings=self.prompts.meanings,
+            sentiment=self.prompts.sentiment,
             loop_question=loop_question,
             handover=handover,
         )

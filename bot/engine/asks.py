@@ -11,10 +11,11 @@ from collections.abc import Sequence
 
 from bot.content.packs.folding import fold
 from bot.content.packs.model import Audience, Kind, Pack, Question
+from bot.engine import understand
 from bot.engine.answers import Option
 from bot.engine.context import Context
 from bot.engine.flow import progress
-from bot.messages import Ask, Choice
+from bot.messages import Ask, Channel, Choice
 
 CONSENT = "consent"
 MENU = "menu"
@@ -26,6 +27,7 @@ INFORMAL_AUDIENCES = frozenset({Audience.CHILD, Audience.YOUNG_PERSON, Audience.
 def informal(pack: Pack | None) -> bool:
     """Whether the pack speaks to its reader as ti (Welsh): packs for children and young people do."""
     return pack is not None and pack.audience in INFORMAL_AUDIENCES
+CONFIRM = "confirm"
 
 
 def pack_language(pack: Pack, language: str) -> str:
@@ -120,9 +122,14 @@ def forget_ask(ctx: Context, language: str, channel: str | None = None) -> Ask:
     )
 
 
+def menu_packs(ctx: Context, channel: str | None = None) -> list[Pack]:
+    """The packs the menu lists on `channel`, in order: the one list both showing and reading the menu use."""
+    return ctx.library.all(channel)
+
+
 def menu_ask(ctx: Context, language: str, channel: str | None = None) -> Ask | None:
     """The packs offered on `channel` to choose from, or None when there are none."""
-    packs = ctx.library.all(channel)
+    packs = menu_packs(ctx, channel)
     if not packs:
         return None
     choices = tuple(
@@ -196,8 +203,122 @@ def menu_options(ctx: Context, channel: str | None = None) -> list[Option]:
     """The menu's answers, numbered as `menu_ask` numbers them for the same channel."""
     return [
         Option(p.id, str(n), tuple(fold(t) for t in p.title.values()), fold(ctx.symbols.emoji(p.symbol)))
-        for n, p in enumerate(ctx.library.all(channel), start=1)
+        for n, p in enumerate(menu_packs(ctx, channel), start=1)
     ]
+
+
+# -- reading replies (bot/engine/understand.py) -----------------------------------------------------
+
+
+def reading_for(question: Question, pack: Pack, ctx: Context) -> understand.Question:
+    """The question as the reader sees it: each answer's labels, author's words, emoji and meanings."""
+    meanings = ctx.meanings
+    english = question.text.get("en", "")
+    echo = understand.echo_words(list(question.text.values()), meanings)
+    if question.kind is Kind.YESNO:
+        return yes_no_reading(ctx, polar=True, echo=echo)
+    answers = []
+    for n, c in enumerate(question.choices, start=1):
+        labels = [meanings.normalise(label) for label in c.label.values()]
+        labels += [meanings.normalise(word) for words in c.words.values() for word in words]
+        means = list(c.means) or [m for label in c.label.values() for m in meanings.label_meanings(label)]
+        answers.append(understand.Answer(
+            c.value, str(n), tuple(label for label in labels if label), fold(ctx.symbols.emoji(c.symbol)),
+            tuple(dict.fromkeys(means)),
+        ))
+    return understand.Question(tuple(answers), understand.is_polar(english), echo)
+
+
+def yes_no_reading(ctx: Context, polar: bool = True, echo: frozenset[str] = frozenset()) -> understand.Question:
+    texts, meanings = ctx.texts, ctx.meanings
+    answers = tuple(
+        understand.Answer(
+            answer, key,
+            tuple(meanings.normalise(texts.get(f"label_{answer}", lang)) for lang in texts.languages),
+            fold(ctx.symbols.emoji(answer)), (answer,),
+        )
+        for answer, key in (("yes", "1"), ("no", "2"))
+    )
+    return understand.Question(answers, polar, echo)
+
+
+def menu_reading(ctx: Context, channel: str | None = None) -> understand.Question:
+    """The menu on `channel` as the reader sees it: each pack by its number, its titles and its start keywords."""
+    meanings = ctx.meanings
+    answers = []
+    for n, p in enumerate(menu_packs(ctx, channel), start=1):
+        # A title says who the pack is for, then what it is about ("For young people: while you wait"):
+        # either part alone names it too.
+        titles = [part for title in p.title.values() for part in (title, *title.split(":", 1)[1:])]
+        labels = [meanings.normalise(t) for t in titles] + [meanings.normalise(k) for k in p.keywords]
+        answers.append(understand.Answer(p.id, str(n), tuple(label for label in labels if label)))
+    return understand.Question(tuple(answers))
+
+
+def confirm_ask(ctx: Context, language: str, answer: str, channel: str | None = None) -> Ask:
+    """"Did you mean 3 Not good?", with Yes and No."""
+    return Ask(
+        question_id=CONFIRM,
+        text=ctx.texts.get("confirm_answer", language, answer=answer),
+        kind=Kind.YESNO.value,
+        language=language,
+        symbol="question",
+        emoji=ctx.symbols.emoji("question"),
+        choices=yes_no_choices(ctx, language),
+        hint=ctx.texts.hint("yesno", language, channel),
+    )
+
+
+def which_ask(ask: Ask, values: Sequence[str], ctx: Context, channel: Channel) -> Ask:
+    """"Did you mean 2 A little or 3 Not at all?": the question again with just the two answers that fit.
+
+    It keeps the question's id, so a tap or a number answers the question itself.
+    """
+    offered = tuple(c for c in ask.choices if c.value in values)
+    first, second = (f"{c.key} {c.label}" for c in offered[:2])
+    return Ask(
+        question_id=ask.question_id,
+        text=ctx.texts.get("which_answer", ask.language, first=first, second=second),
+        kind=ask.kind,
+        language=ask.language,
+        symbol=ask.symbol,
+        emoji=ask.emoji,
+        choices=offered,
+        hint=how_to_answer(ctx, channel, ask, offered),
+        optional=ask.optional,
+        progress=ask.progress,
+    )
+
+
+def keys_in_words(ctx: Context, language: str, keys: Sequence[str]) -> str:
+    """"1, 2 or 3"."""
+    if len(keys) <= 1:
+        return "".join(keys)
+    return f"{', '.join(keys[:-1])} {ctx.texts.get('word_or', language)} {keys[-1]}"
+
+
+def how_to_answer(
+    ctx: Context, channel: Channel, ask: Ask, choices: Sequence[Choice] | None = None,
+    question: Question | None = None,
+) -> str:
+    """Exactly what works as an answer to `ask` on `channel`, in one line ("Reply 1, 2 or 3.").
+
+    The one place these words are chosen, so each channel's wording can be changed here alone.
+    """
+    language = ask.language
+    texts = ctx.texts
+    offered = ask.choices if choices is None else choices
+    if ask.kind == Kind.TEXT.value or not offered:
+        return texts.hint("text", language, channel)
+    if ask.kind == Kind.NUMBER.value and question is not None:
+        return texts.hint("number", language, channel, min=question.min, max=question.max)
+    if ask.kind == Kind.YESNO.value and choices is None:
+        key = {Channel.VOICE: "how_yesno_voice", Channel.WEB: "how_yesno_tap", Channel.TELEGRAM: "how_yesno_tap"}
+        how = key.get(channel)
+        return texts.get(how, language) if how else texts.hint("yesno", language, channel)
+    keys = keys_in_words(ctx, language, [c.key for c in offered])
+    key = {Channel.VOICE: "how_keys_voice", Channel.WEB: "how_keys_tap", Channel.TELEGRAM: "how_keys_tap"}
+    return texts.get(key.get(channel, "how_keys"), language, keys=keys)
 
 
 def language_options(ctx: Context, languages: Sequence[str]) -> list[Option]:

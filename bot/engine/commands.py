@@ -21,7 +21,7 @@ from bot.messages import Say
 def inside_yes_no(turn: Turn) -> bool:
     """Whether YES would answer a question now (then it is an answer, not START)."""
     conversation = turn.conversation
-    if conversation.awaiting in (Awaiting.FORGET, Awaiting.CARRY_ON, Awaiting.CALLBACK):
+    if conversation.awaiting in (Awaiting.FORGET, Awaiting.CARRY_ON, Awaiting.CALLBACK, Awaiting.CONFIRM):
         return True
     if conversation.stage is Stage.CONSENT:
         return True

@@ -6,12 +6,13 @@ person's last "You said, we did" question from storage; the engine only sees the
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from bot.content.meanings import Meanings, shipped_meanings
 from bot.content.packs.library import PackLibrary
 from bot.content.packs.symbols import Symbols
 from bot.content.packs.texts import SystemTexts
@@ -73,6 +74,12 @@ class Context:
     service_name: str = "the team"  # who runs the service, named in HELP (setting SAID_SERVICE_NAME)
     # The service's name in other languages (SAID_SERVICE_NAME_CY): HELP in Welsh names it in Welsh.
     service_names: Mapping[str, str] = field(default_factory=dict)
+    # What people's words for an answer mean (prompts/meanings/), loaded by the host; the shipped ones (read once
+    # and kept) when a caller such as a test passes none.
+    meanings: Meanings = field(default_factory=shipped_meanings)
+    # How positive a reply sounds, -1 to 1 (English only): one signal on a feeling question when nothing
+    # else is understood, and always asked back. None: not used.
+    sentiment: Callable[[str], float] | None = None
     # The last "You said, we did" question sent to this person ("Was this helpful?", an invitation).
     loop_question: LoopQuestion | None = None
     # The open case a person from the team is answering, if any: the person's messages go to it.

@@ -19,15 +19,32 @@ from __future__ import annotations
 
 from bot.content.packs.folding import clean, fold
 from bot.content.packs.model import Kind, Pack
-from bot.engine import commands, handover, loop_reply, risk
+from bot.engine import commands, handover, loop_reply, risk, understand
 from bot.engine.answers import pick, yes_or_no
-from bot.engine.asks import language_options, menu_ask, menu_options, yes_no_options
+from bot.engine.asks import (
+    CONFIRM,
+    language_options,
+    menu_ask,
+    menu_packs,
+    menu_reading,
+    yes_no_options,
+    yes_no_reading,
+)
 from bot.engine.context import Context
 from bot.engine.events import FeedbackGiven, ForgetConfirmed, Started
 from bot.engine.feedback import LONGEST_FEEDBACK, keep_feedback, media_names
 from bot.engine.state import Awaiting, Conversation, Stage
 from bot.engine.turn import Step, Turn
-from bot.engine.walk import abandon, answer_consent, answer_question, show_current, start_pack
+from bot.engine.walk import (
+    abandon,
+    answer_consent,
+    answer_question,
+    confirmed,
+    not_confirmed,
+    show_current,
+    show_menu,
+    start_pack,
+)
 from bot.messages import Inbound, Reply, Say
 
 LONGEST_COMMAND = 40  # characters; a longer message is never a command or keyword
@@ -79,6 +96,8 @@ def _outdated_tap(turn: Turn, expired: bool) -> bool:
         return False
     if message.question_id == conversation.last_asked or conversation.stopped or loop_reply.is_loop_tap(turn):
         return False
+    if conversation.awaiting is Awaiting.CONFIRM and message.question_id == conversation.question_id:
+        return False  # a tap on the question's own button while we asked back: it answers the question
     turn.say("outdated_button", "repeat")
     commands.repeat(turn)
     return True
@@ -124,9 +143,9 @@ def _command(turn: Turn, text: str, expired: bool) -> str | None:
         return None
     command = turn.ctx.texts.command(said)
     if command == "start_if_not_asked" and not turn.conversation.stopped and (
-        expired or commands.inside_yes_no(turn)
+        expired or commands.inside_yes_no(turn) or turn.conversation.stage is Stage.QUESTION
     ):
-        return None  # YES answers the question being asked, or the one that just closed
+        return None  # YES answers the question being asked ("Did we listen?" A lot?), or the one that just closed
     return command
 
 
@@ -196,15 +215,61 @@ def _side_answer(turn: Turn, text: str) -> bool:
             commands.switch_language(turn, code)
             return True
     elif conversation.awaiting is Awaiting.MENU:
-        pack = ctx.library.get(choice) or ctx.library.get(
-            pick(text, menu_options(ctx, turn.channel), turn.vocabulary)
-        )
+        pack = ctx.library.get(choice) or _menu_pick(turn, text)
         if pack is not None and pack.offered_on(turn.channel):
             conversation.awaiting = None
             _open(turn, pack, returning=False)
             return True
+    elif conversation.awaiting is Awaiting.CONFIRM:
+        return _confirm_answer(turn, text)
     conversation.awaiting = None
     return False
+
+
+def _confirm_answer(turn: Turn, text: str) -> bool:
+    """After "Did you mean 3 Not good?": YES stores it, NO asks again; anything else answers the question."""
+    conversation, message = turn.conversation, turn.message
+    said: str | None = None
+    if message.question_id in (None, CONFIRM):
+        if message.choice in ("yes", "no"):
+            said = message.choice
+        elif text:
+            reading = understand.read(text, yes_no_reading(turn.ctx), turn.ctx.meanings, turn.ctx.texts.numbers)
+            said = reading.value if reading.sure else None
+    if said == "yes":
+        confirmed(turn)
+        return True
+    if said == "no":
+        not_confirmed(turn)
+        return True
+    conversation.awaiting, conversation.pending = None, None
+    return False
+
+
+def _menu_pick(turn: Turn, text: str) -> Pack | None:
+    """The pack a reply picks from the menu: its number, "the first one", its title or a close spelling."""
+    if not text or len(text) > LONGEST_COMMAND:
+        return None
+    ctx = turn.ctx
+    meanings = ctx.meanings
+    words = meanings.normalise(text)
+    packs = menu_packs(ctx, turn.channel)
+    if not packs:
+        return None
+    stripped = tuple(w for w in words if w not in ("number", "no", "option", "the", "one", "please", "rhif"))
+    ordinal = meanings.ordinals.get(stripped) if stripped else None
+    if ordinal is not None:
+        if ordinal == -1:
+            return packs[-1]
+        return packs[ordinal - 1] if 1 <= ordinal <= len(packs) else None
+    reading = menu_reading(ctx, turn.channel)
+    found = understand.read(text, reading, meanings, ctx.texts.numbers)
+    if found.value is not None and found.sure:
+        return ctx.library.get(found.value)
+    # The whole reply a close spelling of one title ("tell us abot our servise"): a pack started by mistake
+    # costs one NO at its first question, but a message that only shares a word with a title is a message.
+    close = understand.closest_label(words, reading)
+    return ctx.library.get(close) if close is not None else None
 
 
 def _open(turn: Turn, pack: Pack, returning: bool) -> None:
@@ -245,8 +310,76 @@ def _converse(turn: Turn, text: str, expired: bool) -> None:
         pass  # a reply to the question that just closed; the expiry note already says how to start again
     elif not text and turn.message.choice:
         show_current(turn)  # a button from an old message: show what can be done now
+    elif _outside_a_pack(turn, text):
+        pass
     else:
         keep_feedback(turn, text)
+
+
+def _outside_a_pack(turn: Turn, text: str) -> bool:
+    """A reply outside any pack that is not a message for a person. True when it was answered here.
+
+    The menu's numbers and titles start their pack (the web chat shows the menu at the start and after
+    each pack, and so may any channel); a greeting gets the menu; a bare number, yes or no, emoji or
+    thank-you gets how to answer questions, and is not filed for staff, whose inbox is for real messages.
+    """
+    pack = _menu_pick(turn, text)
+    if pack is not None:
+        turn.conversation.awaiting = None
+        _open(turn, pack, returning=False)
+        return True
+    kind = _small_reply(turn, text)
+    if kind is None:
+        return False
+    if kind in ("greeting", "number") and menu_packs(turn.ctx, turn.channel):
+        if kind == "greeting":
+            turn.say("welcome", "wave")
+        turn.conversation.awaiting = Awaiting.MENU
+        show_menu(turn)
+    elif menu_packs(turn.ctx, turn.channel):
+        turn.say("menu_more", "menu")
+    else:
+        turn.say("menu_empty", "message")
+    return True
+
+
+SMALL_MEANINGS = frozenset({"yes", "no", "echo_yes", "echo_no", "ok", "not_really"})
+
+
+def _small_reply(turn: Turn, text: str) -> str | None:
+    """"greeting", "number" or "short" when every word is a greeting, a number, a yes or no, an emoji or a
+    thank-you; None when the words may be a message for a person."""
+    meanings = turn.ctx.meanings
+    words = meanings.normalise(text)
+    if not words:
+        return "short" if text.strip() else None  # "??" or "..." alone
+    if len(words) > 6:
+        return None
+    greeting = number = False
+    i = 0
+    while i < len(words):
+        for size in range(min(4, len(words) - i), 0, -1):
+            window = words[i:i + size]
+            hits = meanings.phrases.get(window, ())
+            if window in meanings.greetings:
+                greeting = True
+            elif not (window in meanings.small_talk or window in meanings.fillers
+                      or (hits and all(h.meaning in SMALL_MEANINGS for h in hits))):
+                continue
+            i += size
+            break
+        else:
+            word = words[i]
+            if word.isdigit() or word in turn.ctx.texts.numbers or (word,) in meanings.ordinals:
+                number = True
+            elif not _emoji(word):
+                return None
+            i += 1
+    return "greeting" if greeting else "number" if number else "short"
+
+
+def _emoji(word: str) -> bool:
+    return all(not ch.isalnum() for ch in word)
 
 
 def _pack_asked_for(turn: Turn, text: str) -> Pack | None:

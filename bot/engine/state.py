@@ -30,6 +30,7 @@ class Awaiting(StrEnum):
     CARRY_ON = "carry_on"  # after signposting inside a pack: carry on with the questions?
     CALLBACK = "callback"  # "Do you want a person from our team to phone you on this number?"
     CALLBACK_NUMBER = "callback_number"  # "Which number should we phone?"
+    CONFIRM = "confirm"  # "Did you mean 3 Not good?": `pending` is stored on YES
 
 
 @dataclass
@@ -50,6 +51,8 @@ class Conversation:
     # The question id of the last question we asked, so a tap on an older question's button (Telegram
     # keeps old keyboards on screen) is recognised instead of answering the current question.
     last_asked: str | None = None
+    # The answer we asked back about ("Did you mean 3 Not good?"), stored only once the person says YES.
+    pending: str | None = None
 
     @property
     def in_pack(self) -> bool:
@@ -67,6 +70,7 @@ class Conversation:
         self.tries = 0
         self.history, self.answers, self.answered = [], {}, []
         self.awaiting = None
+        self.pending = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -85,10 +89,23 @@ class Conversation:
             "awaiting": self.awaiting.value if self.awaiting else None,
             "last_seen": self.last_seen.isoformat() if self.last_seen else None,
             "last_asked": self.last_asked,
+            "pending": self.pending,
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any] | None) -> Conversation:
+        """The saved state, or a fresh idle one for anything old or broken. Never raises."""
+        conversation = cls._read(d)
+        if conversation.awaiting is Awaiting.CONFIRM:
+            pending = _text(d.get("pending")) if isinstance(d, dict) else None
+            if conversation.stage is Stage.QUESTION and pending is not None:
+                conversation.pending = pending
+            else:
+                conversation.awaiting = None  # nothing to confirm: the question is simply asked again
+        return conversation
+
+    @classmethod
+    def _read(cls, d: dict[str, Any] | None) -> Conversation:
         """The saved state, or a fresh idle one for anything old or broken. Never raises.
 
         A stop is kept whenever it can be read at all: losing it would message someone who said STOP.

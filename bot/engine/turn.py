@@ -9,7 +9,7 @@ from bot.content.packs.model import Pack, Question
 from bot.engine.answers import Vocabulary
 from bot.engine.context import Context
 from bot.engine.events import Event
-from bot.engine.state import Conversation
+from bot.engine.state import Awaiting, Conversation
 from bot.messages import Ask, Inbound, Outbound, Reply, Say
 
 
@@ -71,6 +71,8 @@ class Turn:
 
     def step(self) -> Step:
         self.conversation.last_seen = self.ctx.now
+        if self.conversation.awaiting is not Awaiting.CONFIRM:
+            self.conversation.pending = None  # an answer asked back about is dropped with its question
         asked = [m.question_id for m in self.messages if isinstance(m, Ask)]
         if asked:
             self.conversation.last_asked = asked[-1]

@@ -8,18 +8,24 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from bot.content.packs.folding import fold
 from bot.content.packs.model import Kind, Pack, Question
-from bot.engine import answers
+from bot.engine import answers, understand
 from bot.engine.asks import (
+    confirm_ask,
     consent_ask,
     forget_ask,
+    how_to_answer,
     informal,
     menu_ask,
-    options_for,
     pack_language,
     question_ask,
-    yes_no_options,
+    reading_for,
+    which_ask,
+    yes_no_reading,
 )
 from bot.engine.context import Context
 from bot.engine.events import (
@@ -32,12 +38,24 @@ from bot.engine.events import (
 )
 from bot.engine.feedback import LONGEST_FEEDBACK, media_names
 from bot.engine.flow import next_question
+from bot.engine.quantities import read_amount
 from bot.engine.signposts import aftercare, answer_low
 from bot.engine.state import Awaiting, Stage
 from bot.engine.turn import Turn
-from bot.messages import Say
+from bot.messages import Ask, Say
 
 SKIP_OFFERED_AFTER = 2  # unclear answers in a row before the re-ask offers SKIP
+_UNIT_IN_WORDS = re.compile(r"\bhow many (days|weeks|months|years)\b", re.IGNORECASE)
+UNIT_WORDS = {"days": "unit_days", "weeks": "unit_weeks", "months": "unit_months", "years": "unit_years"}
+
+
+@dataclass(frozen=True)
+class Understood:
+    """What a reply to a question was read as: the values that fit, and whether we are sure."""
+
+    values: tuple[str, ...] = ()
+    sure: bool = False
+    number: float | None = None  # for a number question
 
 
 def show_current(turn: Turn, offer_skip: bool = False) -> None:
@@ -106,8 +124,26 @@ def unclear(turn: Turn, returning: bool, text: str = "") -> None:
         return
     conversation.tries += 1
     offer_skip = conversation.stage is Stage.QUESTION and conversation.tries >= SKIP_OFFERED_AFTER
-    turn.say("reask", "question")
+    how = _how(turn)
+    if how:
+        turn.say("reask_how", "question", how=how)
+    else:
+        turn.say("reask", "question")
     show_current(turn, offer_skip=offer_skip)
+
+
+def _how(turn: Turn) -> str:
+    """What works as an answer to the question being asked, on this person's channel."""
+    conversation, pack, question = turn.conversation, turn.pack, turn.question
+    if pack is None:
+        return ""
+    if conversation.stage is Stage.CONSENT:
+        ask = consent_ask(pack, turn.ctx, turn.language)
+        return how_to_answer(turn.ctx, turn.message.channel, ask)
+    if conversation.stage is Stage.QUESTION and question is not None:
+        ask = question_ask(pack, question, turn.ctx, turn.language, 0, conversation.answers)
+        return how_to_answer(turn.ctx, turn.message.channel, ask, question=question)
+    return ""
 
 
 def answer_consent(turn: Turn, text: str, returning: bool) -> None:
@@ -117,7 +153,9 @@ def answer_consent(turn: Turn, text: str, returning: bool) -> None:
     if choice in ("yes", "no"):
         reply: str | None = choice
     else:
-        reply = answers.yes_or_no(text, yes_no_options(turn.ctx), turn.vocabulary)
+        # Only a sure yes starts a pack; anything less is asked again with how to answer.
+        reading = understand.read(text, yes_no_reading(turn.ctx), turn.ctx.meanings, turn.ctx.texts.numbers)
+        reply = reading.value if reading.sure else None
     if reply == "yes":
         conversation = turn.conversation
         conversation.submission_id = turn.ctx.new_id
@@ -134,27 +172,33 @@ def answer_consent(turn: Turn, text: str, returning: bool) -> None:
         unclear(turn, returning, text)
 
 
-def read_answer(turn: Turn, question: Question, pack: Pack, text: str) -> tuple[str, float | None] | None:
-    """(value, number) for a choice, scale, yes/no or number question; None when unclear."""
+def read_answer(turn: Turn, question: Question, pack: Pack, text: str) -> Understood:
+    """What a reply to a choice, scale, yes/no or number question says, and how sure we are."""
     choice = turn.message.choice
+    ctx = turn.ctx
     if question.kind in (Kind.CHOICE, Kind.SCALE, Kind.YESNO):
         values = ["yes", "no"] if question.kind is Kind.YESNO else [c.value for c in question.choices]
-        options = options_for(question, pack, turn.ctx)
         if choice in values:
-            value: str | None = choice
-        elif question.kind is Kind.YESNO:
-            value = answers.yes_or_no(text, options, turn.vocabulary)
-        else:
-            value = answers.pick(text, options, turn.vocabulary)
-        if value is None:
-            return None
-        return value, float(value) if question.kind is Kind.SCALE else None
+            return Understood((choice,), True)
+        reading = understand.read(text, reading_for(question, pack, ctx), ctx.meanings, ctx.texts.numbers,
+                                  ctx.sentiment)
+        return Understood(reading.values, reading.sure)
     if question.kind is Kind.NUMBER:
         low = question.min if question.min is not None else float("-inf")
         high = question.max if question.max is not None else float("inf")
-        found = answers.number(choice or text, low, high, turn.vocabulary)
-        return None if found is None else (answers.number_words(found), found)
-    return None
+        amount = read_amount(choice or text, unit_of(question), ctx.texts.numbers)
+        if amount is None or not low <= amount.value <= high:
+            return Understood()
+        return Understood((answers.number_words(amount.value),), amount.sure, amount.value)
+    return Understood()
+
+
+def unit_of(question: Question) -> str | None:
+    """What a number question counts: its `unit`, or the one its English words name ("How many weeks …")."""
+    if question.unit is not None:
+        return question.unit.value
+    found = _UNIT_IN_WORDS.search(question.text.get("en", ""))
+    return found.group(1).lower() if found else None
 
 
 def answer_question(turn: Turn, text: str, returning: bool) -> None:
@@ -178,11 +222,74 @@ def answer_question(turn: Turn, text: str, returning: bool) -> None:
         record(turn, question, None, None, kept, skipped=False)
         return
     found = read_answer(turn, question, pack, text)
-    if found is None:
+    if not found.values or (returning and not found.sure):
         unclear(turn, returning, text)
         return
-    value, number = found
+    if len(found.values) == 2:
+        ask = _asked(turn, pack, question)
+        turn.add(which_ask(ask, found.values, turn.ctx, turn.message.channel))
+        return
+    value = found.values[0]
+    if not found.sure:
+        ask_back(turn, pack, question, value, found.number)
+        return
+    number = found.number if question.kind is Kind.NUMBER else (float(value) if question.kind is Kind.SCALE else None)
     record(turn, question, value, number, None, skipped=False)
+
+
+def _asked(turn: Turn, pack: Pack, question: Question) -> Ask:
+    conversation = turn.conversation
+    return question_ask(pack, question, turn.ctx, turn.language, len(conversation.history), conversation.answers)
+
+
+def ask_back(turn: Turn, pack: Pack, question: Question, value: str, number: float | None) -> None:
+    """"Did you mean 3 Not good?": the answer is kept aside and stored only on YES."""
+    conversation = turn.conversation
+    lang = pack_language(pack, turn.language)
+    if question.kind is Kind.NUMBER:
+        unit = unit_of(question)
+        said = f"{value} {turn.words(UNIT_WORDS[unit], lang)}" if unit else value
+    elif question.kind is Kind.YESNO:
+        said = turn.words(f"label_{value}", lang)
+    else:
+        ask = _asked(turn, pack, question)
+        said = next(f"{c.key} {c.label}" for c in ask.choices if c.value == value)
+    conversation.awaiting = Awaiting.CONFIRM
+    conversation.pending = value
+    turn.add(confirm_ask(turn.ctx, lang, said, turn.channel))
+
+
+def confirmed(turn: Turn) -> None:
+    """YES to "Did you mean …?": store the answer kept aside."""
+    conversation, question = turn.conversation, turn.question
+    value = conversation.pending
+    conversation.awaiting, conversation.pending = None, None
+    if question is None or value is None or conversation.stage is not Stage.QUESTION:
+        show_current(turn)
+        return
+    number: float | None = None
+    if question.kind in (Kind.NUMBER, Kind.SCALE):
+        try:
+            number = float(value)
+        except ValueError:
+            show_current(turn)
+            return
+    record(turn, question, value, number, None, skipped=False)
+
+
+def not_confirmed(turn: Turn) -> None:
+    """NO to "Did you mean …?": nothing is stored, and the question is asked again with how to answer."""
+    conversation = turn.conversation
+    conversation.awaiting, conversation.pending = None, None
+    how = _how(turn)
+    turn.say("confirm_no", "question")
+    question, pack = turn.question, turn.pack
+    if question is not None and pack is not None:
+        ask = _asked(turn, pack, question)
+        turn.add(Ask(ask.question_id, ask.text, ask.kind, ask.language, ask.symbol, ask.emoji, ask.choices,
+                     how or ask.hint, ask.optional, ask.progress))
+    else:
+        show_current(turn)
 
 
 def record(

@@ -19,7 +19,7 @@ from channels.twilio_voice.words import VoiceWords
 PAGE_SIZE = 3  # choices read out at once on the phone
 KEY_MORE, KEY_REPEAT, KEY_SKIP = "8", "9", "0"
 # Questions the engine asks around a pack (bot/engine/asks.py): there is nothing to skip in them.
-SIDE_QUESTIONS = frozenset({"consent", "menu", "language", "forget"})
+SIDE_QUESTIONS = frozenset({"consent", "menu", "language", "forget", "confirm"})
 MAX_HINTS = 40  # Twilio reads at most a few hundred hint words; the labels are far fewer
 
 

@@ -66,14 +66,14 @@ class Chat:
 
     def send(
         self, text: str = "", *, choice: str | None = None, media: tuple[str, ...] = (),
-        start_pack: str | None = None, after: timedelta | None = None,
+        start_pack: str | None = None, after: timedelta | None = None, question_id: str | None = None,
     ) -> Step:
         if after is not None:
             self.now += after
         self.count += 1
         message = Inbound(
             text=text, channel=self.channel, received_at=self.now, choice=choice, media=media,
-            start_pack=start_pack,
+            start_pack=start_pack, question_id=question_id,
         )
         ctx = make_context(self.library, self.texts, self.symbols, self.now, f"sub-{self.count}")
         step = handle(self.conversation, message, ctx)

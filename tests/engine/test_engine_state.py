@@ -14,6 +14,7 @@ IN_A_QUESTION = {
     "submission_id": "abc", "stage": "question", "question_id": "listened", "tries": 1,
     "history": ["overall"], "answers": {"overall": "good"}, "answered": ["overall"], "awaiting": "menu",
     "last_seen": "2025-03-04T10:00:00+00:00", "last_asked": "listened",
+    "pending": None,
 }
 
 

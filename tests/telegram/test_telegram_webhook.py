@@ -130,7 +130,7 @@ async def test_the_same_update_arriving_twice_at_once_is_processed_once(world) -
 
 async def test_one_message_delivered_in_two_updates_is_processed_once(world) -> None:
     person = world.person()
-    update = person.says("Hello there")
+    update = person.says("The clinic was closed when we arrived")
     again = json.loads(json.dumps(update)) | {"update_id": update["update_id"] + 50}
     await world.send(update)
     await world.send(again)

@@ -45,7 +45,7 @@ def test_with_twilio_the_three_webhooks_are_mounted_under_the_voice_path(tmp_pat
 
 
 def test_the_side_questions_the_line_never_skips_are_the_engine_s() -> None:
-    assert {asks.CONSENT, asks.MENU, asks.LANGUAGE, asks.FORGET} == SIDE_QUESTIONS
+    assert {asks.CONSENT, asks.MENU, asks.LANGUAGE, asks.FORGET, asks.CONFIRM} == SIDE_QUESTIONS
 
 
 def test_the_shipped_phone_pack_fits_the_phone(tmp_path: Path) -> None:

@@ -72,6 +72,13 @@ class Kind(StrEnum):
     NUMBER = "number"
 
 
+class Unit(StrEnum):
+    DAYS = "days"
+    WEEKS = "weeks"
+    MONTHS = "months"
+    YEARS = "years"
+
+
 class Purpose(StrEnum):
     """What a yes/no answer consents to; the service keeps contact details only for these."""
 
@@ -90,6 +97,13 @@ class PackChoice(_Strict):
     value: ChoiceValue
     label: Text
     symbol: Identifier
+    # What this answer means (prompts/meanings/meanings.yaml), when its label alone does not say: a label
+    # such as "Not good" already means bad. People's words for those meanings then pick this answer.
+    means: list[Identifier] = Field(default_factory=list)
+    # This answer's own words, in each language, beyond its label and its meanings: {en: [brill, mint]}.
+    words: dict[LangCode, list[Annotated[str, StringConstraints(min_length=1, max_length=80)]]] = Field(
+        default_factory=dict
+    )
 
 
 class Condition(_Strict):
@@ -113,6 +127,8 @@ class Question(_Strict):
     choices: list[PackChoice] = Field(default_factory=list)
     min: int | None = None  # number questions
     max: int | None = None
+    # What a number question counts, so "6 months" can be read as 26 weeks (asked back, as it is rough).
+    unit: Unit | None = None
     max_length: int = Field(default=1000, ge=10, le=4000)  # text questions
     purpose: Purpose | None = None  # only on yes/no questions
     sensitive: bool = False  # the outro offers one line of help after a pack with such questions
@@ -148,8 +164,8 @@ class Question(_Strict):
         if self.kind is Kind.NUMBER:
             if self.min is None or self.max is None or self.min > self.max:
                 raise ValueError("a number question needs min and max, with min no bigger than max")
-        elif self.min is not None or self.max is not None:
-            raise ValueError("only number questions take min and max")
+        elif self.min is not None or self.max is not None or self.unit is not None:
+            raise ValueError("only number questions take min, max and unit")
         if self.purpose is not None and self.kind is not Kind.YESNO:
             raise ValueError("only yes/no questions can record a purpose")
         if self.support_when:

@@ -1,0 +1,223 @@
+"""Shared meanings (`prompts/meanings/`): what people's words for an answer mean, loaded once at start-up.
+
+`meanings.yaml` says how meanings stand to each other (and their emoji); `en.yaml`, `cy.yaml` … list the
+words for each meaning in one language, with the spellings, fillers, intensifiers and negations of that
+language. Every language is merged into one table: a reply is read in whatever language it comes in.
+A deployment can add its own `meanings/*.yaml` in SAID_PROMPTS_DIR; its words are added to the shipped ones.
+
+Everything is stored as tuples of folded words (`normalise`), so matching is a dictionary look-up.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from bot.content.packs.folding import fold
+from bot.content.packs.yamlfile import SHIPPED_PROMPTS, read_yaml
+
+Words = tuple[str, ...]
+_APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u02bc\u0060\u00b4]")
+_RUNS = re.compile(r"(\w)\1{2,}")  # "sooo" -> "soo", "goooood" -> "good"
+_GUESS = "?"  # a phrase ending so is only a guess: asked back before it is stored
+LONGEST_SPELLING = 5  # words
+ANSWERS_YES_OR_NO = frozenset({"yes", "no", "echo_yes", "echo_no"})
+
+
+@dataclass(frozen=True)
+class Meaning:
+    id: str
+    also: Words = ()  # stored without asking when the question lacks this meaning
+    near: Words = ()  # asked back first
+    negated: str | None = None  # what "not" + this meaning comes to (always asked back)
+    stronger: str | None = None  # what "really" + this meaning comes to
+    weak: bool = False  # counts only when nothing else in the reply has a meaning
+
+
+@dataclass(frozen=True)
+class Hit:
+    meaning: str
+    sure: bool
+
+
+@dataclass(frozen=True)
+class Meanings:
+    meanings: Mapping[str, Meaning]
+    phrases: Mapping[Words, tuple[Hit, ...]]  # folded words -> what they mean
+    spellings: Mapping[Words, Words]
+    fillers: frozenset[Words]
+    stronger: frozenset[str]
+    negations: frozenset[str]
+    ordinals: Mapping[Words, int]  # -1 is "the last one"
+    greetings: frozenset[Words]
+    small_talk: frozenset[Words]
+    known: frozenset[str] = field(default_factory=frozenset)  # every word in every list, for repeated letters
+    longest: int = 1  # words in the longest phrase
+
+    def normalise(self, text: str) -> Words:
+        """Folded words with people's spellings made usual: "Dont no tbh!!" -> ("dont", "know", "tbh")."""
+        words = fold(_APOSTROPHES.sub("", text)).split()
+        words = [self._usual(word) for word in words]
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            for size in range(min(LONGEST_SPELLING, len(words) - i), 0, -1):
+                replacement = self.spellings.get(tuple(words[i:i + size]))
+                if replacement is not None:
+                    out.extend(replacement)
+                    i += size
+                    break
+            else:
+                out.append(words[i])
+                i += 1
+        return tuple(out)
+
+    def _usual(self, word: str) -> str:
+        if word in self.known or len(word) < 3:
+            return word
+        twice = _RUNS.sub(r"\1\1", word)
+        if twice in self.known:
+            return twice
+        once = re.sub(r"(\w)\1+", r"\1", word)
+        return once if once in self.known else twice
+
+    def find(self, words: Words) -> list[tuple[int, int, tuple[Hit, ...]]]:
+        """Every meaning phrase in `words`, longest first, as (start, end, hits); no two overlap."""
+        found: list[tuple[int, int, tuple[Hit, ...]]] = []
+        i = 0
+        while i < len(words):
+            for size in range(min(self.longest, len(words) - i), 0, -1):
+                hits = self.phrases.get(words[i:i + size])
+                if hits is not None:
+                    found.append((i, i + size, hits))
+                    i += size
+                    break
+            else:
+                i += 1
+        return found
+
+    def label_meanings(self, label: str) -> Words:
+        """What a choice's label means, when the whole label is a phrase we know ("Not good" -> bad)."""
+        hits = self.phrases.get(self.normalise(label), ())
+        found = [hit.meaning for hit in hits if hit.sure or len(hits) == 1]
+        # "Not at all" is also a way to say no; as a label, it means its most particular meaning.
+        particular = [m for m in found if m not in ANSWERS_YES_OR_NO]
+        return tuple(dict.fromkeys(particular or found))
+
+
+def load_meanings(directory: Path | None = None) -> Meanings:
+    """The shipped meanings, with a deployment's `meanings/*.yaml` added. Problems are reported together."""
+    folders = [SHIPPED_PROMPTS / "meanings"]
+    if directory is not None and (Path(directory) / "meanings").resolve() != folders[0].resolve():
+        folders.append(Path(directory) / "meanings")
+    relations: dict[str, Any] = {}
+    languages: list[tuple[str, Any]] = []
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.yaml")):
+            data = read_yaml(path)
+            if path.name == "meanings.yaml":
+                relations.update((data or {}).get("meanings") or {})
+            else:
+                languages.append((str(path), data))
+    return build(relations, languages)
+
+
+@cache
+def shipped_meanings() -> Meanings:
+    return load_meanings(None)
+
+
+def build(relations: Mapping[str, Any], languages: Iterable[tuple[str, Any]]) -> Meanings:
+    problems: list[str] = []
+    meanings: dict[str, Meaning] = {}
+    emoji: dict[str, list[str]] = {}
+    for name, raw in relations.items():
+        raw = raw or {}
+        if not isinstance(raw, dict):
+            problems.append(f"meanings.yaml: {name} should be a mapping")
+            continue
+        meanings[str(name)] = Meaning(
+            id=str(name), also=tuple(map(str, raw.get("also") or ())), near=tuple(map(str, raw.get("near") or ())),
+            negated=_optional(raw.get("negated")), stronger=_optional(raw.get("stronger")),
+            weak=bool(raw.get("weak", False)),
+        )
+        emoji[str(name)] = [str(e) for e in raw.get("emoji") or ()]
+    for meaning in meanings.values():
+        for other in (*meaning.also, *meaning.near, meaning.negated, meaning.stronger):
+            if other is not None and other not in meanings:
+                problems.append(f"meanings.yaml: {meaning.id} names '{other}', which is not a meaning")
+    spellings: dict[Words, Words] = {}
+    fillers: set[Words] = set()
+    stronger: set[str] = set()
+    negations: set[str] = set()
+    ordinals: dict[Words, int] = {}
+    greetings: set[Words] = set()
+    small_talk: set[Words] = set()
+    phrase_lists: list[tuple[str, str, list[Any]]] = []
+    for source, data in languages:
+        if not isinstance(data, dict):
+            problems.append(f"{source}: should be a mapping with meanings")
+            continue
+        for written, usual in (data.get("spellings") or {}).items():
+            spellings[tuple(fold(_APOSTROPHES.sub("", str(written))).split())] = tuple(fold(str(usual)).split())
+        for name, words in (data.get("meanings") or {}).items():
+            if str(name) not in meanings:
+                problems.append(f"{source}: '{name}' is not a meaning in meanings.yaml")
+                continue
+            if not isinstance(words, list):
+                problems.append(f"{source}: {name} should list words")
+                continue
+            phrase_lists.append((source, str(name), words))
+        fillers.update(_folded(data.get("fillers")))
+        stronger.update(w for words in _folded(data.get("stronger")) for w in words if len(words) == 1)
+        negations.update(w for words in _folded(data.get("negations")) for w in words)
+        for word, number in (data.get("ordinals") or {}).items():
+            ordinals[tuple(fold(str(word)).split())] = int(number)
+        greetings.update(_folded(data.get("greetings")))
+        small_talk.update(_folded(data.get("small_talk")))
+    if problems:
+        raise ValueError("\n".join(problems))
+    known = {w for key in spellings for w in key} | {w for value in spellings.values() for w in value}
+    partial = Meanings({}, {}, spellings, frozenset(), frozenset(), frozenset(), {}, frozenset(), frozenset(),
+                       frozenset(known))
+    phrases: dict[Words, dict[str, bool]] = {}
+    for _source, name, words in phrase_lists:
+        for word in words:
+            text = str(word).strip()
+            sure = not text.endswith(_GUESS)
+            key = partial.normalise(text.rstrip(_GUESS))
+            if key:
+                seen = phrases.setdefault(key, {})
+                seen[name] = seen.get(name, False) or sure
+    for name, marks in emoji.items():
+        for mark in marks:
+            key = tuple(fold(mark).split())
+            if key:
+                seen = phrases.setdefault(key, {})
+                seen[name] = True
+    table = {key: tuple(Hit(name, sure) for name, sure in by.items()) for key, by in phrases.items()}
+    known |= {w for key in table for w in key}
+    for group in (fillers, greetings, small_talk):
+        known |= {w for key in group for w in key}
+    return Meanings(
+        meanings=meanings, phrases=table, spellings=spellings,
+        fillers=frozenset(partial.normalise(" ".join(f)) for f in fillers),
+        stronger=frozenset(stronger), negations=frozenset(negations), ordinals=ordinals,
+        greetings=frozenset(partial.normalise(" ".join(g)) for g in greetings),
+        small_talk=frozenset(partial.normalise(" ".join(s)) for s in small_talk),
+        known=frozenset(known), longest=max((len(k) for k in table), default=1),
+    )
+
+
+def _optional(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _folded(raw: Any) -> set[Words]:
+    return {tuple(fold(_APOSTROPHES.sub("", str(w))).split()) for w in raw or ()} - {()}

@@ -1,0 +1,118 @@
+"""Reading a number answer as people write it: "6", "six", "about 6 months", "a year and a half", "2 wks".
+
+A number with a unit is converted to the question's unit ("6 months" to "How many weeks?" is 26). The
+reading is sure only when nothing was rounded or bounded: "2 weeks", "14 days", "about 6" and "twenty six"
+are sure; "6 months" (26.1 weeks), "over 6 weeks", "a couple of weeks" and "a year" (52.2 weeks) are asked
+back first.
+Two numbers that do not add up to one amount ("6 or 7", "6-8 weeks") are not guessed at.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+DAYS_IN = {"days": 1.0, "weeks": 7.0, "months": 365.25 / 12, "years": 365.25}
+UNITS = {
+    **dict.fromkeys(["day", "days", "dy", "dys", "diwrnod", "diwrnodau", "niwrnod", "dydd", "dyddiau"], "days"),
+    **dict.fromkeys(["week", "weeks", "wk", "wks", "wek", "weks", "weeek", "wythnos", "wythnosau"], "weeks"),
+    **dict.fromkeys(["month", "months", "mth", "mths", "mnth", "mnths", "mon", "mons", "monthes", "mis", "fis",
+                     "misoedd"], "months"),
+    **dict.fromkeys(["year", "years", "yr", "yrs", "blwyddyn", "flwyddyn", "blynedd", "mlynedd"], "years"),
+}
+SINGULAR = frozenset({"day", "week", "month", "year", "diwrnod", "wythnos", "mis", "fis", "blwyddyn", "flwyddyn"})
+# "about 6 weeks" is the person's own best answer, stored as 6; "over 6 weeks" is not 6, so it is asked back.
+LIMITS = frozenset({"over", "more", "less", "under", "least", "most", "plus", "dros", "mwy", "llai", "dan"})
+ROUGH_COUNTS = {"couple": 2.0, "few": 3.0, "several": 3.0, "cwpl": 2.0, "ychydig": 3.0}
+ONE = frozenset({"a", "an", "one", "un"})
+HALF = frozenset({"half", "hanner"})
+_TOKENS = re.compile(r"\d+(?:[.,]\d+)?|[^\W\d_]+")
+_APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u02bc\u0060]")
+LONGEST_REPLY = 12  # words
+
+
+@dataclass(frozen=True)
+class Amount:
+    value: float
+    sure: bool
+
+
+def read_amount(text: str, unit: str | None, numbers: Mapping[str, int]) -> Amount | None:
+    """The one amount in `text`, in `unit` (None: a plain count); None when there is none, or two."""
+    words = _TOKENS.findall(_APOSTROPHES.sub("", text.casefold()))
+    if not words or len(words) > LONGEST_REPLY:
+        return None
+    rough = any(w in LIMITS for w in words)
+    found: list[tuple[float, str | None, bool]] = []  # (number, unit, rough)
+    i = 0
+    while i < len(words):
+        number, size, guess = _number_at(words, i, numbers)
+        if number is None:
+            i += 1
+            continue
+        i += size
+        if i + 1 < len(words) and words[i] == "and" and words[i + 1] in HALF:  # "one and a half years"
+            number, i = number + 0.5, i + 2
+        elif i + 2 < len(words) and words[i] == "and" and words[i + 1] in ONE and words[i + 2] in HALF:
+            number, i = number + 0.5, i + 3
+        if i < len(words) and words[i] == "of":  # "a couple of weeks"
+            i += 1
+        said_unit = UNITS.get(words[i]) if i < len(words) else None
+        if said_unit is not None:
+            i += 1
+            if i + 2 < len(words) and words[i] == "and" and words[i + 1] in ONE and words[i + 2] in HALF:
+                number, i = number + 0.5, i + 3  # "a year and a half"
+        found.append((number, said_unit, guess))
+    if not found:
+        single = [UNITS[w] for w in words if w in SINGULAR]
+        if len(single) != 1:
+            return None
+        found = [(1.0, single[0], True)]  # "blwyddyn" (a year)
+    with_units = [f for f in found if f[1] is not None]
+    if len(found) > 1 and len(with_units) != len(found):
+        return None  # "6 or 7 weeks", "6-8": not one amount
+    if len(found) > 1 and len({f[1] for f in with_units}) != len(with_units):
+        return None  # "2 weeks or 3 weeks"
+    rough = rough or any(guess for _, _, guess in found)
+    if unit is None:
+        if with_units:
+            return Amount(found[0][0], False) if len(found) == 1 else None
+        value = found[0][0]
+        return Amount(value, not rough)
+    if not with_units:
+        return Amount(found[0][0], not rough)
+    days = sum(number * DAYS_IN[said] for number, said, _ in with_units if said is not None)
+    exact = days / DAYS_IN[unit]
+    same_unit = all(said == unit for _, said, _ in with_units)
+    value = round(exact)
+    whole = abs(exact - value) < 1e-9 and (same_unit or _exact_between(with_units, unit))
+    return Amount(float(value) if not whole else exact, whole and not rough)
+
+
+def _exact_between(amounts: list[tuple[float, str | None, bool]], unit: str) -> bool:
+    """Days and weeks convert exactly; so do months and years. Weeks and months do not."""
+    short = {"days", "weeks"}
+    return all((said in short) == (unit in short) for _, said, _ in amounts)
+
+
+def _number_at(words: list[str], i: int, numbers: Mapping[str, int]) -> tuple[float | None, int, bool]:
+    """(number, words it took, whether it is a guess) at `words[i]`."""
+    word = words[i]
+    following = words[i + 1] if i + 1 < len(words) else ""
+    if re.fullmatch(r"\d+(?:[.,]\d+)?", word):
+        return float(word.replace(",", ".")), 1, False
+    if word in ROUGH_COUNTS:
+        return ROUGH_COUNTS[word], 1, True
+    if word in HALF and following in ONE and i + 2 < len(words) and words[i + 2] in UNITS:
+        return 0.5, 2, False  # "half a year"
+    if word in ONE and following in UNITS:
+        return 1.0, 1, False  # "a year", "one month"
+    if word in ONE and following in ROUGH_COUNTS:
+        return ROUGH_COUNTS[following], 2, True  # "a couple of weeks"
+    if word in numbers:
+        value = float(numbers[word])
+        if 20 <= value <= 90 and value % 10 == 0 and following in numbers and 0 < numbers[following] < 10:
+            return value + numbers[following], 2, False  # "twenty six"
+        return value, 1, False
+    return None, 1, False

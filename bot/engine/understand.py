@@ -1,0 +1,302 @@
+"""Understanding a reply the way a kind person would, and knowing when we are not sure.
+
+A reply is read against the answers a question offers. Each answer is known by its number, its labels in
+every language, its emoji, its author's own words, and its meanings (`prompts/meanings/`): "meh", "not
+great tbh", "really low today" and "😢" all mean something, and the question's answers say which of them
+that is. The result is a `Reading`:
+
+- one value, sure: store it;
+- one value, not sure: ask back "Did you mean 3 Not good?" before storing (a guess, a negation turned
+  round, a meaning the question only nearly offers, a reply with words we do not know around the answer);
+- two values: ask which ("Did you mean 2 A little or 3 Not at all?");
+- nothing: say how to answer.
+
+A misread stored answer is worse than a question asked twice, so anything in doubt is asked back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from bot.content.meanings import Meanings, Words
+
+LONGEST_REPLY = 12  # words; a longer reply is a story, not a pick
+FUZZY_RATIO = 84  # out of 100, for a misspelt label or meaning word
+FUZZY_MARGIN = 8
+FUZZY_MIN_LENGTH = 4
+FUZZY_MOST_WORDS = 3  # a close spelling of a meaning word is guessed at only in a reply this short
+SENTIMENT_STRENGTH = 0.45  # VADER's compound score; weaker feelings are not guessed at
+CONTRAST = frozenset({"but", "although", "though", "except", "apart", "however", "ond", "heblaw"})
+# Meanings that answer a yes or no question; offered for other answers only when the question is asked so.
+POLAR = frozenset({"yes", "no", "echo_yes", "echo_no", "not_really"})
+YES_NO_VALUES = frozenset({"yes", "no"})
+# A yes or no question in English starts with one of these ("Did we listen to you?").
+POLAR_STARTS = frozenset({
+    "did", "do", "does", "was", "were", "is", "are", "can", "could", "would", "will", "have", "has", "had",
+    "should", "shall", "may",
+})
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer a question offers."""
+
+    value: str
+    key: str  # "1", "2" …
+    labels: tuple[Words, ...]  # normalised labels in every language, and the author's own words
+    emoji: str = ""
+    meanings: Words = ()
+
+
+@dataclass(frozen=True)
+class Reading:
+    values: tuple[str, ...] = ()  # () nothing understood; two values: ask which
+    sure: bool = False
+
+    @property
+    def value(self) -> str | None:
+        return self.values[0] if len(self.values) == 1 else None
+
+
+NOTHING = Reading()
+
+
+@dataclass(frozen=True)
+class Question:
+    """What the reader needs to know about the question being answered."""
+
+    answers: tuple[Answer, ...]
+    polar: bool = False  # asked as yes or no ("Did we listen?"), though the answers are not Yes and No
+    echo: frozenset[str] = frozenset()  # the question's own words, which a reply may say back
+
+
+def is_polar(english_text: str) -> bool:
+    words = english_text.strip().lower().split()
+    return bool(words) and words[0] in POLAR_STARTS
+
+
+def echo_words(texts: Sequence[str], meanings: Meanings) -> frozenset[str]:
+    """The question's own longer words ("listen", "easy", "touch"), which a reply may say back."""
+    words: set[str] = set()
+    for text in texts:
+        words.update(w for w in meanings.normalise(text) if len(w) >= 4)
+    return frozenset(words)
+
+
+def read(text: str, question: Question, meanings: Meanings, numbers: Mapping[str, int] | None = None,
+         sentiment: Callable[[str], float] | None = None) -> Reading:
+    """What `text` answers, against `question`'s answers. `sentiment` (text -> -1..1) is a last, unsure signal."""
+    words = meanings.normalise(text)
+    if not words or len(words) > LONGEST_REPLY:
+        return NOTHING
+    answers = question.answers
+    whole = " ".join(words)
+    for answer in answers:
+        if whole == answer.key or words in answer.labels or (answer.emoji and whole == answer.emoji):
+            return Reading((answer.value,), True)
+    labels = {label: answer.value for answer in answers for label in answer.labels}
+    longest_label = max((len(label) for label in labels), default=1)
+    keys = {answer.key: answer.value for answer in answers}
+    emoji = {answer.emoji: answer.value for answer in answers if answer.emoji}
+    candidates: list[tuple[int, str, bool]] = []  # (level, value, sure); level 0 is best
+    meaning_hits: list[tuple[int, int, str, bool]] = []  # (start, end, meaning, sure)
+    used = [False] * len(words)
+    i = 0
+    while i < len(words):
+        matched = False
+        for size in range(min(max(longest_label, meanings.longest), len(words) - i), 0, -1):
+            window = words[i:i + size]
+            value = labels.get(window)
+            hits = meanings.phrases.get(window)
+            if value is not None and (hits is None or size >= 1):
+                candidates.append((0, value, True))
+                used[i:i + size] = [True] * size
+                _negated_label = i > 0 and words[i - 1] in meanings.negations and not used[i - 1]
+                if _negated_label:
+                    candidates[-1] = (0, value, False)
+                i += size
+                matched = True
+                break
+            if hits is not None:
+                for hit in hits:
+                    meaning_hits.append((i, i + size, hit.meaning, hit.sure))
+                used[i:i + size] = [True] * size
+                i += size
+                matched = True
+                break
+        if not matched:
+            word = words[i]
+            if word in keys or word in emoji:
+                candidates.append((0, keys.get(word) or emoji[word], True))
+                used[i] = True
+            elif numbers and word in numbers and str(numbers[word]) in keys:
+                candidates.append((0, keys[str(numbers[word])], True))
+                used[i] = True
+            i += 1
+    strong_found = bool(candidates) or any(not meanings.meanings[m].weak for _, _, m, _ in meaning_hits
+                                           if m in meanings.meanings)
+    for start, _end, meaning_id, sure in meaning_hits:
+        meaning = meanings.meanings.get(meaning_id)
+        if meaning is None or (meaning.weak and strong_found):
+            continue
+        before = words[start - 1] if start > 0 and not used[start - 1] else None
+        if before is not None and before in meanings.negations:
+            used[start - 1] = True
+            if meaning.negated is None:
+                return NOTHING  # "not" with a meaning that has no opposite: ask again rather than guess
+            meaning, sure = meanings.meanings[meaning.negated], False
+        elif before is not None and before in meanings.stronger and meaning.stronger:
+            used[start - 1] = True
+            meaning = meanings.meanings[meaning.stronger]
+        candidates.extend(_resolve(meaning.id, sure, question, meanings))
+    if not candidates:
+        return _guess(text, words, question, meanings, sentiment)
+    best = min(level for level, _, _ in candidates)
+    chosen = [(value, sure) for level, value, sure in candidates if level == best]
+    values = tuple(dict.fromkeys(value for value, _ in chosen))
+    if len(values) > 2:
+        return NOTHING
+    if len(values) == 2:
+        return Reading(values, False)
+    sure = all(s for _, s in chosen) and best <= 1 and _only_fillers(words, used, question, meanings)
+    return Reading(values, sure)
+
+
+def _resolve(meaning_id: str, sure: bool, question: Question, meanings: Meanings) -> list[tuple[int, str, bool]]:
+    """The answers a meaning points to: its own (level 0), an `also` (level 1) or up to two `near` (level 2)."""
+    meaning = meanings.meanings[meaning_id]
+    answers = question.answers
+    own = [(0, a.value, sure) for a in answers if meaning_id in a.meanings]
+    if own:
+        return own[:2]
+    yes_no = all(a.value in YES_NO_VALUES for a in answers)
+    offer = meaning_id not in POLAR or question.polar or yes_no
+    if not offer:
+        return []
+    for other in meaning.also:
+        found = [(1, a.value, sure) for a in answers if other in a.meanings]
+        if found and (other not in POLAR or question.polar or yes_no):
+            return found[:2]
+    near: list[tuple[int, str, bool]] = []
+    for other in meaning.near:
+        if other in POLAR and not (question.polar or yes_no):
+            continue
+        for answer in answers:
+            if other in answer.meanings and all(v != answer.value for _, v, _ in near):
+                near.append((2, answer.value, False))
+    return near[:2]
+
+
+def _only_fillers(words: Words, used: list[bool], question: Question, meanings: Meanings) -> bool:
+    """Whether every word not read as the answer carries no answer of its own (fillers, the question's words).
+
+    "good thanks" and "they did listen" are sure; "good but the wait was too long" is asked back.
+    """
+    unknown = 0
+    i = 0
+    while i < len(words):
+        if used[i]:
+            i += 1
+            continue
+        for size in range(min(4, len(words) - i), 0, -1):
+            if words[i:i + size] in meanings.fillers:
+                i += size
+                break
+        else:
+            word = words[i]
+            if word in CONTRAST or word in meanings.negations:
+                return False
+            if not (word in meanings.stronger or _echoes(word, question.echo)):
+                unknown += 1
+            i += 1
+    return unknown <= 1
+
+
+def closest_label(words: Words, question: Question) -> str | None:
+    """The one answer whose label the whole reply is a close spelling of, or None."""
+    said = " ".join(words)
+    if len(said) < FUZZY_MIN_LENGTH:
+        return None
+    scores = sorted(
+        ((max((fuzz.ratio(said, " ".join(label)) for label in answer.labels), default=0.0), answer.value)
+         for answer in question.answers),
+        reverse=True,
+    )
+    if not scores or scores[0][0] < FUZZY_RATIO:
+        return None
+    if len(scores) > 1 and scores[0][0] - scores[1][0] < FUZZY_MARGIN:
+        return None
+    return scores[0][1]
+
+
+def _echoes(word: str, echo: frozenset[str]) -> bool:
+    return len(word) >= 4 and any(word.startswith(e[:5]) or e.startswith(word[:5]) for e in echo)
+
+
+def _guess(
+    text: str, words: Words, question: Question, meanings: Meanings, sentiment: Callable[[str], float] | None
+) -> Reading:
+    """Nothing matched as written: a close spelling of one label or meaning word, or the reply's feeling.
+
+    A close spelling of a label ("goood", "pooor") is sure when one label is clearly meant, as before; a
+    close spelling of a meaning word, a reply that only says the question back, and a feeling read from
+    the words are all asked back.
+    """
+    phrase = " ".join(words)
+    scores: list[tuple[float, str]] = []
+    for answer in question.answers:
+        best = 0.0
+        for label in answer.labels:
+            text = " ".join(label)
+            if len(text) < FUZZY_MIN_LENGTH:
+                continue
+            size = len(label)
+            for window in {phrase} | {" ".join(words[i:i + size]) for i in range(len(words) - size + 1)}:
+                if len(window) >= 3:
+                    best = max(best, fuzz.ratio(window, text))
+        scores.append((best, answer.value))
+    scores.sort(reverse=True)
+    if any(w in meanings.negations for w in words):
+        return NOTHING
+    if scores and scores[0][0] >= FUZZY_RATIO and (len(scores) == 1 or scores[0][0] - scores[1][0] >= FUZZY_MARGIN):
+        return Reading((scores[0][1],), len(words) <= 3)
+    # A misspelt meaning word ("terible", "brillant"): the one close word, asked back.
+    guesses: dict[str, float] = {}
+    # Only in a short reply: in "the car park was full", "full" is not a misspelt "fully".
+    for word in words if len(words) <= FUZZY_MOST_WORDS else ():
+        if len(word) < FUZZY_MIN_LENGTH or word in meanings.known:
+            continue
+        for key, hits in meanings.phrases.items():
+            if len(key) != 1 or len(key[0]) < FUZZY_MIN_LENGTH:
+                continue
+            score = fuzz.ratio(word, key[0])
+            if score >= FUZZY_RATIO:
+                for hit in hits:
+                    guesses[hit.meaning] = max(guesses.get(hit.meaning, 0.0), score)
+    if guesses:
+        values: list[str] = []
+        for meaning_id in guesses:
+            values.extend(v for level, v, _ in _resolve(meaning_id, False, question, meanings)
+                          if v not in values and level <= 1)
+        if len(values) == 1:
+            return Reading(tuple(values), False)
+    # The question said back ("you listened to me"), with nothing else: yes, or no if it was turned round.
+    if question.echo and all(_echoes(w, question.echo) or (w,) in meanings.fillers for w in words) and any(
+        _echoes(w, question.echo) for w in words
+    ):
+        values = [v for _, v, _ in _resolve("echo_yes", False, question, meanings)]
+        if len(values) == 1:
+            return Reading(tuple(values), False)
+    feeling = sentiment(text) if sentiment is not None else 0.0
+    if abs(feeling) >= SENTIMENT_STRENGTH:
+        meaning_id = "good" if feeling > 0 else "bad"
+        values = []
+        for level, value, _ in _resolve(meaning_id, False, question, meanings):
+            if level <= 1 and value not in values:
+                values.append(value)
+        if len(values) == 1:
+            return Reading(tuple(values), False)
+    return NOTHING

@@ -1,0 +1,376 @@
+"""Understanding people as they write: meanings, asking back, units, how to answer, menus, staff's inbox."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from engine_kit import Chat, render
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bench.understanding import DEV, load_prompts, measure
+from bot.content.meanings import shipped_meanings
+from bot.content.packs.library import PackLibrary, SystemTexts
+from bot.content.packs.model import Pack
+from bot.engine import understand
+from bot.engine.asks import reading_for, yes_no_reading
+from bot.engine.context import Context
+from bot.engine.events import AnswerGiven, FeedbackGiven, SubmissionStarted
+from bot.engine.quantities import read_amount
+from bot.engine.state import Awaiting, Conversation, Stage
+from bot.messages import Ask, Channel
+
+MEANINGS = shipped_meanings()
+
+
+def _at(chat: Chat, pack_id: str, question_id: str, language: str = "en") -> Chat:
+    pack = chat.library.get(pack_id)
+    assert pack is not None and pack.question(question_id) is not None
+    chat.conversation = Conversation(
+        language=language, stage=Stage.QUESTION, pack_id=pack_id, pack_version=pack.version, submission_id="s",
+        question_id=question_id, last_asked=question_id,
+    )
+    return chat
+
+
+def _stored(step: object) -> list[AnswerGiven]:
+    return [e for e in step.events if isinstance(e, AnswerGiven)]  # type: ignore[attr-defined]
+
+
+def _read(ctx: Context, library: PackLibrary, pack_id: str, question_id: str, text: str) -> understand.Reading:
+    pack = library.get(pack_id)
+    assert pack is not None
+    question = pack.question(question_id)
+    assert question is not None
+    return understand.read(text, reading_for(question, pack, ctx), ctx.meanings, ctx.texts.numbers)
+
+
+# -- meanings, not labels -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pack_id", "question_id", "said", "value"),
+    [
+        ("waiting_list", "feeling", "not great tbh", "not_good"),
+        ("waiting_list", "feeling", "idk", "dont_know"),
+        ("waiting_list", "feeling", "dont no", "dont_know"),
+        ("waiting_list", "feeling", "pretty bad", "not_good"),
+        ("waiting_list", "feeling", "really low today", "not_good"),
+        ("waiting_list", "feeling", "😊", "good"),
+        ("waiting_list", "feeling", "😢", "not_good"),
+        ("waiting_list", "feeling", "not too bad", "ok"),
+        ("parent_carer", "fft", "excellent", "very_good"),
+        ("parent_carer", "fft", "terrible", "very_poor"),
+        ("parent_carer", "fft", "average", "neither"),
+        ("parent_carer", "fft", "not sure", "dont_know"),
+        ("parent_carer", "fft", "really good", "very_good"),
+        ("parent_carer", "fft", "very poor", "very_poor"),
+        ("parent_carer", "listened", "definitely", "a_lot"),
+        ("parent_carer", "listened", "a bit", "a_little"),
+        ("parent_carer", "contact", "it was hard", "hard"),
+        ("parent_carer", "contact", "not easy", "hard"),
+        ("demo", "overall", "excellent", "good"),  # no Very good here: the nearest end of the scale
+        ("phone", "next_steps", "dunno", "no_idea"),
+        ("children", "feel_here", "sad", "unhappy"),
+    ],
+)
+def test_replies_are_read_by_meaning(
+    ctx: Context, library: PackLibrary, pack_id: str, question_id: str, said: str, value: str
+) -> None:
+    reading = _read(ctx, library, pack_id, question_id, said)
+    assert reading.values == (value,) and reading.sure, reading
+
+
+@pytest.mark.parametrize(
+    ("said", "value"),
+    [("ydw", "yes"), ("nac ydw", "no"), ("do", "yes"), ("naddo", "no"), ("oes", "yes"), ("nac oes", "no"),
+     ("ydyn", "yes"), ("nac ydyn", "no"), ("Nag ydw", "no"), ("ie", "yes"), ("na", "no"),
+     ("yeh", "yes"), ("nah", "no"), ("yes pls", "yes"), ("👍", "yes"), ("👎", "no"), ("you did", "yes"),
+     ("no you didnt", "no"), ("not really", "no"), ("definitely", "yes")],
+)
+def test_yes_and_no_in_english_and_welsh_echoes(ctx: Context, said: str, value: str) -> None:
+    reading = understand.read(said, yes_no_reading(ctx), ctx.meanings, ctx.texts.numbers)
+    assert reading.values == (value,) and reading.sure
+
+
+def test_a_pack_author_adds_words_and_meanings_per_choice(ctx: Context, library: PackLibrary) -> None:
+    pack = Pack.model_validate({
+        "id": "local", "version": 1, "audience": "young_person", "languages": ["en"], "title": {"en": "Local"},
+        "keywords": ["LOCAL"], "symbol": "star", "intro": {"en": "Hi."}, "consent": {"en": "OK?"},
+        "outro": {"en": "Bye."},
+        "questions": [{
+            "id": "food", "kind": "choice", "text": {"en": "What was the food like?"}, "symbol": "star",
+            "choices": [
+                {"value": "tasty", "label": {"en": "Tasty"}, "symbol": "happy", "means": ["good"],
+                 "words": {"en": ["yum", "scrummy"]}},
+                {"value": "yuck", "label": {"en": "Yuck"}, "symbol": "unhappy", "means": ["bad"]},
+            ],
+        }],
+    })
+    question = pack.questions[0]
+    reading = reading_for(question, pack, ctx)
+    for said, value in (("scrummy", "tasty"), ("yum", "tasty"), ("really good", "tasty"), ("awful", "yuck"),
+                        ("not great", "yuck")):
+        got = understand.read(said, reading, ctx.meanings, ctx.texts.numbers)
+        assert got.values == (value,) and got.sure, said
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80))
+def test_any_text_is_read_without_error_and_never_as_three_answers(text: str) -> None:
+    prompts = _PROMPTS
+    pack = prompts.library.get("parent_carer")
+    assert pack is not None
+    ctx = _ctx()
+    for question in pack.questions:
+        if question.choices:
+            reading = understand.read(text, reading_for(question, pack, ctx), MEANINGS, ctx.texts.numbers)
+            assert len(reading.values) <= 2
+            assert set(reading.values) <= {c.value for c in question.choices}
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(["fft", "listened", "informed", "contact"]), st.data())
+def test_a_label_as_written_is_always_that_answer(question_id: str, data: st.DataObject) -> None:
+    pack = _PROMPTS.library.get("parent_carer")
+    assert pack is not None
+    question = pack.question(question_id)
+    assert question is not None
+    choice = data.draw(st.sampled_from(question.choices))
+    label = data.draw(st.sampled_from(list(choice.label.values())))
+    label = data.draw(st.sampled_from([label, label.upper(), f"{label}!", f"  {label.lower()} "]))
+    ctx = _ctx()
+    reading = understand.read(label, reading_for(question, pack, ctx), MEANINGS, ctx.texts.numbers)
+    assert reading.values == (choice.value,) and reading.sure
+
+
+# -- never misread: ask back ----------------------------------------------------------------------------
+
+
+def test_saying_the_question_back_is_asked_back(chat: Chat) -> None:
+    _at(chat, "parent_carer", "listened")
+    assert "Did you mean 1 A lot?" in render(chat.send("they did listen"))
+
+
+def test_a_guess_is_asked_back_and_stored_only_on_yes(chat: Chat) -> None:
+    _at(chat, "parent_carer", "listened")
+    step = chat.send("yes")  # "Did we listen to you?" A lot, A little, Not at all: yes is nearly A lot
+    assert not _stored(step)
+    assert "Did you mean 1 A lot?" in render(step) and "Reply YES or NO." in render(step)
+    assert chat.conversation.awaiting is Awaiting.CONFIRM
+    step = chat.send("yes")
+    (answer,) = _stored(step)
+    assert (answer.question_id, answer.value) == ("listened", "a_lot")
+    assert "Did we keep you up to date?" in render(step)
+
+
+def test_no_to_a_guess_stores_nothing_and_says_how_to_answer(chat: Chat) -> None:
+    _at(chat, "parent_carer", "listened")
+    chat.send("yes")
+    step = chat.send("no")
+    assert not _stored(step)
+    shown = render(step)
+    assert "OK. Please answer again." in shown and "Did we listen to you?" in shown and "Reply 1, 2 or 3." in shown
+
+
+def test_another_answer_while_asked_back_answers_the_question(chat: Chat) -> None:
+    _at(chat, "parent_carer", "listened")
+    chat.send("yes")
+    (answer,) = _stored(chat.send("a little"))  # "2" would be No: the question asked back numbers Yes and No
+    assert answer.value == "a_little"
+
+
+def test_a_tap_on_the_questions_own_button_while_asked_back_answers_it(chat: Chat) -> None:
+    _at(chat, "parent_carer", "listened")
+    chat.send("yes")
+    (answer,) = _stored(chat.send("", choice="not_at_all", question_id="listened"))
+    assert answer.value == "not_at_all"
+
+
+def test_two_answers_that_fit_are_offered_back(chat: Chat) -> None:
+    _at(chat, "parent_carer", "listened")
+    step = chat.send("not really")
+    assert not _stored(step)
+    (ask,) = [m for m in step.reply.messages if isinstance(m, Ask)]
+    assert ask.question_id == "listened" and ask.text == "Did you mean 2 A little or 3 Not at all?"
+    assert [c.key for c in ask.choices] == ["2", "3"] and ask.hint == "Reply 2 or 3."
+    (answer,) = _stored(chat.send("3"))
+    assert answer.value == "not_at_all"
+
+
+def test_the_question_asked_back_survives_being_saved(chat: Chat) -> None:
+    _at(chat, "demo", "wait_weeks")
+    chat.send("about 6 months")
+    saved = Conversation.from_dict(chat.conversation.to_dict())
+    assert saved.awaiting is Awaiting.CONFIRM and saved.pending == "26"
+    broken = {**chat.conversation.to_dict(), "pending": None}
+    assert Conversation.from_dict(broken).awaiting is None
+
+
+# -- numbers with units -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "value", "sure"),
+    [("6", 6, True), ("six", 6, True), ("twenty six", 26, True), ("2 weeks", 2, True), ("14 days", 2, True),
+     ("about 6 months", 26, False), ("6 months", 26, False), ("2 months", 9, False), ("a year", 52, False),
+     ("18 months", 78, False), ("a year and a half", 78, False), ("a couple of weeks", 2, False),
+     ("about 6", 6, True), ("over 6 weeks", 6, False), ("6 weeks or so", 6, True),
+     ("3 wythnos", 3, True), ("blwyddyn", 52, False), ("none", 0, True)],
+)
+def test_numbers_and_units(texts: SystemTexts, said: str, value: int, sure: bool) -> None:
+    amount = read_amount(said, "weeks", texts.numbers)
+    assert amount is not None and (amount.value, amount.sure) == (value, sure)
+
+
+@pytest.mark.parametrize("said", ["6-8 weeks", "6 or 7", "2 weeks or 3 weeks", "ages", ""])
+def test_numbers_that_are_not_one_amount_are_not_guessed(texts: SystemTexts, said: str) -> None:
+    assert read_amount(said, "weeks", texts.numbers) is None
+
+
+def test_months_are_never_stored_as_weeks(chat: Chat) -> None:
+    _at(chat, "demo", "wait_weeks")
+    step = chat.send("about 6 months")
+    assert not _stored(step) and "Did you mean 26 weeks?" in render(step)
+    (answer,) = _stored(chat.send("yes"))
+    assert (answer.value, answer.number) == ("26", 26.0)
+
+
+# -- say how to answer after a miss -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("channel", "how"),
+    [(Channel.SMS, "Reply 1, 2 or 3."), (Channel.WEB, "Tap an answer, or reply 1, 2 or 3."),
+     (Channel.TELEGRAM, "Tap an answer, or reply 1, 2 or 3."), (Channel.VOICE, "Press 1, 2 or 3, or say your answer.")],
+)
+def test_after_a_miss_the_bot_says_what_works_on_that_channel(chat: Chat, channel: Channel, how: str) -> None:
+    chat.channel = channel
+    _at(chat, "demo", "overall")
+    first = render(chat.send("purple"))
+    assert f"Sorry, we did not understand that. {how}" in first and "SKIP" not in first
+    assert "skip to miss this question" in render(chat.send("banana")).lower()  # in the channel's own words
+
+
+def test_after_a_miss_at_a_yes_or_no_question(chat: Chat) -> None:
+    _at(chat, "waiting_list", "updates")
+    assert "Sorry, we did not understand that. Reply YES or NO." in render(chat.send("maybe"))
+
+
+# -- numbers and titles at every menu ---------------------------------------------------------------------
+
+
+def _started(step: object) -> str | None:
+    asks = [m for m in step.reply.messages if isinstance(m, Ask)]  # type: ignore[attr-defined]
+    return asks[-1].question_id if asks else None
+
+
+@pytest.mark.parametrize("channel", [Channel.SMS, Channel.TELEGRAM, Channel.WEB])
+@pytest.mark.parametrize(
+    ("said", "pack_id"),
+    [("5", "waiting_list"), ("1", "children"), ("number 2", "demo"), ("the first one", "children"),
+     ("3️⃣", "easy_words"), ("While you wait", "waiting_list"), ("while u wait", "waiting_list"),
+     ("how we did", "parent_carer"), ("waiting", "waiting_list"), ("last", "waiting_list")],
+)
+def test_the_first_screen_numbers_and_titles_start_their_pack(
+    chat: Chat, channel: Channel, said: str, pack_id: str
+) -> None:
+    chat.channel = channel
+    step = chat.send(said)
+    assert chat.conversation.pack_id == pack_id and chat.conversation.stage is Stage.CONSENT
+    assert not any(isinstance(e, FeedbackGiven) for e in step.events)
+
+
+@pytest.mark.parametrize("said", ["1", "the first one", "our service", "our servise"])
+def test_the_phone_menu_reads_its_one_pack(chat: Chat, said: str) -> None:
+    chat.channel = Channel.VOICE  # the phone line offers the phone pack alone
+    step = chat.send(said)
+    assert chat.conversation.pack_id == "phone" and chat.conversation.stage is Stage.CONSENT
+    assert not any(isinstance(e, FeedbackGiven) for e in step.events)
+
+
+@pytest.mark.parametrize(("channel", "first", "number", "then"), [
+    (Channel.SMS, "DEMO", "5", "waiting_list"), (Channel.TELEGRAM, "DEMO", "5", "waiting_list"),
+    (Channel.WEB, "DEMO", "5", "waiting_list"), (Channel.VOICE, "PHONE", "1", "phone"),
+])
+def test_after_a_pack_ends_a_number_starts_the_next_pack(
+    chat: Chat, channel: Channel, first: str, number: str, then: str
+) -> None:
+    chat.channel = channel
+    chat.send(first)
+    step = chat.send("yes")
+    for _ in range(12):  # the first answer to every question, until the pack ends
+        if step.reply.ended:
+            break
+        step = chat.send("1")
+    assert step.reply.ended and not chat.conversation.in_pack
+    step = chat.send(number)
+    assert chat.conversation.pack_id == then
+    assert not any(isinstance(e, FeedbackGiven) for e in step.events)
+
+
+@pytest.mark.parametrize("said", ["hi", "Hello!", "hiya", "hey there", "good morning", "shwmae", "helo"])
+def test_a_greeting_gets_the_menu(chat: Chat, said: str) -> None:
+    step = chat.send(said)
+    assert _started(step) == "menu" and chat.conversation.awaiting is Awaiting.MENU
+    assert not step.events
+    assert not _stored(chat.send("2")) and chat.conversation.pack_id == "demo"
+
+
+# -- only real messages reach staff -------------------------------------------------------------------------
+
+SMALL = st.one_of(
+    st.integers(-1000, 10**9).map(str),
+    st.sampled_from(["yes", "no", "nah", "yeah", "ok", "Ok thanks", "thanks!", "ta", "👍", "😊", "🙂🙂", "👎",
+                     "hi", "hello", "hiya", "🤷", "1️⃣", "na", "naddo", "diolch", "cheers x", "k", "👋", "??"]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(said=SMALL, after_a_pack=st.booleans())
+def test_no_bare_number_yes_no_emoji_or_greeting_is_filed_for_staff(said: str, after_a_pack: bool) -> None:
+    chat = Chat(_PROMPTS.library, _PROMPTS.texts, _PROMPTS.symbols)
+    if after_a_pack:
+        chat.send("PHONE")
+        for answer in ("yes", "1", "1", "1", "1"):
+            chat.send(answer)
+    step = chat.send(said)
+    assert not any(isinstance(e, FeedbackGiven) for e in step.events), said
+    assert step.reply.messages
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["The nurse was lovely to my son", "hi, the car park was full again", "why did nobody call me back",
+     "no one told us the appointment moved", "6 weeks is too long to wait"],
+)
+def test_words_that_look_like_a_real_message_are_kept_for_a_person(chat: Chat, said: str) -> None:
+    step = chat.send(said)
+    assert any(isinstance(e, FeedbackGiven) for e in step.events), said
+    assert "A person will read it" in render(step)
+
+
+# -- the development set -----------------------------------------------------------------------------------
+
+
+def test_the_development_replies_are_understood_and_none_is_misread() -> None:
+    tally = measure(Path(DEV), _PROMPTS)
+    assert tally.total >= 150
+    assert tally.counts["misread"] == 0, tally.misreads
+    assert tally.counts["understood"] >= 0.95 * tally.total, tally.refusals
+
+
+def test_a_submission_starts_from_a_natural_yes(chat: Chat) -> None:
+    chat.send("DEMO")
+    step = chat.send("yeah go on then")
+    assert any(isinstance(e, SubmissionStarted) for e in step.events)
+
+
+_PROMPTS = load_prompts()
+
+
+def _ctx() -> Context:
+    from bench.understanding import _context
+
+    return _context(_PROMPTS)
