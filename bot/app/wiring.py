@@ -193,9 +193,13 @@ class Background:
             asyncio.create_task(parts.dispatcher.run_on_kick()),
             # Duty notices go out seconds after an alert is committed, not at the next tick.
             asyncio.create_task(safeguarding.notifier.run_on_kick()),
-            # PostgreSQL: a message queued by any process (another server, `said broadcast create`) wakes ours.
-            asyncio.create_task(wakeups.listen(parts.database, wakeups.OUTBOX_CHANNEL, parts.dispatcher.kick)),
         ]
+        if self.monitor is not None:
+            # PostgreSQL: a message queued by any process (a web process, `said broadcast create`) wakes the
+            # processes that run the ticks; a web process without them sends only what it has just queued.
+            self._tasks.append(
+                asyncio.create_task(wakeups.listen(parts.database, wakeups.OUTBOX_CHANNEL, parts.dispatcher.kick))
+            )
 
     async def stop(self) -> None:
         for task in self._tasks:
