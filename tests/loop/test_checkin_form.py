@@ -136,7 +136,7 @@ async def test_the_console_home_warns_about_promises_until_they_are_set_up(staff
     await staff.sign_in_as("staff")
     home = (await staff.http.get("/staff")).text
     warning = re.search(r'<section class="notice notice-warn".*?</section>', home, re.DOTALL).group(0)
-    assert "“While you wait” asks “Can we check in with you like this every month?”" in warning
+    assert "“For young people: while you wait” asks “Can we check in with you like this every month?”" in warning
     assert "no check-in is set up" in warning and 'href="/staff/checkins"' in warning
     assert "“Can we send you news about your wait?”, but no update has been sent or planned" in warning
     await staff.world.loop.ensure_default_checkins()
