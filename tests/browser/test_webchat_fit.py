@@ -40,7 +40,9 @@ def real_app(live_app, tmp_path: Path) -> str:
     from bot.app.wiring import create_app
 
     settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'said.db'}", secret_key="test", demo=True, var_dir=tmp_path
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'said.db'}",
+        secret_key="k7Qz2Lp9Xv4Rt1Bm8Hc5Nd3Fw6Gy0Js-p2Wq8Ze5Ur7T",  # the app refuses to serve on a weaker key
+        demo=True, var_dir=tmp_path,
     )
     return live_app(create_app(settings))
 
