@@ -39,6 +39,9 @@ from bot.safeguarding.loading import shipped_safeguarding
 
 ROOT = Path(__file__).resolve().parents[1]
 HELD_OUT = ROOT / "bench" / "understanding" / "held_out"
+# Sets not yet measured. Only `python -m bench.understanding --fresh` reads them, once, after the lists are
+# final for the round; then the set moves to held_out/ and is reviewed.
+FRESH = ROOT / "bench" / "understanding" / "fresh"
 DEV = ROOT / "tests" / "engine" / "understanding" / "dev_replies.yaml"
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)  # a Tuesday morning, in office hours
@@ -221,7 +224,9 @@ def report(name: str, tally: Tally) -> dict[str, Any]:
     }
 
 
-def sets() -> list[tuple[str, Path]]:
+def sets(fresh: bool = False) -> list[tuple[str, Path]]:
+    if fresh:
+        return [(p.stem, p) for p in sorted(FRESH.glob("*.yaml"))]
     found = [("dev", DEV)] if DEV.exists() else []
     found += [(p.stem, p) for p in sorted(HELD_OUT.glob("*.yaml"))]
     return found
@@ -236,8 +241,10 @@ async def run(database_url: str | None = None) -> dict[str, Any]:
 
 
 def main() -> None:
+    import sys
+
     prompts = load_prompts()
-    for name, path in sets():
+    for name, path in sets(fresh="--fresh" in sys.argv[1:]):
         print(json.dumps(report(name, measure(path, prompts)), ensure_ascii=False))
 
 
