@@ -308,10 +308,11 @@ def how_to_answer(
     language = ask.language
     texts = ctx.texts
     offered = ask.choices if choices is None else choices
-    if ask.kind == Kind.TEXT.value or not offered:
-        return texts.hint("text", language, channel)
+    # A number question offers no choices, so it is asked about before "no choices means words".
     if ask.kind == Kind.NUMBER.value and question is not None:
         return texts.hint("number", language, channel, min=question.min, max=question.max)
+    if ask.kind == Kind.TEXT.value or not offered:
+        return texts.hint("text", language, channel)
     if ask.kind == Kind.YESNO.value and choices is None:
         key = {Channel.VOICE: "how_yesno_voice", Channel.WEB: "how_yesno_tap", Channel.TELEGRAM: "how_yesno_tap"}
         how = key.get(channel)

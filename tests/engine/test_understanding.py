@@ -258,6 +258,21 @@ def test_after_a_miss_at_a_yes_or_no_question(chat: Chat) -> None:
     assert "Sorry, we did not understand that. Reply YES or NO." in render(chat.send("maybe"))
 
 
+@pytest.mark.parametrize(
+    ("channel", "how"),
+    [(Channel.SMS, "Reply with a number from 0 to 104."), (Channel.WEB, "Type a number from 0 to 104."),
+     (Channel.VOICE, "Say a number from 0 to 104, or use the keys.")],
+)
+def test_after_a_miss_at_a_number_question_the_bot_asks_for_a_number(
+    chat: Chat, channel: Channel, how: str
+) -> None:
+    chat.channel = channel
+    _at(chat, "demo", "wait_weeks")
+    shown = render(chat.send("no idea mate"))
+    assert f"Sorry, we did not understand that. {how}" in shown, "a number question is never 'in your own words'"
+    assert "own words" not in shown
+
+
 # -- numbers and titles at every menu ---------------------------------------------------------------------
 
 
