@@ -1,9 +1,9 @@
 """How well the bot understands natural replies: `python -m bench understanding`.
 
-Reads every held-out set in bench/understanding/held_out/*.yaml (written by someone who has not read the
-meaning lists, measured once, then reviewed and folded in; see docs/understanding-replies.md), and the
-development set the lists were tuned on (tests/engine/understanding/dev_replies.yaml), and drives the
-real engine with each reply on the pack's channel. Each item is
+Reads the development set the lists are tuned on (every YAML in tests/engine/understanding/: the
+engineers' own replies and the held-out sets already measured, reviewed and folded in), and every held-out
+set measured once but not yet folded (bench/understanding/held_out/*.yaml; see docs/understanding-replies.md),
+and drives the real engine with each reply on the pack's channel. Each item is
     {pack: <pack id or "menu">, question: <question id, "consent" or "start">, lang: en|cy, reply: "...",
      expect: <choice value | yes | no | whole number in the question's unit | pack id | menu | unclear>}
 
@@ -42,7 +42,7 @@ HELD_OUT = ROOT / "bench" / "understanding" / "held_out"
 # Sets not yet measured. Only `python -m bench.understanding --fresh` reads them, once, after the lists are
 # final for the round; then the set moves to held_out/ and is reviewed.
 FRESH = ROOT / "bench" / "understanding" / "fresh"
-DEV = ROOT / "tests" / "engine" / "understanding" / "dev_replies.yaml"
+DEV = ROOT / "tests" / "engine" / "understanding"  # every *.yaml here is tuned on
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)  # a Tuesday morning, in office hours
 
@@ -224,10 +224,15 @@ def report(name: str, tally: Tally) -> dict[str, Any]:
     }
 
 
+def development_sets() -> list[Path]:
+    """Every development file: the engineers' replies and each folded held-out set."""
+    return sorted(DEV.glob("*.yaml"))
+
+
 def sets(fresh: bool = False) -> list[tuple[str, Path]]:
     if fresh:
         return [(p.stem, p) for p in sorted(FRESH.glob("*.yaml"))]
-    found = [("dev", DEV)] if DEV.exists() else []
+    found = [(f"dev/{p.stem}", p) for p in development_sets()]
     found += [(p.stem, p) for p in sorted(HELD_OUT.glob("*.yaml"))]
     return found
 
