@@ -370,7 +370,7 @@ def test_words_that_look_like_a_real_message_are_kept_for_a_person(chat: Chat, s
 
 
 def test_the_development_replies_are_understood_and_none_is_misread() -> None:
-    tally = measure(Path(DEV), _PROMPTS)
+    tally = measure(Path(DEV) / "dev_replies.yaml", _PROMPTS)
     assert tally.total >= 150
     assert tally.counts["misread"] == 0, tally.misreads
     assert tally.counts["understood"] >= 0.95 * tally.total, tally.refusals
