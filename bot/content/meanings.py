@@ -55,6 +55,9 @@ class Meanings:
     ordinals: Mapping[Words, int]  # -1 is "the last one"
     greetings: frozenset[Words]
     small_talk: frozenset[Words]
+    # Words that ask for something to do without naming it ("can i do the survey", "what can i do here"):
+    # at the menu, a reply of only these (and a pack's names) is not a message for a person.
+    menu_requests: frozenset[str] = field(default_factory=frozenset)
     known: frozenset[str] = field(default_factory=frozenset)  # every word in every list, for repeated letters
     longest: int = 1  # words in the longest phrase
 
@@ -159,6 +162,7 @@ def build(relations: Mapping[str, Any], languages: Iterable[tuple[str, Any]]) ->
     ordinals: dict[Words, int] = {}
     greetings: set[Words] = set()
     small_talk: set[Words] = set()
+    menu_requests: set[str] = set()
     phrase_lists: list[tuple[str, str, list[Any]]] = []
     for source, data in languages:
         if not isinstance(data, dict):
@@ -181,6 +185,7 @@ def build(relations: Mapping[str, Any], languages: Iterable[tuple[str, Any]]) ->
             ordinals[tuple(fold(str(word)).split())] = int(number)
         greetings.update(_folded(data.get("greetings")))
         small_talk.update(_folded(data.get("small_talk")))
+        menu_requests.update(w for words in _folded(data.get("menu_requests")) for w in words)
     if problems:
         raise ValueError("\n".join(problems))
     known = {w for key in spellings for w in key} | {w for value in spellings.values() for w in value}
@@ -205,12 +210,14 @@ def build(relations: Mapping[str, Any], languages: Iterable[tuple[str, Any]]) ->
     known |= {w for key in table for w in key}
     for group in (fillers, greetings, small_talk):
         known |= {w for key in group for w in key}
+    known |= menu_requests
     return Meanings(
         meanings=meanings, phrases=table, spellings=spellings,
         fillers=frozenset(partial.normalise(" ".join(f)) for f in fillers),
         stronger=frozenset(stronger), negations=frozenset(negations), ordinals=ordinals,
         greetings=frozenset(partial.normalise(" ".join(g)) for g in greetings),
         small_talk=frozenset(partial.normalise(" ".join(s)) for s in small_talk),
+        menu_requests=frozenset(w for word in menu_requests for w in partial.normalise(word)),
         known=frozenset(known), longest=max((len(k) for k in table), default=1),
     )
 

@@ -17,9 +17,11 @@ Never raises on any input; the hypothesis tests in tests/engine hold it to that.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.content.packs.folding import clean, fold
 from bot.content.packs.model import Kind, Pack
-from bot.engine import commands, handover, loop_reply, risk, understand
+from bot.engine import commands, handover, loop_reply, naming, risk, understand
 from bot.engine.answers import pick, yes_or_no
 from bot.engine.asks import (
     CONFIRM,
@@ -248,6 +250,12 @@ def _confirm_answer(turn: Turn, text: str) -> bool:
 
 def _menu_pick(turn: Turn, text: str) -> Pack | None:
     """The pack a reply picks from the menu: its number, "the first one", its title or a close spelling."""
+    chosen = _menu_choice(turn, text)
+    return chosen if isinstance(chosen, Pack) else None
+
+
+def _menu_choice(turn: Turn, text: str) -> Pack | str | None:
+    """The pack a reply picks from the menu; `naming.MENU` when it asks for one without naming one."""
     if not text or len(text) > LONGEST_COMMAND:
         return None
     ctx = turn.ctx
@@ -262,8 +270,14 @@ def _menu_pick(turn: Turn, text: str) -> Pack | None:
         if ordinal == -1:
             return packs[-1]
         return packs[ordinal - 1] if 1 <= ordinal <= len(packs) else None
+    by_name = naming.named(text, naming.pack_names(packs, meanings), meanings)
+    if by_name is not None:
+        return naming.MENU if by_name == naming.MENU else ctx.library.get(by_name)
     reading = menu_reading(ctx, turn.channel)
-    found = understand.read(text, reading, meanings, ctx.texts.numbers)
+    # Names were read above, all or nothing; here only a number or an emoji picks ("number 2", "3️⃣"): in
+    # "the kids one was too long" a title's word is not a pick.
+    numbered = understand.Question(tuple(replace(a, labels=()) for a in reading.answers))
+    found = understand.read(text, numbered, meanings, ctx.texts.numbers)
     if found.value is not None and found.sure:
         return ctx.library.get(found.value)
     # The whole reply a close spelling of one title ("tell us abot our servise"): a pack started by mistake
@@ -323,12 +337,13 @@ def _outside_a_pack(turn: Turn, text: str) -> bool:
     each pack, and so may any channel); a greeting gets the menu; a bare number, yes or no, emoji or
     thank-you gets how to answer questions, and is not filed for staff, whose inbox is for real messages.
     """
-    pack = _menu_pick(turn, text)
-    if pack is not None:
+    chosen = _menu_choice(turn, text)
+    if isinstance(chosen, Pack):
         turn.conversation.awaiting = None
-        _open(turn, pack, returning=False)
+        _open(turn, chosen, returning=False)
         return True
-    kind = _small_reply(turn, text)
+    # "can i do the survey", or words two packs' names fit: the menu, never a guess
+    kind = "greeting" if chosen == naming.MENU else _small_reply(turn, text)
     if kind is None:
         return False
     if kind in ("greeting", "number") and menu_packs(turn.ctx, turn.channel):

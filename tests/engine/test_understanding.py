@@ -305,6 +305,50 @@ def test_the_phone_menu_reads_its_one_pack(chat: Chat, said: str) -> None:
     assert not any(isinstance(e, FeedbackGiven) for e in step.events)
 
 
+@pytest.mark.parametrize(
+    ("said", "pack_id"),
+    [("the waiting one", "waiting_list"), ("the one about waiting", "waiting_list"),
+     ("im still waiting to be seen", "waiting_list"), ("carers feedback", "parent_carer"),
+     ("tell us how we did pls", "parent_carer"), ("tel us how we did", "parent_carer"),
+     ("tell us about your vist", "demo"), ("tell u about ur visit", "demo"), ("the kids one", "children"),
+     ("for parents", "parent_carer"), ("sut oedd hi", "children"), ("the one with pictures", "easy_words")],
+)
+def test_a_pack_is_started_by_what_people_call_it(chat: Chat, said: str, pack_id: str) -> None:
+    chat.channel = Channel.WEB
+    step = chat.send(said)
+    assert chat.conversation.pack_id == pack_id and chat.conversation.stage is Stage.CONSENT, render(step)
+    assert not any(isinstance(e, FeedbackGiven) for e in step.events)
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["hey can i do the survey", "what can i do here", "the survey", "can i give feedback", "your visit",
+     "pictures or carers", "ga i wneud yr arolwg"],
+)
+def test_asking_for_something_to_do_or_naming_two_packs_gets_the_menu(chat: Chat, said: str) -> None:
+    """Never the wrong pack, and never the staff inbox: "your visit" fits three packs' titles."""
+    chat.channel = Channel.WEB
+    step = chat.send(said)
+    assert _started(step) == "menu" and not chat.conversation.in_pack, render(step)
+    assert not any(isinstance(e, FeedbackGiven) for e in step.events)
+
+
+@pytest.mark.parametrize(
+    "said", ["still waiting for a call back", "the kids one was too long", "not the waiting one"],
+)
+def test_a_message_that_mentions_a_pack_is_kept_for_a_person(chat: Chat, said: str) -> None:
+    chat.channel = Channel.WEB
+    step = chat.send(said)
+    assert not chat.conversation.in_pack and any(isinstance(e, FeedbackGiven) for e in step.events), said
+
+
+@pytest.mark.parametrize("said", ["barn am y gwasanaeth", "tell us about our servise"])
+def test_the_phone_menu_hears_the_pack_by_what_callers_call_it(chat: Chat, said: str) -> None:
+    chat.channel = Channel.VOICE
+    chat.send(said)
+    assert chat.conversation.pack_id == "phone"
+
+
 @pytest.mark.parametrize(("channel", "first", "number", "then"), [
     (Channel.SMS, "DEMO", "5", "waiting_list"), (Channel.TELEGRAM, "DEMO", "5", "waiting_list"),
     (Channel.WEB, "DEMO", "5", "waiting_list"), (Channel.VOICE, "PHONE", "1", "phone"),

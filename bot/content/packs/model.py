@@ -193,6 +193,11 @@ class Pack(_Strict):
     # "To tell us about our service, press 1". Without it the phone reads the title.
     action: Text | None = None
     keywords: list[Keyword] = Field(min_length=1)
+    # What people call the pack at the menu, beyond its title and keywords, in each language: a title it
+    # had before, or how people describe it ({en: [the waiting one, still waiting]}). See bot/engine/naming.py.
+    names: dict[LangCode, list[Annotated[str, StringConstraints(min_length=1, max_length=60)]]] = Field(
+        default_factory=dict
+    )
     symbol: Identifier
     intro: Text
     consent: Text

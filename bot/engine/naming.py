@@ -1,0 +1,113 @@
+"""Which pack a reply at the menu names, by what people call it: "the waiting one", "carers feedback",
+"my son wants to do the kids one", "tel us how we did", "sut oedd hi".
+
+A pack is known by its titles (whole, and each side of the colon: "For young people" / "while you wait"),
+its phone `action`, its start keywords and its `names:` (a title it had before, how people describe it).
+A reply names a pack when every word in it is one of that pack's names, a word that only asks for something
+to do ("can i do", "the one", "survey"), a greeting or a filler, and no other pack's names claim a word the
+first does not. A name of three or more words may be misspelt ("tell us about your vist").
+
+The answer is one of:
+- a pack id: start it;
+- `MENU`: the reply asks for something to do but names no one pack ("can i do the survey", "your visit",
+  which two packs fit): show the menu, never guess and never file it for staff;
+- None: the words say something else, which is kept as a message for a person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from bot.content.meanings import Meanings, Words
+from bot.content.packs.model import Pack
+
+MENU = "menu"
+MOST_WORDS = 9  # a longer reply is a message, not a choice from the menu
+FUZZY_RATIO = 88  # out of 100, for a misspelt name of three words or more
+FUZZY_LEAST_WORDS = 3
+FUZZY_LEAST_LETTERS = 12  # "how was he" is not a misspelt "how was it"
+
+
+@dataclass(frozen=True)
+class PackNames:
+    pack_id: str
+    names: tuple[Words, ...]
+    keywords: tuple[Words, ...] = ()  # its start words: where two packs' names tie, a start word decides
+    # start words that also just ask ("FEEDBACK"): they decide only when no name does ("visit feedback")
+    asking: tuple[Words, ...] = ()
+
+
+def pack_names(packs: Sequence[Pack], meanings: Meanings) -> tuple[PackNames, ...]:
+    """Every pack's names as folded words. A keyword that only asks for something ("FEEDBACK") still starts
+    its pack as a whole message, but inside a longer reply it names nothing: "carers feedback" is carers."""
+    out = []
+    for pack in packs:
+        texts: list[str] = []
+        for title in pack.title.values():
+            texts.append(title)
+            texts.extend(part.removeprefix("For ").removeprefix("for ") for part in title.split(":", 1))
+        texts.extend((pack.action or {}).values())
+        texts.extend(name for names in pack.names.values() for name in names)
+        every = {meanings.normalise(k) for k in pack.keywords} - {()}
+        asking = {k for k in every if len(k) == 1 and k[0] in meanings.menu_requests}
+        keywords = every - asking
+        found = {meanings.normalise(t) for t in texts} | keywords
+        out.append(PackNames(pack.id, tuple(sorted(n for n in found if n)), tuple(sorted(keywords)),
+                             tuple(sorted(asking))))
+    return tuple(out)
+
+
+def named(text: str, packs: Sequence[PackNames], meanings: Meanings) -> str | None:
+    """The pack id `text` names, `MENU` when it asks for one without naming one pack, or None."""
+    words = meanings.normalise(text)
+    if not words or len(words) > MOST_WORDS:
+        return None
+    claims: dict[str, set[int]] = {}  # pack id -> the positions its names cover
+    for pack in packs:
+        covered = _covered(words, pack.names)
+        if covered:
+            claims[pack.pack_id] = covered
+    claimed = set().union(*claims.values()) if claims else set()
+    asking = False
+    for i, word in enumerate(words):
+        if i in claimed:
+            continue
+        if word in meanings.menu_requests:
+            asking = True
+        elif not (_in(words, i, meanings.fillers) or _in(words, i, meanings.greetings)):
+            return None  # a word that is neither a name nor a request: a message, perhaps about a pack
+    # The pack whose names cover every named word: "tell u about ur visit" is all one title, though two
+    # other titles end "your visit"; "pictures or carers" names two packs and gets the menu.
+    whole = [pack for pack in packs if claims.get(pack.pack_id) == claimed and claimed]
+    if len(whole) == 1:
+        return whole[0].pack_id
+    # Tied ("for parents", "visit feedback"): a start keyword decides, then a keyword that also just asks.
+    for deciders in ([pack.keywords for pack in whole], [pack.asking for pack in whole]):
+        deciding = [pack.pack_id for pack, said in zip(whole, deciders, strict=True) if _covered(words, said)]
+        if len(deciding) == 1:
+            return deciding[0]
+    return MENU if claims or asking else None
+
+
+def _covered(words: Words, names: tuple[Words, ...]) -> set[int]:
+    covered: set[int] = set()
+    for name in names:
+        size = len(name)
+        for start in range(len(words) - size + 1):
+            window = words[start:start + size]
+            if window == name or (size >= FUZZY_LEAST_WORDS and len(" ".join(name)) >= FUZZY_LEAST_LETTERS
+                                  and fuzz.ratio(" ".join(window), " ".join(name)) >= FUZZY_RATIO):
+                covered.update(range(start, start + size))
+    return covered
+
+
+def _in(words: Words, i: int, group: frozenset[Words]) -> bool:
+    """Whether the word at `i` is part of a phrase in `group` ("thank you", "good morning")."""
+    for size in range(1, 4):
+        for start in range(max(0, i - size + 1), min(i, len(words) - size) + 1):
+            if words[start:start + size] in group:
+                return True
+    return False
