@@ -10,7 +10,7 @@ Two numbers that do not add up to one amount ("6 or 7", "6-8 weeks") are not gue
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 DAYS_IN = {"days": 1.0, "weeks": 7.0, "months": 365.25 / 12, "years": 365.25}
@@ -21,6 +21,16 @@ UNITS = {
                      "misoedd"], "months"),
     **dict.fromkeys(["year", "years", "yr", "yrs", "blwyddyn", "flwyddyn", "blynedd", "mlynedd"], "years"),
 }
+# A number followed by one of these counts something ("3 months", "2 kids", "5 times"); after one of ROUGHLY
+# it is an amount ("about 3"). Either way, at a choice question it is not answer 3 (bot/engine/understand.py).
+COUNTED = frozenset(UNITS) | frozenset({
+    "hour", "hours", "hr", "hrs", "minute", "minutes", "min", "mins", "time", "times", "kid", "kids", "child",
+    "children", "people", "person", "star", "stars", "call", "calls", "appointment", "appointments", "visit",
+    "visits", "session", "sessions", "letter", "letters", "mile", "miles", "percent", "am", "pm", "oclock",
+    "awr", "oriau", "munud", "gwaith", "tro", "plant", "plentyn", "seren", "sêr", "ser", "galwad", "ymweliad",
+})
+ROUGHLY = frozenset({"about", "around", "roughly", "approx", "approximately", "nearly", "almost", "over",
+                     "under", "tua", "bron", "oddeutu", "rhyw"})
 SINGULAR = frozenset({"day", "week", "month", "year", "diwrnod", "wythnos", "mis", "fis", "blwyddyn", "flwyddyn"})
 # "about 6 weeks" is the person's own best answer, stored as 6; "over 6 weeks" is not 6, so it is asked back.
 LIMITS = frozenset({"over", "more", "less", "under", "least", "most", "plus", "dros", "mwy", "llai", "dan"})
@@ -116,3 +126,12 @@ def _number_at(words: list[str], i: int, numbers: Mapping[str, int]) -> tuple[fl
             return value + numbers[following], 2, False  # "twenty six"
         return value, 1, False
     return None, 1, False
+
+
+def counts_something(words: Sequence[str], i: int, numbers: Mapping[str, int]) -> bool:
+    """Whether the number at `words[i]` is an amount ("3 months", "about 3", "2 kids"), not a pick of answer 3."""
+    word = words[i]
+    if not (re.fullmatch(r"\d+(?:[.,]\d+)?", word) or word in numbers):
+        return False
+    following = words[i + 1] if i + 1 < len(words) else ""
+    return following in COUNTED or (i > 0 and words[i - 1] in ROUGHLY)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from bot.content.meanings import Meanings, Words
+from bot.engine.quantities import counts_something
 
 LONGEST_REPLY = 12  # words; a longer reply is a story, not a pick
 FUZZY_RATIO = 84  # out of 100, for a misspelt label or meaning word
@@ -97,6 +98,9 @@ def read(text: str, question: Question, meanings: Meanings, numbers: Mapping[str
     for answer in answers:
         if whole == answer.key or words in answer.labels or (answer.emoji and whole == answer.emoji):
             return Reading((answer.value,), True)
+    if any(counts_something(words, i, numbers or {}) for i in range(len(words))):
+        # "about 3 months" to "How well did we listen?" is not 3 Not at all: we say how to answer instead
+        return NOTHING
     labels = {label: answer.value for answer in answers for label in answer.labels}
     longest_label = max((len(label) for label in labels), default=1)
     keys = {answer.key: answer.value for answer in answers}
@@ -278,11 +282,16 @@ def _guess(
                     guesses[hit.meaning] = max(guesses.get(hit.meaning, 0.0), score)
     if guesses:
         values: list[str] = []
+        near: list[str] = []
         for meaning_id in guesses:
-            values.extend(v for level, v, _ in _resolve(meaning_id, False, question, meanings)
-                          if v not in values and level <= 1)
+            for level, v, _ in _resolve(meaning_id, False, question, meanings):
+                found = values if level <= 1 else near
+                if v not in found:
+                    found.append(v)
         if len(values) == 1:
             return Reading(tuple(values), False)
+        if not values and len(near) in (1, 2) and len(guesses) == 1:
+            return Reading(tuple(near), False)  # "nervus": unsure or unhappy, asked which
     # The question said back ("you listened to me"), with nothing else: yes, or no if it was turned round.
     if question.echo and all(_echoes(w, question.echo) or (w,) in meanings.fillers for w in words) and any(
         _echoes(w, question.echo) for w in words

@@ -433,3 +433,148 @@ def _ctx() -> Context:
     from bench.understanding import _context
 
     return _context(_PROMPTS)
+
+
+# -- what a reply at a choice question can come to -----------------------------------------------------------
+
+CHOICE_QUESTIONS = [
+    (pack.id, question.id) for pack in _PROMPTS.library.all() for question in pack.questions
+    if question.kind.value in ("choice", "scale", "yesno")
+]
+
+
+def _outcome(pack_id: str, question_id: str, said: str, language: str = "en") -> tuple[str, frozenset[str]]:
+    """("stored", {value}), ("asked", {value}) for "Did you mean …?", ("which", {a, b}) or ("nothing", {})."""
+    chat = _at(Chat(_PROMPTS.library, _PROMPTS.texts, _PROMPTS.symbols), pack_id, question_id, language)
+    step = chat.send(said)
+    stored = [e.value for e in _stored(step) if not e.skipped]
+    if stored:
+        return "stored", frozenset(str(v) for v in stored)
+    if chat.conversation.pending is not None:
+        return "asked", frozenset({chat.conversation.pending})
+    asks = [m for m in step.reply.messages if isinstance(m, Ask)]
+    if asks and asks[-1].question_id == question_id and asks[-1].text.startswith(("Did you mean", "Oeddech")):
+        return "which", frozenset(c.value for c in asks[-1].choices)
+    return "nothing", frozenset()
+
+
+def _values(pack_id: str, question_id: str) -> frozenset[str]:
+    pack = _PROMPTS.library.get(pack_id)
+    question = pack.question(question_id) if pack else None
+    assert question is not None
+    return frozenset({"yes", "no"}) if question.kind.value == "yesno" else frozenset(c.value for c in question.choices)
+
+
+AMOUNT_UNITS = ["weeks", "months", "years", "days", "times", "kids", "stars", "hours", "wks", "mis", "wythnos"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    where=st.sampled_from(CHOICE_QUESTIONS), number=st.integers(0, 12),
+    words=st.booleans(), before=st.sampled_from(["", "about ", "around ", "i think ", "tua "]),
+    unit=st.sampled_from(["", *AMOUNT_UNITS]),
+)
+def test_a_number_with_a_unit_or_about_is_never_a_choice(
+    where: tuple[str, str], number: int, words: bool, before: str, unit: str
+) -> None:
+    """ "about 3 months" to "How well did we listen?" once stored 3 Not at all."""
+    if not unit and before in ("", "i think "):
+        return  # a bare number is a pick
+    said = f"{before}{_NUMBER_WORDS[number] if words else number} {unit}".strip()
+    how, _ = _outcome(*where, said)
+    assert how == "nothing", said
+
+
+_NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                 "twelve"]
+
+
+def test_a_number_with_a_unit_at_did_you_mean_is_not_a_pick(chat: Chat) -> None:
+    _at(chat, "parent_carer", "listened")
+    chat.send("not really")  # "Did you mean 2 A little or 3 Not at all?"
+    step = chat.send("3 months")
+    assert not _stored(step) and "Reply 1, 2 or 3." in render(step)
+
+
+@settings(max_examples=200, deadline=None)
+@given(where=st.sampled_from(CHOICE_QUESTIONS), said=st.text(max_size=40) | st.sampled_from(
+    ["not really", "bit nervous", "go on then", "might do", "only when i chased", "sorta", "3 months", "oeddwn",
+     "no nobody's said", "dim llawer", "felt ignored", "too early to tell", "if you like", "1 or 2"]))
+def test_any_reply_stores_a_value_the_question_offers_asks_back_or_stores_nothing(
+    where: tuple[str, str], said: str
+) -> None:
+    how, values = _outcome(*where, said)
+    offered = _values(*where)
+    assert values <= offered
+    assert (how, len(values)) in {("stored", 1), ("asked", 1), ("which", 2), ("nothing", 0)}
+
+
+@pytest.mark.parametrize(
+    ("pack_id", "question_id", "said", "how", "values"),
+    [
+        # hedged yes and no: a clear yes is stored, a maybe only asked back, never stored as yes
+        ("parent_carer", "hear_back", "yeah go on", "stored", {"yes"}),
+        ("parent_carer", "involvement", "count me in", "stored", {"yes"}),
+        ("parent_carer", "hear_back", "if you like", "asked", {"yes"}),
+        ("parent_carer", "involvement", "id be interested", "asked", {"yes"}),
+        ("waiting_list", "checkins", "might do", "asked", {"yes"}),
+        ("parent_carer", "hear_back", "rather not", "stored", {"no"}),
+        ("parent_carer", "involvement", "too busy sorry", "stored", {"no"}),
+        ("parent_carer", "involvement", "not interested", "stored", {"no"}),
+        ("waiting_list", "checkins", "not every month", "asked", {"no"}),
+        # echoes and paraphrases on scales
+        ("parent_carer", "listened", "felt ignored", "stored", {"not_at_all"}),
+        ("phone", "listened", "i felt heard", "stored", {"a_lot"}),
+        ("parent_carer", "informed", "only when i chased", "stored", {"a_little"}),
+        ("parent_carer", "informed", "every so often", "stored", {"a_little"}),
+        ("phone", "next_steps", "they explained it all", "stored", {"know"}),
+        ("phone", "next_steps", "vaguely", "stored", {"not_sure"}),
+        ("phone", "next_steps", "sorta", "asked", {"not_sure"}),
+        ("phone", "next_steps", "not really", "which", {"not_sure", "no_idea"}),
+        ("phone", "next_steps", "no nobody's said", "stored", {"no_idea"}),
+        ("parent_carer", "next_steps", "we've been left in the dark", "asked", {"no"}),
+        ("parent_carer", "fft", "too early to tell", "stored", {"dont_know"}),
+        # a worry is between unsure and unhappy: asked which, never stored as unhappy
+        ("children", "feel_here", "bit nervous", "which", {"unsure", "unhappy"}),
+        ("waiting_list", "feeling", "anxious", "asked", {"not_good"}),
+        ("children", "come_again", "yay", "stored", {"happy"}),
+    ],
+)
+def test_the_classes_of_reply_people_write(
+    pack_id: str, question_id: str, said: str, how: str, values: set[str]
+) -> None:
+    assert _outcome(pack_id, question_id, said) == (how, frozenset(values))
+
+
+@pytest.mark.parametrize(
+    ("pack_id", "question_id", "said", "how", "values"),
+    [
+        ("children", "safe", "oeddwn", "stored", {"yes"}),
+        ("children", "safe", "nac oeddwn", "stored", {"no"}),
+        ("children", "feel_here", "o'n i'n drist", "stored", {"unhappy"}),
+        ("children", "feel_here", "dda", "stored", {"happy"}),
+        ("phone", "listened", "dim llawer", "stored", {"a_little"}),
+        ("parent_carer", "involvement", "dim ar hyn o bryd", "stored", {"no"}),
+    ],
+)
+def test_welsh_past_tense_echoes_and_soft_mutations(
+    pack_id: str, question_id: str, said: str, how: str, values: set[str]
+) -> None:
+    assert _outcome(pack_id, question_id, said, "cy") == (how, frozenset(values))
+
+
+@pytest.mark.parametrize(
+    ("pack_id", "question_id", "said", "value"),
+    [("parent_carer", "hear_back", "go on then", "yes"), ("waiting_list", "updates", "ye go on", "yes"),
+     ("parent_carer", "involvement", "nah not for me", "no"), ("parent_carer", "involvement", "not right now", "no"),
+     ("parent_carer", "involvement", "not at the moment", "no"), ("waiting_list", "updates", "dont want them", "no"),
+     ("parent_carer", "listened", "no one listened to us", "not_at_all"),
+     ("parent_carer", "informed", "now and then", "a_little"), ("parent_carer", "next_steps", "nope no one said", "no"),
+     ("children", "come_again", "dont wanna come back", "unhappy")],
+)
+def test_the_plain_reading_of_replies_the_safeguarding_second_opinion_may_hold(
+    ctx: Context, library: PackLibrary, pack_id: str, question_id: str, said: str, value: str
+) -> None:
+    """What these say as answers, whatever the safeguarding check makes of them (bot/engine/risk.py)."""
+    reading = _read(ctx, library, pack_id, question_id, said)
+    assert reading.values == (value,) and reading.sure
