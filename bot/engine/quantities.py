@@ -13,10 +13,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-DAYS_IN = {"days": 1.0, "weeks": 7.0, "months": 365.25 / 12, "years": 365.25}
+DAYS_IN = {"days": 1.0, "weeks": 7.0, "fortnights": 14.0, "months": 365.25 / 12, "years": 365.25}
 UNITS = {
     **dict.fromkeys(["day", "days", "dy", "dys", "diwrnod", "diwrnodau", "niwrnod", "dydd", "dyddiau"], "days"),
     **dict.fromkeys(["week", "weeks", "wk", "wks", "wek", "weks", "weeek", "wythnos", "wythnosau"], "weeks"),
+    **dict.fromkeys(["fortnight", "fortnights", "pythefnos", "bythefnos", "phythefnos"], "fortnights"),
     **dict.fromkeys(["month", "months", "mth", "mths", "mnth", "mnths", "mon", "mons", "monthes", "mis", "fis",
                      "misoedd"], "months"),
     **dict.fromkeys(["year", "years", "yr", "yrs", "blwyddyn", "flwyddyn", "blynedd", "mlynedd"], "years"),
@@ -31,7 +32,13 @@ COUNTED = frozenset(UNITS) | frozenset({
 })
 ROUGHLY = frozenset({"about", "around", "roughly", "approx", "approximately", "nearly", "almost", "over",
                      "under", "tua", "bron", "oddeutu", "rhyw"})
-SINGULAR = frozenset({"day", "week", "month", "year", "diwrnod", "wythnos", "mis", "fis", "blwyddyn", "flwyddyn"})
+SINGULAR = frozenset({"day", "week", "fortnight", "month", "year", "diwrnod", "wythnos", "pythefnos", "bythefnos",
+                      "mis", "fis", "blwyddyn", "flwyddyn"})
+# No wait at all, however it is said: 0, asked back ("didnt wait long" is not one of these).
+NO_WAIT = (("didnt", "wait", "at", "all"), ("didnt", "have", "to", "wait"), ("no", "wait"), ("no", "waiting"),
+           ("straight", "away"), ("straightaway",), ("right", "away"), ("no", "time", "at", "all"),
+           ("didnt", "wait"), ("wasnt", "a", "wait"), ("dim", "aros"), ("ddim", "aros"), ("yn", "syth"),
+           ("dim", "o", "gwbl"))
 # "about 6 weeks" is the person's own best answer, stored as 6; "over 6 weeks" is not 6, so it is asked back.
 LIMITS = frozenset({"over", "more", "less", "under", "least", "most", "plus", "dros", "mwy", "llai", "dan"})
 ROUGH_COUNTS = {"couple": 2.0, "few": 3.0, "several": 3.0, "cwpl": 2.0, "ychydig": 3.0}
@@ -74,6 +81,8 @@ def read_amount(text: str, unit: str | None, numbers: Mapping[str, int]) -> Amou
             if i + 2 < len(words) and words[i] == "and" and words[i + 1] in ONE and words[i + 2] in HALF:
                 number, i = number + 0.5, i + 3  # "a year and a half"
         found.append((number, said_unit, guess))
+    if not found and _no_wait(words):
+        return Amount(0.0, False)
     if not found:
         single = [UNITS[w] for w in words if w in SINGULAR]
         if len(single) != 1:
@@ -100,9 +109,16 @@ def read_amount(text: str, unit: str | None, numbers: Mapping[str, int]) -> Amou
     return Amount(float(value) if not whole else exact, whole and not rough)
 
 
+def _no_wait(words: list[str]) -> bool:
+    """ "didnt wait at all", "seen straight away": no wait; "didnt wait long" is some wait, not none."""
+    if "long" in words or "much" in words:
+        return False
+    return any(tuple(words[i:i + len(phrase)]) == phrase for phrase in NO_WAIT for i in range(len(words)))
+
+
 def _exact_between(amounts: list[tuple[float, str | None, bool]], unit: str) -> bool:
     """Days and weeks convert exactly; so do months and years. Weeks and months do not."""
-    short = {"days", "weeks"}
+    short = {"days", "weeks", "fortnights"}
     return all((said in short) == (unit in short) for _, said, _ in amounts)
 
 

@@ -264,7 +264,7 @@ def _guess(
         scores.append((best, answer.value))
     scores.sort(reverse=True)
     if any(w in meanings.negations for w in words):
-        return NOTHING
+        return _echo_turned_round(words, question, meanings)
     if scores and scores[0][0] >= FUZZY_RATIO and (len(scores) == 1 or scores[0][0] - scores[1][0] >= FUZZY_MARGIN):
         return Reading((scores[0][1],), len(words) <= 3)
     # A misspelt meaning word ("terible", "brillant"): the one close word, asked back.
@@ -309,3 +309,13 @@ def _guess(
         if len(values) == 1:
             return Reading(tuple(values), False)
     return NOTHING
+
+
+def _echo_turned_round(words: Words, question: Question, meanings: Meanings) -> Reading:
+    """The question said back with "not" ("not every month" to "Can we check in every month?"): no, asked back."""
+    if not question.echo or not any(_echoes(w, question.echo) for w in words):
+        return NOTHING
+    if not all(w in meanings.negations or _echoes(w, question.echo) or (w,) in meanings.fillers for w in words):
+        return NOTHING
+    values = [v for level, v, _ in _resolve("echo_no", False, question, meanings) if level <= 1]
+    return Reading((values[0],), False) if len(values) == 1 else NOTHING

@@ -217,14 +217,17 @@ def test_the_question_asked_back_survives_being_saved(chat: Chat) -> None:
      ("about 6 months", 26, False), ("6 months", 26, False), ("2 months", 9, False), ("a year", 52, False),
      ("18 months", 78, False), ("a year and a half", 78, False), ("a couple of weeks", 2, False),
      ("about 6", 6, True), ("over 6 weeks", 6, False), ("6 weeks or so", 6, True),
-     ("3 wythnos", 3, True), ("blwyddyn", 52, False), ("none", 0, True)],
+     ("3 wythnos", 3, True), ("blwyddyn", 52, False), ("none", 0, True), ("a fortnight", 2, True),
+     ("we didnt wait long, a fortnight", 2, True), ("2 fortnights", 4, True), ("pythefnos", 2, False),
+     ("didnt wait at all", 0, False), ("seen straight away", 0, False), ("tua chwe mis", 26, False),
+     ("am ddau fis", 9, False), ("tair wythnos", 3, True), ("bedair wythnos", 4, True)],
 )
 def test_numbers_and_units(texts: SystemTexts, said: str, value: int, sure: bool) -> None:
     amount = read_amount(said, "weeks", texts.numbers)
     assert amount is not None and (amount.value, amount.sure) == (value, sure)
 
 
-@pytest.mark.parametrize("said", ["6-8 weeks", "6 or 7", "2 weeks or 3 weeks", "ages", ""])
+@pytest.mark.parametrize("said", ["6-8 weeks", "6 or 7", "2 weeks or 3 weeks", "ages", "", "didnt wait long"])
 def test_numbers_that_are_not_one_amount_are_not_guessed(texts: SystemTexts, said: str) -> None:
     assert read_amount(said, "weeks", texts.numbers) is None
 
