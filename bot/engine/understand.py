@@ -158,6 +158,12 @@ def read(text: str, question: Question, meanings: Meanings, numbers: Mapping[str
         candidates.extend(_resolve(meaning.id, sure, question, meanings))
     if not candidates:
         return _guess(text, words, question, meanings, sentiment)
+    echoed = any(used[i] and _echoes(word, question.echo) for i, word in enumerate(words))
+    if not strong_found and not echoed and not _only_fillers(words, used, question, meanings, most_unknown=0):
+        # Only a bare echo ("it was", "im") and a word we do not know: "it was scary" is not Yes to "Did you
+        # feel safe?", and "im busy" is not Yes to "Would you like to help?". The unknown word decides.
+        # The question's own verb said back ("the man listened to me") still reads as the echo.
+        return _guess(text, words, question, meanings, sentiment)
     best = min(level for level, _, _ in candidates)
     chosen = [(value, sure) for level, value, sure in candidates if level == best]
     values = tuple(dict.fromkeys(value for value, _ in chosen))
@@ -165,7 +171,9 @@ def read(text: str, question: Question, meanings: Meanings, numbers: Mapping[str
         return NOTHING
     if len(values) == 2:
         return Reading(values, False)
-    sure = all(s for _, s in chosen) and best <= 1 and _only_fillers(words, used, question, meanings)
+    # "they said nothing": a weaker reading of other words pointing elsewhere leaves us unsure
+    others = any(value not in values for _, value, _ in candidates)
+    sure = all(s for _, s in chosen) and best <= 1 and not others and _only_fillers(words, used, question, meanings)
     return Reading(values, sure)
 
 
@@ -194,7 +202,9 @@ def _resolve(meaning_id: str, sure: bool, question: Question, meanings: Meanings
     return near[:2]
 
 
-def _only_fillers(words: Words, used: list[bool], question: Question, meanings: Meanings) -> bool:
+def _only_fillers(
+    words: Words, used: list[bool], question: Question, meanings: Meanings, most_unknown: int = 1
+) -> bool:
     """Whether every word not read as the answer carries no answer of its own (fillers, the question's words).
 
     "good thanks" and "they did listen" are sure; "good but the wait was too long" is asked back.
@@ -216,7 +226,7 @@ def _only_fillers(words: Words, used: list[bool], question: Question, meanings: 
             if not (word in meanings.stronger or _echoes(word, question.echo)):
                 unknown += 1
             i += 1
-    return unknown <= 1
+    return unknown <= most_unknown
 
 
 def closest_label(words: Words, question: Question) -> str | None:

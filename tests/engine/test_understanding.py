@@ -549,6 +549,11 @@ def test_any_reply_stores_a_value_the_question_offers_asks_back_or_stores_nothin
         ("children", "feel_here", "bit nervous", "which", {"unsure", "unhappy"}),
         ("waiting_list", "feeling", "anxious", "asked", {"not_good"}),
         ("children", "come_again", "yay", "stored", {"happy"}),
+        # a bare echo ("it was", "im") beside a word that says otherwise is never a sure yes
+        ("children", "safe", "it was scary", "asked", {"no"}),
+        ("parent_carer", "involvement", "im busy", "asked", {"no"}),
+        ("children", "listened", "the man listened to me", "stored", {"yes"}),
+        ("phone", "next_steps", "they said nothing", "stored", {"no_idea"}),
     ],
 )
 def test_the_classes_of_reply_people_write(
