@@ -187,7 +187,10 @@ def _resolve(meaning_id: str, sure: bool, question: Question, meanings: Meanings
     yes_no = all(a.value in YES_NO_VALUES for a in answers)
     offer = meaning_id not in POLAR or question.polar or yes_no
     if not offer:
-        return []
+        # "yes" to "How do you feel about coming again?" is only a guess at Happy: asked back, never stored
+        guesses = [(2, a.value, False) for other in meaning.near if other not in POLAR
+                   for a in answers if other in a.meanings]
+        return list(dict.fromkeys(guesses))[:1]
     for other in meaning.also:
         found = [(1, a.value, sure) for a in answers if other in a.meanings]
         if found and (other not in POLAR or question.polar or yes_no):
