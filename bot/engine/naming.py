@@ -40,7 +40,27 @@ class PackNames:
     asking: tuple[Words, ...] = ()
 
 
+_KNOWN: dict[tuple[int, ...], tuple[tuple[object, ...], tuple[PackNames, ...]]] = {}
+_MOST_KNOWN = 32  # (library, channel) pairs; a library reloaded after an edit is new objects
+
+
 def pack_names(packs: Sequence[Pack], meanings: Meanings) -> tuple[PackNames, ...]:
+    """Every pack's names, worked out once per loaded library (2 ms a time, too slow for every message).
+
+    Kept by the objects' identity, and held, so an id cannot be reused while its entry is here."""
+    held = (meanings, *packs)
+    key = tuple(id(o) for o in held)
+    found = _KNOWN.get(key)
+    if found is not None and all(a is b for a, b in zip(found[0], held, strict=True)):
+        return found[1]
+    if len(_KNOWN) >= _MOST_KNOWN:
+        _KNOWN.clear()
+    names = _pack_names(packs, meanings)
+    _KNOWN[key] = (held, names)
+    return names
+
+
+def _pack_names(packs: Sequence[Pack], meanings: Meanings) -> tuple[PackNames, ...]:
     """Every pack's names as folded words. A keyword that only asks for something ("FEEDBACK") still starts
     its pack as a whole message, but inside a longer reply it names nothing: "carers feedback" is carers."""
     out = []
