@@ -34,6 +34,9 @@ CONTRAST = frozenset({"but", "although", "though", "except", "apart", "however",
 # Meanings that answer a yes or no question; offered for other answers only when the question is asked so.
 POLAR = frozenset({"yes", "no", "echo_yes", "echo_no", "not_really"})
 YES_NO_VALUES = frozenset({"yes", "no"})
+# Negations that answer by themselves rather than turn round the word after them ("no, nobody's said").
+ANSWERING_NEGATIONS = frozenset({"no", "na", "nah", "nope", "naddo", "nac", "nag"})
+TURNING = frozenset({"no", "echo_no", "not_really"})  # what a "not" that turns round the next word may mean
 # A yes or no question in English starts with one of these ("Did we listen to you?").
 POLAR_STARTS = frozenset({
     "did", "do", "does", "was", "were", "is", "are", "can", "could", "would", "will", "have", "has", "had",
@@ -108,6 +111,10 @@ def read(text: str, question: Question, meanings: Meanings, numbers: Mapping[str
     candidates: list[tuple[int, str, bool]] = []  # (level, value, sure); level 0 is best
     meaning_hits: list[tuple[int, int, str, bool]] = []  # (start, end, meaning, sure)
     used = [False] * len(words)
+    # A "not" read as an answer of its own ("didnt" is no, "wasnt" an echo) still turns round the answer
+    # after it: "didnt feel good" is not Good. "no" answers for itself: "no, nobody's said" is No idea.
+    weak_at: set[int] = set()
+    by_value = {answer.value: answer for answer in answers}
     i = 0
     while i < len(words):
         matched = False
@@ -116,17 +123,26 @@ def read(text: str, question: Question, meanings: Meanings, numbers: Mapping[str
             value = labels.get(window)
             hits = meanings.phrases.get(window)
             if value is not None and (hits is None or size >= 1):
-                candidates.append((0, value, True))
                 used[i:i + size] = [True] * size
-                _negated_label = i > 0 and words[i - 1] in meanings.negations and not used[i - 1]
-                if _negated_label:
-                    candidates[-1] = (0, value, False)
+                if _negation_before(words, i, used, weak_at, meanings) is not None:
+                    # "wasnt easy" to "Was it easy to get in touch?" is Hard, asked back; never Easy
+                    turned = _turned_round(by_value[value], question, meanings)
+                    if not turned:
+                        return NOTHING
+                    candidates.extend(turned)
+                else:
+                    candidates.append((0, value, True))
                 i += size
                 matched = True
                 break
             if hits is not None:
                 for hit in hits:
                     meaning_hits.append((i, i + size, hit.meaning, hit.sure))
+                if all(hit.meaning in meanings.meanings and meanings.meanings[hit.meaning].weak for hit in hits) or (
+                    window[0] in meanings.negations and window[0] not in ANSWERING_NEGATIONS
+                    and all(hit.meaning in TURNING for hit in hits)  # "didnt", "not really" before "good"
+                ):
+                    weak_at.update(range(i, i + size))
                 used[i:i + size] = [True] * size
                 i += size
                 matched = True
@@ -146,9 +162,10 @@ def read(text: str, question: Question, meanings: Meanings, numbers: Mapping[str
         meaning = meanings.meanings.get(meaning_id)
         if meaning is None or (meaning.weak and strong_found):
             continue
-        before = words[start - 1] if start > 0 and not used[start - 1] else None
-        if before is not None and before in meanings.negations:
-            used[start - 1] = True
+        before = words[start - 1] if start > 0 and (not used[start - 1] or start - 1 in weak_at) else None
+        negation = _negation_before(words, start, used, weak_at, meanings)
+        if negation is not None:
+            used[negation] = True
             if meaning.negated is None:
                 return NOTHING  # "not" with a meaning that has no opposite: ask again rather than guess
             meaning, sure = meanings.meanings[meaning.negated], False
@@ -175,6 +192,30 @@ def read(text: str, question: Question, meanings: Meanings, numbers: Mapping[str
     others = any(value not in values for _, value, _ in candidates)
     sure = all(s for _, s in chosen) and best <= 1 and not others and _only_fillers(words, used, question, meanings)
     return Reading(values, sure)
+
+
+def _negation_before(words: Words, i: int, used: list[bool], weak_at: set[int], meanings: Meanings) -> int | None:
+    """Where the "not" before `words[i]` is, looking past fillers ("didnt feel good", "not really happy")."""
+    j = i - 1
+    while j >= 0 and (not used[j] or j in weak_at):
+        if words[j] in meanings.negations:
+            return j
+        if (words[j],) not in meanings.fillers:
+            return None
+        j -= 1
+    return None
+
+
+def _turned_round(answer: Answer, question: Question, meanings: Meanings) -> list[tuple[int, str, bool]]:
+    """What "not" + an answer's label comes to: the answers its meaning's opposite points to, never sure."""
+    for meaning_id in answer.meanings:
+        meaning = meanings.meanings.get(meaning_id)
+        if meaning is not None and meaning.negated is not None:
+            found = [(level, value, False) for level, value, _ in _resolve(meaning.negated, False, question, meanings)
+                     if value != answer.value]
+            if found:
+                return found
+    return []
 
 
 def _resolve(meaning_id: str, sure: bool, question: Question, meanings: Meanings) -> list[tuple[int, str, bool]]:

@@ -554,6 +554,7 @@ def test_any_reply_stores_a_value_the_question_offers_asks_back_or_stores_nothin
         ("parent_carer", "involvement", "im busy", "asked", {"no"}),
         ("children", "listened", "the man listened to me", "stored", {"yes"}),
         ("phone", "next_steps", "they said nothing", "stored", {"no_idea"}),
+        ("parent_carer", "contact", "wasnt easy", "asked", {"hard"}),
     ],
 )
 def test_the_classes_of_reply_people_write(
@@ -594,3 +595,19 @@ def test_the_plain_reading_of_replies_the_safeguarding_second_opinion_may_hold(
     """What these say as answers, whatever the safeguarding check makes of them (bot/engine/risk.py)."""
     reading = _read(ctx, library, pack_id, question_id, said)
     assert reading.values == (value,) and reading.sure
+
+
+LABELLED = [
+    (pack.id, question.id, choice.value, choice.label["en"]) for pack in _PROMPTS.library.all()
+    for question in pack.questions for choice in question.choices
+    if MEANINGS.normalise(choice.label["en"])[0] not in MEANINGS.negations | {"no"}
+]
+
+
+@settings(max_examples=120, deadline=None)
+@given(where=st.sampled_from(LABELLED), negation=st.sampled_from(["not", "wasnt", "it wasnt", "werent", "didnt feel"]))
+def test_a_label_turned_round_is_never_stored_as_that_label(where: tuple[str, str, str, str], negation: str) -> None:
+    """ "wasnt easy" to "Was it easy to get in touch?" once stored Easy."""
+    pack_id, question_id, value, label = where
+    how, values = _outcome(pack_id, question_id, f"{negation} {label.lower()}")
+    assert not (how == "stored" and value in values)
