@@ -50,6 +50,7 @@ from bot.engine.walk import (
 from bot.messages import Inbound, Reply, Say
 
 LONGEST_COMMAND = 40  # characters; a longer message is never a command or keyword
+MENU_NUMBER_WORDS = frozenset({"number", "no", "option", "the", "one", "please", "rhif"})  # "number 2", "no. 3"
 SHORT_REPLY_WORDS = 3  # after expiry, a reply this short was meant for the closed question
 
 __all__ = ["Step", "handle", "menu"]
@@ -264,7 +265,7 @@ def _menu_choice(turn: Turn, text: str) -> Pack | str | None:
     packs = menu_packs(ctx, turn.channel)
     if not packs:
         return None
-    stripped = tuple(w for w in words if w not in ("number", "no", "option", "the", "one", "please", "rhif"))
+    stripped = tuple(w for w in words if w not in MENU_NUMBER_WORDS)
     ordinal = meanings.ordinals.get(stripped) if stripped else None
     if ordinal is not None:
         if ordinal == -1:
@@ -276,9 +277,12 @@ def _menu_choice(turn: Turn, text: str) -> Pack | str | None:
     reading = menu_reading(ctx, turn.channel)
     # Names were read above, all or nothing; here only a number or an emoji picks ("number 2", "3️⃣"): in
     # "the kids one was too long" a title's word is not a pick.
+    # The number must stand alone among words that only ask: in "the parent one", "one" is not pack 1.
+    said = [w for w in words if w not in MENU_NUMBER_WORDS and (w,) not in meanings.fillers
+            and w not in meanings.menu_requests] or list(words[:1] if len(words) == 1 else ())
     numbered = understand.Question(tuple(replace(a, labels=()) for a in reading.answers))
-    found = understand.read(text, numbered, meanings, ctx.texts.numbers)
-    if found.value is not None and found.sure:
+    found = understand.read(" ".join(said), numbered, meanings, ctx.texts.numbers) if len(said) == 1 else None
+    if found is not None and found.value is not None and found.sure:
         return ctx.library.get(found.value)
     # The whole reply a close spelling of one title ("tell us abot our servise"): a pack started by mistake
     # costs one NO at its first question, but a message that only shares a word with a title is a message.

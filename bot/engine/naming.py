@@ -72,12 +72,16 @@ def _pack_names(packs: Sequence[Pack], meanings: Meanings) -> tuple[PackNames, .
         texts.extend((pack.action or {}).values())
         texts.extend(name for names in pack.names.values() for name in names)
         every = {meanings.normalise(k) for k in pack.keywords} - {()}
-        asking = {k for k in every if len(k) == 1 and k[0] in meanings.menu_requests}
+        asking: set[Words] = {k for k in every if len(k) == 1 and k[0] in meanings.menu_requests}
         keywords = every - asking
         found = {meanings.normalise(t) for t in texts} | keywords
-        out.append(PackNames(pack.id, tuple(sorted(n for n in found if n)), tuple(sorted(keywords)),
-                             tuple(sorted(asking))))
+        out.append(PackNames(pack.id, _singular(found), _singular(keywords), _singular(asking)))
     return tuple(out)
+
+
+def _one(word: str) -> str:
+    """A name's word without its plural: "parent" names what "parents" does, "carer" what "carers" does."""
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
 def named(text: str, packs: Sequence[PackNames], meanings: Meanings) -> str | None:
@@ -85,9 +89,10 @@ def named(text: str, packs: Sequence[PackNames], meanings: Meanings) -> str | No
     words = meanings.normalise(text)
     if not words or len(words) > MOST_WORDS:
         return None
+    singular = tuple(_one(w) for w in words)
     claims: dict[str, set[int]] = {}  # pack id -> the positions its names cover
     for pack in packs:
-        covered = _covered(words, pack.names)
+        covered = _covered(singular, pack.names)
         if covered:
             claims[pack.pack_id] = covered
     claimed = set().union(*claims.values()) if claims else set()
@@ -106,10 +111,14 @@ def named(text: str, packs: Sequence[PackNames], meanings: Meanings) -> str | No
         return whole[0].pack_id
     # Tied ("for parents", "visit feedback"): a start keyword decides, then a keyword that also just asks.
     for deciders in ([pack.keywords for pack in whole], [pack.asking for pack in whole]):
-        deciding = [pack.pack_id for pack, said in zip(whole, deciders, strict=True) if _covered(words, said)]
+        deciding = [pack.pack_id for pack, said in zip(whole, deciders, strict=True) if _covered(singular, said)]
         if len(deciding) == 1:
             return deciding[0]
     return MENU if claims or asking else None
+
+
+def _singular(names: set[Words]) -> tuple[Words, ...]:
+    return tuple(sorted({tuple(_one(w) for w in name) for name in names if name}))
 
 
 def _covered(words: Words, names: tuple[Words, ...]) -> set[int]:
