@@ -25,6 +25,7 @@ from bot.content.meanings import Meanings, Words
 from bot.content.packs.model import Pack
 
 MENU = "menu"
+QUESTION_WORDS = frozenset({"what", "which", "how", "beth", "pa", "sut"})
 MOST_WORDS = 9  # a longer reply is a message, not a choice from the menu
 FUZZY_RATIO = 88  # out of 100, for a misspelt name of three words or more
 FUZZY_LEAST_WORDS = 3
@@ -101,7 +102,9 @@ def named(text: str, packs: Sequence[PackNames], meanings: Meanings) -> str | No
         if i in claimed:
             continue
         if word in meanings.menu_requests:
-            asking = True
+            # "what" alone asks about something ("What is it about?" after an invitation is for a person);
+            # "what can i do here" asks for the menu by its other words
+            asking = asking or word not in QUESTION_WORDS
         elif not (_in(words, i, meanings.fillers) or _in(words, i, meanings.greetings)):
             return None  # a word that is neither a name nor a request: a message, perhaps about a pack
     # The pack whose names cover every named word: "tell u about ur visit" is all one title, though two

@@ -338,7 +338,7 @@ def test_asking_for_something_to_do_or_naming_two_packs_gets_the_menu(chat: Chat
 
 
 @pytest.mark.parametrize(
-    "said", ["still waiting for a call back", "the kids one was too long", "not the waiting one"],
+    "said", ["still waiting for a call back", "the kids one was too long", "not the waiting one", "What is it about?"],
 )
 def test_a_message_that_mentions_a_pack_is_kept_for_a_person(chat: Chat, said: str) -> None:
     chat.channel = Channel.WEB
