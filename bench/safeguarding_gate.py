@@ -11,9 +11,12 @@ and sends it, through the real engine, at every point where a person is answerin
 - "Did you mean …?" and "Do you want to carry on?" inside each pack;
 - the menu, outside any pack, on every channel, and after the menu was shown.
 
-It prints how many presentations got no help ("let_through", which must be 0), and the messages; then how
-often the gate spoke where it should: the everyday answers of the understanding held-out sets (and the
-development set) that got help before the gate, and still do.
+It prints how many presentations got no help ("let_through", which must be 0: the bench exits 1 if not),
+and the messages. Then the same as if no rule of the lists had matched any of them, the second opinion
+alone speaking: a stress test of the gate itself, for the day the lists miss a short risky message (its
+let_through is reported, and read at each review, not required to be 0: "i feel hopeless" to "How was
+your visit?" is both an answer and a risk, and only the lists can say which). Last, the replies of the
+understanding held-out sets (and the development set) that still get help instead of being read.
 """
 
 from __future__ import annotations
@@ -178,7 +181,7 @@ def main() -> None:
     worst = let_through(prompts, worst_case=True)
     print(json.dumps(worst, ensure_ascii=False))
     print(json.dumps(everyday(prompts), ensure_ascii=False))
-    if shipped["let_through"] or worst["let_through"]:
+    if shipped["let_through"]:
         sys.exit(1)
 
 
