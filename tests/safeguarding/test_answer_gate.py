@@ -88,10 +88,16 @@ def test_not_right_now_at_a_yes_no_question_is_a_no_asked_back_then_stored(reply
     assert stored(person.send("yes")) == ["no"]
 
 
-@pytest.mark.parametrize("reply", ["not right now", "go on then", "ye go on", "nah not for me"])
-def test_with_the_shipped_model_the_everyday_answers_get_no_crisis_text(reply: str) -> None:
-    person = at("waiting_list", "updates", safeguarding=SHIPPED)
-    assert not helped(person.send(reply))
+@pytest.mark.parametrize(("pack", "question", "reply"), [
+    ("waiting_list", "updates", "not right now"), ("waiting_list", "updates", "go on then"),
+    ("waiting_list", "updates", "ye go on"), ("waiting_list", "updates", "nah not for me"),
+    ("waiting_list", "updates", "dont want them"), ("parent_carer", "next_steps", "nope no one said"),
+    ("parent_carer", "involvement", "not at the moment"), ("parent_carer", "contact", "took forever to get through"),
+    ("children", "come_again", "i dont want to come again"), ("children", "come_again", "dont wanna come back"),
+    ("children", "come_again", "sad i have to come again"),
+])
+def test_with_the_shipped_model_the_everyday_answers_get_no_crisis_text(pack: str, question: str, reply: str) -> None:
+    assert not helped(at(pack, question, safeguarding=SHIPPED).send(reply))
 
 
 @pytest.mark.parametrize(("pack", "question", "reply"), [
