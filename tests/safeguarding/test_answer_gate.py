@@ -178,3 +178,20 @@ def test_a_message_with_a_rule_finding_is_never_set_aside(
     finding = Finding(max((h.level for h in hits), key=lambda lv: lv.rank), hits)
     assert not finding.second_opinion_only
     assert not answer_gate.set_aside(_turn(point, text), text, finding)
+
+
+def test_every_short_reviewed_risky_message_gets_help_at_every_answer_point() -> None:
+    """bench/safeguarding_gate.py in small: the messages short enough for the gate to weigh at all."""
+    from bench.safeguarding_gate import Remembering, points, risky_messages
+    from bench.safeguarding_gate import helped as bench_helped
+    from bench.understanding import load_prompts
+
+    prompts = load_prompts()
+    remembering = replace(SHIPPED, detector=cast(Detector, Remembering(SHIPPED.detector)))
+    short = [m for m in risky_messages() if len(m.split()) <= answer_gate.MOST_WORDS]
+    assert len(short) > 150, "the reviewed sets hold many short risky messages"
+    missed = [
+        (point.name, text) for text in short if remembering.detector.detect(text).risky
+        for point in points(prompts) if not bench_helped(prompts, remembering, point, text)
+    ]
+    assert missed == []
