@@ -107,17 +107,14 @@ def _only_answer_words(text: str, turn: Turn, question: understand.Question, num
     The engine's reading forgives a word it does not know ("i have a rope" reads as "yes", "I have"); here
     no word may be left over, because a word nobody listed as an answer is where risk hides."""
     meanings, texts = turn.ctx.meanings, turn.ctx.texts
-    allowed = set(meanings.known) | set(texts.yes_words) | set(texts.no_words) | set(texts.negations)
-    for answer in question.answers:
-        allowed.add(answer.key)
-        allowed.update(word for label in answer.labels for word in label)
-        if answer.emoji:
-            allowed.add(answer.emoji)
-    for word in meanings.normalise(text):
-        if word in allowed or (numbers and (word.isdigit() or word in texts.numbers)):
-            continue
-        return False
-    return True
+    own = {word for answer in question.answers for label in answer.labels for word in label}
+    own.update(answer.key for answer in question.answers)
+    own.update(answer.emoji for answer in question.answers if answer.emoji)
+    everyday = (meanings.known, texts.yes_words, texts.no_words, texts.negations, own)
+    return all(
+        any(word in words for words in everyday) or (numbers and (word.isdigit() or word in texts.numbers))
+        for word in meanings.normalise(text)
+    )
 
 
 def _greeting(text: str, turn: Turn) -> bool:
