@@ -13,6 +13,9 @@
 
 Detection runs before every other reading of a message except the whole-message commands, so the help
 always comes first, mid-pack or not, stopped or not, whatever the channel (IVR speech arrives as text).
+One exception: a finding of the second opinion alone, on a message that is plainly an answer to the
+question being asked ("not right now" to "Would you like to get involved?"), is set aside and the message
+read as that answer (answer_gate.py). A finding with any rule of the lists in it always gets help.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from __future__ import annotations
 from typing import Literal
 
 from bot.content.packs.model import Kind
+from bot.engine import answer_gate
 from bot.engine.answers import yes_or_no
 from bot.engine.asks import yes_no_options
 from bot.engine.events import CallbackRequested, FeedbackGiven, RiskDetected
@@ -42,8 +46,8 @@ LOOKS_LIKE_A_NUMBER = 5  # digits; fewer is not an attempt at a phone number
 def screen(turn: Turn, text: str) -> bool:
     """Answer a message that shows risk. True when it did (the turn is then complete)."""
     finding = turn.ctx.safeguarding.detector.detect(text)
-    if not finding.risky:
-        return False
+    if not finding.risky or answer_gate.set_aside(turn, text, finding):
+        return False  # an everyday answer the second opinion alone flagged is read as the answer (answer_gate.py)
     respond(turn, text, finding)
     return True
 

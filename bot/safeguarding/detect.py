@@ -33,7 +33,7 @@ from pathlib import Path
 
 from rapidfuzz.distance import OSA
 
-from bot.safeguarding.finding import NOTHING, Finding, Hit, Level
+from bot.safeguarding.finding import NOTHING, SECOND_OPINION, Finding, Hit, Level
 from bot.safeguarding.groups import WordGroups, together
 from bot.safeguarding.lists import Entry, LanguageList, Phrase, load_list
 from bot.safeguarding.model import SecondOpinion
@@ -277,7 +277,7 @@ class Detector:
                 # "I would never hurt myself": the lists read the negation; a model of word counts cannot.
                 second = Level.CONCERN
             if second.rank > max((h.level.rank for h in hits), default=0):  # it speaks only to raise the level
-                hits.append(Hit(f"model.{second.value}", second))
+                hits.append(Hit(f"{SECOND_OPINION}{second.value}", second))
         if not hits:
             return NOTHING
         level = max((h.level for h in hits), key=lambda lv: lv.rank)
@@ -292,6 +292,6 @@ class Detector:
 
 
 SECOND_OPINION_MEANS = {
-    "model.urgent": "reads like messages reviewers marked urgent (the statistical second opinion)",
-    "model.concern": "reads like messages reviewers marked as a concern (the statistical second opinion)",
+    f"{SECOND_OPINION}urgent": "reads like messages reviewers marked urgent (the statistical second opinion)",
+    f"{SECOND_OPINION}concern": "reads like messages reviewers marked as a concern (the statistical second opinion)",
 }

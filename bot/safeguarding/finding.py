@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+SECOND_OPINION = "model."  # the rule id prefix of a level raised by the second opinion (model.py)
+
 
 class Level(StrEnum):
     NONE = "none"
@@ -45,6 +47,14 @@ class Finding:
     @property
     def risky(self) -> bool:
         return self.level is not Level.NONE
+
+    @property
+    def second_opinion_only(self) -> bool:
+        """Risky on the model's word alone: no phrase, pattern or word group of the lists matched.
+
+        The engine weighs such a finding against the question being asked (bot/engine/answer_gate.py);
+        a finding with any rule in it is never weighed."""
+        return self.risky and all(hit.rule.startswith(SECOND_OPINION) for hit in self.hits)
 
 
 NOTHING = Finding(Level.NONE)

@@ -13,6 +13,10 @@ flagged 75 of 80 urgent (69 as urgent), 57 of 60 concern, 6 of 60 harmless; held
 34 of 40, 1 of 60. Stricter thresholds (0.6 and 0.7) lost urgent messages for few fewer false alarms.
 Left out, everyday_families.yaml showed the model's weak side: 65 of its 240 harmless messages flagged
 when it had not learnt from them, so add the ordinary messages your service sees, as well as risky ones.
+everyday_answers.yaml (short survey answers: "not now", "dont want to", "took forever") showed it again:
+67 of its first 399 flagged before the model learnt from them. Learning from them moved the model alone,
+each file left out: urgent flagged 79 -> 77 of 80 (review5), 48 -> 49 and 47 -> 47 of 50 (held_out_7, 9),
+concern 127 -> 129 of 140, harmless 7 -> 10 of 180; with the lists every file still reads at 100%.
 
 Needs scikit-learn, which a running service does not: `pip install -e '.[train]'`.
 """
