@@ -313,8 +313,8 @@ def lead_added_notice(staff: StaffConsole, mailer: Any) -> Any:
 def rate_limiting(settings: Settings, store: Store) -> dict[str, Any]:
     """The rate limiter's settings and its hold on the database's rate slots."""
 
-    async def admit(key: str, now: datetime, interval: float, burst: int) -> float | None:
-        return await store.admit(key, now=now, interval=interval, burst=burst)
+    async def admit(checks: list[tuple[str, float, int]], now: datetime) -> float | None:
+        return await store.admit_each(checks, now=now)
 
     async def blocked(key: str, now: datetime, interval: float, burst: int) -> float | None:
         return await store.rate_blocked(key, now=now, interval=interval, burst=burst)

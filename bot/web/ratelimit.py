@@ -63,8 +63,11 @@ class Limits:
     webhook_refusals_per_address: Limit = Limit(60, 3600.0, 20)
 
 
-# (key, now, interval, burst) -> None when let through, else seconds to wait
-Admit = Callable[[str, datetime, float, int], Awaitable[float | None]]
+# ([(key, interval, burst), ...], now) -> None when every key lets the request through, else the seconds to
+# wait for the first that does not (the keys after it are not asked). One transaction for all of them.
+Admit = Callable[[list[tuple[str, float, int]], datetime], Awaitable[float | None]]
+# (key, now, interval, burst) -> None when not blocked, else seconds to wait
+Blocked = Callable[[str, datetime, float, int], Awaitable[float | None]]
 # (key, now, interval) -> None: count one refused request
 Charge = Callable[[str, datetime, float], Awaitable[None]]
 
@@ -75,7 +78,7 @@ class RateLimitMiddleware:
         app: ASGIApp,
         *,
         admit: Admit,
-        blocked: Admit,
+        blocked: Blocked,
         charge: Charge,
         secret: bytes,
         limits: Limits | None = None,
@@ -118,7 +121,7 @@ class RateLimitMiddleware:
         else:
             await self.app(scope, receive, send)
 
-    async def _ask(self, check: Admit, key: str, limit: Limit) -> float | None:
+    async def _ask(self, check: Blocked, key: str, limit: Limit) -> float | None:
         try:
             return await check(key, self.clock(), limit.interval, limit.burst)
         except Exception as exc:
@@ -128,19 +131,25 @@ class RateLimitMiddleware:
 
     async def _chat(self, scope: Scope, receive: Receive, send: Send) -> None:
         address = self._address(scope)
-        waits: list[float] = []
+        checks: list[tuple[str, float, int]] = []
         if address is not None:
-            wait = await self._ask(self.admit, self._key("chat-a", address), self.limits.chat_per_address)
-            if wait is not None:
-                waits.append(wait)
+            limit = self.limits.chat_per_address
+            checks.append((self._key("chat-a", address), limit.interval, limit.burst))
         token = _cookie(scope, CHAT_COOKIE)
-        if not waits and scope.get("method") == "POST" and token:
-            wait = await self._ask(self.admit, self._key("chat-s", token), self.limits.chat_posts_per_session)
-            if wait is not None:
-                waits.append(wait)
-        if waits:
+        if scope.get("method") == "POST" and token:
+            # Asked only when the address is let through, in the same transaction: one a request, not two.
+            limit = self.limits.chat_posts_per_session
+            checks.append((self._key("chat-s", token), limit.interval, limit.burst))
+        wait = None
+        if checks:
+            try:
+                wait = await self.admit(checks, self.clock())
+            except Exception as exc:
+                # The limiter must never be why a person cannot reach the service: let the request through.
+                log.warning("rate limit not checked (%s); request let through", type(exc).__name__)
+        if wait is not None:
             log.info("web chat request refused: too many too fast")
-            await _too_fast_page(send, max(waits))
+            await _too_fast_page(send, wait)
             return
         await self.app(scope, receive, send)
 
