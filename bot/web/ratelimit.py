@@ -22,6 +22,7 @@ import hashlib
 import hmac
 import logging
 import math
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -92,6 +93,8 @@ class RateLimitMiddleware:
         self.limits = limits or Limits()
         self.clock = clock or (lambda: datetime.now(UTC))
         self.warned_proxy = False
+        self._clean = _Clean()
+        self._monotonic = time.monotonic
 
     def _key(self, kind: str, value: str) -> str:
         digest = hmac.new(self.secret, f"{kind}:{value}".encode("utf-8", "surrogateescape"), hashlib.sha256)
@@ -157,9 +160,11 @@ class RateLimitMiddleware:
         address = self._address(scope)
         limit = self.limits.webhook_refusals_per_address
         key = self._key("hook-a", address) if address is not None else None
-        if key is not None:
+        if key is not None and not self._clean.holds(key, self._monotonic()):
             wait = await self._ask(self.blocked, key, limit)
-            if wait is not None:
+            if wait is None:
+                self._clean.remember(key, self._monotonic())
+            else:
                 log.warning("webhook at %s refused: too many refused requests from one address", scope.get("path"))
                 await _plain(send, 429, b"Too many refused requests; try again later", wait)
                 return
@@ -173,10 +178,37 @@ class RateLimitMiddleware:
 
         await self.app(scope, receive, watched)
         if key is not None and status in REFUSED:
+            self._clean.forget(key)
             try:
                 await self.charge(key, self.clock(), limit.interval)
             except Exception as exc:
                 log.warning("refused webhook not counted (%s)", type(exc).__name__)
+
+
+class _Clean:
+    """Addresses whose webhooks this process found not blocked in the last `CLEAN_FOR` seconds.
+
+    Twilio and Telegram send every message from a handful of addresses, and reading each one's refusals
+    before every webhook was a database transaction a message. A refusal here forgets the address at once,
+    so in one process the answer is exact; a refusal counted by another process is seen within
+    `CLEAN_FOR` seconds. Bounded: a flood of new addresses empties it instead of growing it."""
+
+    CLEAN_FOR = 1.0
+    MOST = 4096
+
+    def __init__(self) -> None:
+        self._until: dict[str, float] = {}
+
+    def holds(self, key: str, now: float) -> bool:
+        return self._until.get(key, 0.0) > now
+
+    def remember(self, key: str, now: float) -> None:
+        if len(self._until) >= self.MOST:
+            self._until.clear()
+        self._until[key] = now + self.CLEAN_FOR
+
+    def forget(self, key: str) -> None:
+        self._until.pop(key, None)
 
 
 def client_address(scope: Scope) -> str | None:
