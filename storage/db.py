@@ -47,6 +47,11 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(self.url, **options)
         if self.is_postgres:
             event.listen(self.engine.sync_engine, "checkout", _refuse_closed)
+        # PostgreSQL: statements that each stand alone (one atomic upsert, one read) run without BEGIN and
+        # COMMIT, two round trips fewer (storage.transactions.each_alone). None elsewhere.
+        self.autocommit: AsyncEngine | None = (
+            self.engine.execution_options(isolation_level="AUTOCOMMIT") if self.is_postgres else None
+        )
         self.reader: AsyncEngine = self.engine.execution_options(**{READ_ONLY: True})
         self.write_wait = sqlite_busy_timeout
         self._write_lock: asyncio.Lock | None = None

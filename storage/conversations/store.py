@@ -171,7 +171,8 @@ class Store:
                     return wait
             return None
 
-        return await self._run(each)
+        # Each admit is one atomic upsert, whole by itself; they never needed to commit together.
+        return await transactions.each_alone(self.database, each)
 
     async def rate_blocked(self, key: str, *, now: datetime, interval: float, burst: int) -> float | None:
         """Seconds until `key` may go again when its budget is spent, else None; reads only."""
@@ -197,7 +198,10 @@ class Store:
 
     async def web_session(self, token: str, *, now: datetime) -> WebSessionRecord | None:
         """The session for this browser token; None when unknown or expired."""
-        return await self._run(lambda conn: web_sessions.get(conn, token, now), read_only=True)
+        # One read: it needs no transaction around it (storage.transactions.each_alone).
+        return await transactions.each_alone(
+            self.database, lambda conn: web_sessions.get(conn, token, now), read_only=True
+        )
 
     async def open_web_session(self, token: str, participant_id: int, ttl: timedelta) -> None:
         now = self._clock()
