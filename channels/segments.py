@@ -21,6 +21,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import regex
@@ -30,6 +31,10 @@ GSM7_BASIC = frozenset(
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
 )
 GSM7_EXTENSION = frozenset("\f^{}\\[~]|€")
+GSM7 = GSM7_BASIC | GSM7_EXTENSION
+# Replies repeat (every question of every pack, in each language): a cost or a plain form is worked out once
+# per text, which takes it off every message's path. Bounded, so free text cannot grow it without end.
+_CACHED_TEXTS = 4096
 
 GSM7_SINGLE, GSM7_SEGMENT = 160, 153
 UCS2_SINGLE, UCS2_SEGMENT = 70, 67
@@ -52,12 +57,19 @@ class SmsCost:
 
 
 def sms_cost(text: str) -> SmsCost:
-    forcing = _ucs2_characters(text)
+    encoding, segments, characters, forcing = _cost(text)
+    return SmsCost(encoding, segments, characters, list(forcing))
+
+
+@lru_cache(maxsize=_CACHED_TEXTS)
+def _cost(text: str) -> tuple[Encoding, int, int, tuple[str, ...]]:
+    # Almost every text is GSM-7 throughout: a set test says so without splitting it into graphemes.
+    forcing = () if GSM7.issuperset(text) else tuple(_ucs2_characters(text))
     if not forcing:
         units = [2 if ch in GSM7_EXTENSION else 1 for ch in text]
-        return SmsCost("GSM-7", _segments(units, GSM7_SINGLE, GSM7_SEGMENT), sum(units), [])
+        return "GSM-7", _segments(units, GSM7_SINGLE, GSM7_SEGMENT), sum(units), ()
     units = [2 if ord(ch) > 0xFFFF else 1 for ch in text]
-    return SmsCost("UCS-2", _segments(units, UCS2_SINGLE, UCS2_SEGMENT), sum(units), forcing)
+    return "UCS-2", _segments(units, UCS2_SINGLE, UCS2_SEGMENT), sum(units), forcing
 
 
 def _segments(units: list[int], single: int, per_segment: int) -> int:
@@ -129,7 +141,20 @@ def to_gsm7(text: str, words: Mapping[str, str] | None = None) -> str:
     form at all (Polish "ł", any Arabic letter) is kept: losing words would cost more than the
     segments, so such a text stays UCS-2 and `sms_cost` says so.
     """
-    words = words or {}
+    if not words:
+        return _plain(text)
+    return _to_gsm7(text, words)
+
+
+@lru_cache(maxsize=_CACHED_TEXTS)
+def _plain(text: str) -> str:
+    """`to_gsm7` without words for symbols: what every SMS reply is rendered with, so cached."""
+    if GSM7.issuperset(text):
+        return _tidy_spaces(text)  # nothing to replace; only the spaces to fold
+    return _to_gsm7(text, {})
+
+
+def _to_gsm7(text: str, words: Mapping[str, str]) -> str:
     out: list[str] = []
     for cluster in regex.findall(r"\X", text):
         if cluster in words:

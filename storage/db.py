@@ -12,8 +12,9 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import ConnectionPoolEntry, NullPool, PoolProxiedConnection
 
 from storage.errors import StorageUnavailable, translated
 from storage.inline import BEGUN, INLINE_BUSY_MS, READ_ONLY
@@ -26,6 +27,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _MIGRATION_LOCK = 0x5A1D_D0E
 MIGRATION_WAIT_MS = 120_000
 MIGRATION_TRIES = 5  # SQLite only; see migrate()
+POOL_RECYCLE_SECONDS = 3600
 
 
 class Database:
@@ -38,8 +40,18 @@ class Database:
         self.is_sqlite: bool = backend == "sqlite"
         options: dict[str, Any] = {"hide_parameters": True, "echo": echo}
         if self.is_postgres:
-            options["pool_pre_ping"] = True  # a restarted server leaves dead pooled connections behind
+            # No pool_pre_ping: it cost a round trip on every checkout, on every message. A connection the
+            # server closed (a restart, pg_terminate_backend, an idle timeout) is found without asking: see
+            # _refuse_closed. Recycling after an hour bounds what a silent network drop can leave behind.
+            options["pool_recycle"] = POOL_RECYCLE_SECONDS
         self.engine: AsyncEngine = create_async_engine(self.url, **options)
+        if self.is_postgres:
+            event.listen(self.engine.sync_engine, "checkout", _refuse_closed)
+        # PostgreSQL: statements that each stand alone (one atomic upsert, one read) run without BEGIN and
+        # COMMIT, two round trips fewer (storage.transactions.each_alone). None elsewhere.
+        self.autocommit: AsyncEngine | None = (
+            self.engine.execution_options(isolation_level="AUTOCOMMIT") if self.is_postgres else None
+        )
         self.reader: AsyncEngine = self.engine.execution_options(**{READ_ONLY: True})
         self.write_wait = sqlite_busy_timeout
         self._write_lock: asyncio.Lock | None = None
@@ -192,3 +204,17 @@ def _tune_sqlite(engine: Engine, *, busy_timeout_ms: int) -> None:
             return  # storage/inline.py began it already, waiting for the lock off the event loop
         read_only = conn.get_execution_options().get(READ_ONLY, False)
         conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def _refuse_closed(
+    _dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: PoolProxiedConnection
+) -> None:
+    """Hand out no pooled connection the server has closed; the pool then connects afresh.
+
+    When PostgreSQL ends a session it says so and closes the socket; asyncpg reads that on the event loop
+    while the connection sits in the pool and marks it closed. Asking it costs nothing, where a pre-ping
+    costs a round trip. (A DisconnectionError raised here is the pool's signal to discard and retry.)"""
+    driver = record.driver_connection
+    is_closed = getattr(driver, "is_closed", None)
+    if is_closed is not None and is_closed():
+        raise DisconnectionError("the database server closed this pooled connection")

@@ -52,6 +52,20 @@ async def run(
             return await work(conn)
 
 
+async def each_alone(
+    database: Database, work: Callable[[AsyncConnection], Awaitable[T]], *, read_only: bool = False
+) -> T:
+    """`work(conn)` whose statements each stand alone: each commits as it runs, with no transaction around
+    them. Only for work whose every statement is whole by itself (one atomic upsert, one read) and which
+    needs no two of them to agree: on PostgreSQL it saves the BEGIN and COMMIT round trips. SQLite runs it
+    as `run` does (its statements run in this process: there is no round trip to save)."""
+    if database.autocommit is None:
+        return await run(database, work, read_only=read_only, inline=True)
+    with translated():
+        async with database.autocommit.connect() as conn:
+            return await work(conn)
+
+
 @asynccontextmanager
 async def _connection(database: Database, *, read_only: bool, inline: bool) -> AsyncIterator[AsyncConnection]:
     with translated():

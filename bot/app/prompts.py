@@ -10,6 +10,7 @@ from bot.content.meanings import load_meanings
 from bot.content.packs.library import PackLibrary, Symbols, SystemTexts
 from bot.content.words import loop_words
 from bot.safeguarding.loading import load_safeguarding
+from bot.safeguarding.recent import with_recent_findings
 
 
 def load_prompts(directory: Path) -> Prompts:
@@ -18,7 +19,8 @@ def load_prompts(directory: Path) -> Prompts:
         texts=SystemTexts.load(directory),
         symbols=Symbols.load(directory),
         # A service's safeguarding lead can extend the phrase lists in its own prompts folder.
-        safeguarding=load_safeguarding(directory),
+        # Findings for short messages are remembered (bot/safeguarding/recent.py): the same text, the same finding.
+        safeguarding=with_recent_findings(load_safeguarding(directory)),
         loop_words=loop_words(),
         # Words for answers (prompts/meanings/); a service can add its own in its prompts folder.
         meanings=load_meanings(directory),

@@ -38,9 +38,8 @@ class StoreTranscripts:
     async def append(self, token: str, turn: dict[str, Any]) -> None:
         await self.store.append_transcript(token, turn)
 
-    async def append_new(self, token: str, turns: list[dict[str, Any]]) -> bool:
-        # A session that ended meanwhile is not a duplicate: the turns are shown, as `append` would.
-        return await self.store.append_new_turns(token, turns) is not False
+    async def append_new(self, token: str, turns: list[dict[str, Any]]) -> bool | None:
+        return await self.store.append_new_turns(token, turns)
 
 
 class WebSender:

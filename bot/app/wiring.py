@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from bot.app import heap
 from bot.app.inbox import InboxParts, build_inbox
 from bot.app.loop import build_loop
 from bot.app.metrics import Metrics
@@ -229,6 +230,7 @@ def create_app(settings: Settings | None = None, *, service: Assembled | None = 
         background.start()
         # Render the Telegram symbol cards in the background so the first questions need not wait.
         warming = asyncio.create_task(asyncio.to_thread(parts.pictures.warm))
+        heap.settle()  # start-up's objects live as long as the process: full collections skip them (bot/app/heap.py)
         log.info(
             "Said & Done is serving on %s (%s)", settings.public_url,
             "with the scheduler" if settings.scheduler else "without the scheduler: run `said worker` beside it",
@@ -239,6 +241,7 @@ def create_app(settings: Settings | None = None, *, service: Assembled | None = 
             warming.cancel()
             await background.stop()
             await service.close()
+            heap.release()
 
     async def home(request: Request) -> Response:
         return RedirectResponse("/chat", status_code=303)
@@ -310,8 +313,8 @@ def lead_added_notice(staff: StaffConsole, mailer: Any) -> Any:
 def rate_limiting(settings: Settings, store: Store) -> dict[str, Any]:
     """The rate limiter's settings and its hold on the database's rate slots."""
 
-    async def admit(key: str, now: datetime, interval: float, burst: int) -> float | None:
-        return await store.admit(key, now=now, interval=interval, burst=burst)
+    async def admit(checks: list[tuple[str, float, int]], now: datetime) -> float | None:
+        return await store.admit_each(checks, now=now)
 
     async def blocked(key: str, now: datetime, interval: float, burst: int) -> float | None:
         return await store.rate_blocked(key, now=now, interval=interval, burst=burst)

@@ -24,5 +24,6 @@ class Transcripts(Protocol):
     async def append(self, token: str, turn: dict) -> None: ...  # {"who": "bot"|"person", ...}
 
     # Add a request's turns together unless a turn with the same "who" and "n" is stored already (a form
-    # sent twice, handled by another request or another process): False then, True when added.
-    async def append_new(self, token: str, turns: list[dict]) -> bool: ...
+    # sent twice, handled by another request or another process): False then, True when added, None when
+    # the chat is no longer stored (it ended, or FORGET ME took it with the person's answers).
+    async def append_new(self, token: str, turns: list[dict]) -> bool | None: ...

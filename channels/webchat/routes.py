@@ -162,12 +162,12 @@ class WebChat:
                 # page we served): the chat is stored from here on.
                 welcome = await self._welcome(expired=False)
                 await self._store(token, welcome)
-                new_turns = await self._take_turn(token, welcome, form)
+                new_turns, _ = await self._take_turn(token, welcome, form)
                 return self._answer(
                     request, token, new_turns, before=welcome, replace=False, new_cookie=False, started=True
                 )
-            new_turns = await self._take_turn(token, turns, form)
-            if new_turns and await self.transcripts.load(token) is None:
+            new_turns, kept = await self._take_turn(token, turns, form)
+            if new_turns and not kept:
                 # FORGET ME took the chat with it: the person's words go into a new chat at once, so
                 # the next message they send is answered, not met with "your last chat had ended".
                 return await self._forgotten(request, new_turns)
@@ -212,22 +212,25 @@ class WebChat:
             await self.transcripts.append(token, turn)
         log.info("web chat: a new session began with its first answer")
 
-    async def _take_turn(self, token: str, turns: list[Turn], form: ChatForm) -> list[Turn]:
+    async def _take_turn(self, token: str, turns: list[Turn], form: ChatForm) -> tuple[list[Turn], bool]:
+        """The turns this post added, and whether the chat is still stored afterwards (FORGET ME ends it)."""
         n = next_number(turns)
         words = words_for(last_language(turns))
         # Our pages always say which turn they answer; a client that does not say is taken at its word.
         if form.turn is not None and form.turn != n:
             if self._repeats(turns, form):
-                return []  # a double submit of what was just processed: show where we are
+                return [], True  # a double submit of what was just processed: show where we are
             new = [bot_turn(n, [note_message(words["moved_on"], words.lang_of("moved_on"))])]
         elif form.is_empty:
             new = [bot_turn(n, [note_message(words["empty"], words.lang_of("empty"))])]
         else:
             new = await self._converse(token, turns, form, n)
-        if not await self.transcripts.append_new(token, new):
+        added = await self.transcripts.append_new(token, new)
+        if added is False:
             # The same submit reached another process first: its turns are stored; show where we are.
-            return []
-        return new
+            return [], True
+        # None: the chat is no longer stored (FORGET ME took it); the turns are shown all the same.
+        return new, added is not None
 
     async def _converse(self, token: str, turns: list[Turn], form: ChatForm, n: int) -> list[Turn]:
         lang = last_language(turns)

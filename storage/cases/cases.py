@@ -14,13 +14,14 @@ from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, delete, exists, func, insert, select, update
+from sqlalchemy import and_, bindparam, case, delete, exists, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.cases.records import CaseLine, CaseRecord, CaseSummary, Handover, Queued, RevealedNumber
 from storage.cases.tables import CASE_STATUSES, Case, CaseMessage, CaseTheme
 from storage.delivery import outbox
 from storage.models import OutboxMessage, Participant, VaultEntry, WebSession
+from storage.prepared import Prepared
 from storage.privacy.scrub import scrub
 from storage.privacy.vault import ADDRESS, CALLBACK, Vault, VaultError
 from storage.sql import upsert_insert
@@ -46,16 +47,18 @@ class CaseRefused(Exception):
 # The person's side: called by the host inside the conversation's transaction.
 
 
+# Asked on every message (storage/prepared.py says why it is built once).
+_HANDOVER = Prepared(
+    lambda _: select(Case.id, Case.status, Case.language)
+    .where(Case.participant_id == bindparam("b_participant_id"), Case.handover.is_(True), Case.status != "closed")
+    .order_by(Case.id.desc())
+    .limit(1)
+)
+
+
 async def handover_of(conn: AsyncConnection, participant_id: int) -> Handover | None:
     """The open case the bot has stepped aside for, if any."""
-    row = (
-        await conn.execute(
-            select(Case.id, Case.status, Case.language)
-            .where(Case.participant_id == participant_id, Case.handover.is_(True), Case.status != "closed")
-            .order_by(Case.id.desc())
-            .limit(1)
-        )
-    ).one_or_none()
+    row = (await conn.execute(_HANDOVER(conn), {"b_participant_id": participant_id})).one_or_none()
     return None if row is None else Handover(row.id, row.status == "waiting_them", row.language)
 
 

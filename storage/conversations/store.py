@@ -12,7 +12,7 @@ Database blips raise `StorageUnavailable`; a retried webhook raises `DuplicateIn
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Collection
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -160,6 +160,20 @@ class Store:
             lambda conn: ratelimit.admit(conn, key, now=now.timestamp(), interval=interval, burst=burst)
         )
 
+    async def admit_each(self, checks: Sequence[tuple[str, float, int]], *, now: datetime) -> float | None:
+        """`admit` for each (key, interval, burst) in turn, in one transaction, stopping at the first that
+        refuses: None when all let the request through, else that key's seconds to wait."""
+
+        async def each(conn: AsyncConnection) -> float | None:
+            for key, interval, burst in checks:
+                wait = await ratelimit.admit(conn, key, now=now.timestamp(), interval=interval, burst=burst)
+                if wait is not None:
+                    return wait
+            return None
+
+        # Each admit is one atomic upsert, whole by itself; they never needed to commit together.
+        return await transactions.each_alone(self.database, each)
+
     async def rate_blocked(self, key: str, *, now: datetime, interval: float, burst: int) -> float | None:
         """Seconds until `key` may go again when its budget is spent, else None; reads only."""
         return await self._run(
@@ -184,7 +198,10 @@ class Store:
 
     async def web_session(self, token: str, *, now: datetime) -> WebSessionRecord | None:
         """The session for this browser token; None when unknown or expired."""
-        return await self._run(lambda conn: web_sessions.get(conn, token, now), read_only=True)
+        # One read: it needs no transaction around it (storage.transactions.each_alone).
+        return await transactions.each_alone(
+            self.database, lambda conn: web_sessions.get(conn, token, now), read_only=True
+        )
 
     async def open_web_session(self, token: str, participant_id: int, ttl: timedelta) -> None:
         now = self._clock()

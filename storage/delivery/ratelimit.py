@@ -10,30 +10,49 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import Table, case, literal, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Float, Table, bindparam, case, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.models import RateSlot
-from storage.sql import is_postgres
+from storage.prepared import Prepared, upsert_for
+
+# Built once (storage/prepared.py): these run on every web chat request and every webhook.
+_TABLE = cast(Table, RateSlot.__table__)
+_NOW = bindparam("b_now", type_=Float)
+_INTERVAL = bindparam("b_interval", type_=Float)
+_WINDOW = bindparam("b_window", type_=Float)
+
+
+def _later_of(column: Any) -> Any:
+    return case((column > _NOW, column), else_=_NOW)
+
+
+def _build_reserve(dialect: str) -> Any:
+    statement = upsert_for(dialect, _TABLE).values(key=bindparam("b_key"), next_at=_NOW + _INTERVAL)
+    return statement.on_conflict_do_update(
+        index_elements=[_TABLE.c.key], set_={"next_at": _later_of(_TABLE.c.next_at) + _INTERVAL}
+    ).returning(_TABLE.c.next_at)
+
+
+def _build_admit(dialect: str) -> Any:
+    later = _later_of(_TABLE.c.next_at)
+    statement = upsert_for(dialect, _TABLE).values(key=bindparam("b_key"), next_at=_NOW + _INTERVAL)
+    return statement.on_conflict_do_update(
+        index_elements=[_TABLE.c.key],
+        set_={"next_at": later + _INTERVAL},
+        where=later + _INTERVAL - _NOW <= _WINDOW,
+    ).returning(_TABLE.c.next_at)
+
+
+_RESERVE = Prepared(_build_reserve)
+_ADMIT = Prepared(_build_admit)
+_NEXT_AT = Prepared(lambda _: select(_TABLE.c.next_at).where(_TABLE.c.key == bindparam("b_key")))
 
 
 async def reserve(conn: AsyncConnection, key: str, *, now: float, interval: float) -> float:
     """Reserve the next slot for `key` and return its start (epoch seconds, never before `now`)."""
-    insert = pg_insert if is_postgres(conn) else sqlite_insert
-    table = cast(Table, RateSlot.__table__)
-    statement = insert(table).values(key=key, next_at=now + interval)
-    later = case((table.c.next_at > literal(now), table.c.next_at), else_=literal(now))
-    upsert = statement.on_conflict_do_update(
-        index_elements=[table.c.key], set_={"next_at": later + literal(interval)}
-    ).returning(table.c.next_at)
-    next_at = (await conn.execute(upsert)).scalar_one()
+    next_at = (await conn.execute(_RESERVE(conn), {"b_key": key, "b_now": now, "b_interval": interval})).scalar_one()
     return float(next_at) - interval
-
-
-def _later_of(column: Any, now: float) -> Any:
-    return case((column > literal(now), column), else_=literal(now))
 
 
 async def admit(conn: AsyncConnection, key: str, *, now: float, interval: float, burst: int) -> float | None:
@@ -42,30 +61,17 @@ async def admit(conn: AsyncConnection, key: str, *, now: float, interval: float,
     None when admitted (the key's slot moves on one interval); otherwise the seconds until the key may
     try again, and nothing changes, so refused requests do not push the wait further out. One
     conditional upsert, so the limit holds across processes sharing the database."""
-    insert = pg_insert if is_postgres(conn) else sqlite_insert
-    table = cast(Table, RateSlot.__table__)
     window = interval * max(burst, 1)
-    later = _later_of(table.c.next_at, now)
-    statement = (
-        insert(table)
-        .values(key=key, next_at=now + interval)
-        .on_conflict_do_update(
-            index_elements=[table.c.key],
-            set_={"next_at": later + literal(interval)},
-            where=later + literal(interval) - literal(now) <= literal(window),
-        )
-        .returning(table.c.next_at)
-    )
-    if (await conn.execute(statement)).first() is not None:
+    values = {"b_key": key, "b_now": now, "b_interval": interval, "b_window": window}
+    if (await conn.execute(_ADMIT(conn), values)).first() is not None:
         return None
-    next_at = float((await conn.execute(select(table.c.next_at).where(table.c.key == key))).scalar_one())
+    next_at = float((await conn.execute(_NEXT_AT(conn), {"b_key": key})).scalar_one())
     return max(next_at + interval - now - window, interval)
 
 
 async def blocked(conn: AsyncConnection, key: str, *, now: float, interval: float, burst: int) -> float | None:
     """Seconds until `key` may try again if its budget is spent, else None. Reads only."""
-    table = cast(Table, RateSlot.__table__)
-    next_at = (await conn.execute(select(table.c.next_at).where(table.c.key == key))).scalar_one_or_none()
+    next_at = (await conn.execute(_NEXT_AT(conn), {"b_key": key})).scalar_one_or_none()
     if next_at is None:
         return None
     over = float(next_at) - now - interval * (max(burst, 1) - 1)

@@ -144,7 +144,9 @@ class FakeTranscripts:
         if token in self.chats:
             self.chats[token] = [*self.chats[token], json.loads(json.dumps(turn))][-self.keep :]
 
-    async def append_new(self, token: str, turns: list[dict]) -> bool:
+    async def append_new(self, token: str, turns: list[dict]) -> bool | None:
+        if token not in self.chats:
+            return None
         stored = {(t.get("who"), t.get("n")) for t in self.chats.get(token, []) if "n" in t}
         if any((t.get("who"), t.get("n")) in stored for t in turns if "n" in t):
             return False

@@ -118,3 +118,17 @@ WRITTEN = "".join(BASIC) + "àâäçéèêëîïôöùûüÿŵŷÂÊÎÔÛŴŶ�
 @given(st.text(alphabet=WRITTEN, max_size=300))
 def test_latin_text_with_accents_typography_and_emoji_becomes_gsm7(text):
     assert sms_cost(to_gsm7(text)).encoding == "GSM-7"
+
+
+# Every SMS reply is rendered and priced through caches and a shortcut for text that is GSM-7 already; the
+# answers must be the ones the grapheme-by-grapheme reading gives, for any text.
+@given(st.lists(st.sampled_from([*sorted(GSM7_BASIC | GSM7_EXTENSION), "  ", "😊", "’", "ŵ", "\r\n"])).map("".join))
+def test_the_cached_answers_are_the_full_reading(text):
+    from channels.segments import _to_gsm7, _ucs2_characters
+
+    assert to_gsm7(text) == _to_gsm7(text, {})
+    assert to_gsm7(text) == to_gsm7(text)  # the second answer comes from the cache
+    cost = sms_cost(text)
+    assert cost.ucs2_characters == _ucs2_characters(text)
+    cost.ucs2_characters.append("x")  # a caller changing its copy changes nobody else's
+    assert sms_cost(text).ucs2_characters == _ucs2_characters(text)

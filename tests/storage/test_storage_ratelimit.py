@@ -66,6 +66,20 @@ async def test_admit_lets_a_burst_through_then_refuses_without_pushing_the_wait_
     assert await store.admit("web:b", now=later, interval=2, burst=3) is None  # keys are independent
 
 
+async def test_admit_each_asks_the_keys_in_turn_and_stops_at_the_first_refusal(store) -> None:
+    """A web chat post is limited by its address, then by its chat: one transaction, the same answers."""
+    now = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+    address, chat = ("web-a:1", 2.0, 2), ("web-s:1", 10.0, 1)
+    assert await store.admit_each([address, chat], now=now) is None
+    wait = await store.admit_each([address, chat], now=now)
+    assert wait is not None and 0 < wait <= 10, "the chat's own limit refuses its second post"
+    wait = await store.admit_each([address, chat], now=now)
+    assert wait is not None and 0 < wait <= 2, "now the address's budget is spent too, and it answers first"
+    later = now + timedelta(seconds=10)
+    assert await store.admit_each([address, chat], now=later) is None, "a refusal did not push the chat's wait out"
+    assert await store.admit_each([], now=later) is None
+
+
 async def test_admit_holds_for_many_callers_at_once(store) -> None:
     now = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
     results = await asyncio.gather(*(store.admit("web:c", now=now, interval=1, burst=5) for _ in range(20)))

@@ -10,7 +10,7 @@ from storage.db import Database
 from storage.delivery import ratelimit
 from storage.errors import StorageUnavailable
 from storage.models import RateSlot
-from storage.transactions import run, transaction
+from storage.transactions import each_alone, run, transaction
 
 INLINE = pytest.mark.parametrize("inline", [True, False], ids=["inline", "engine"])
 
@@ -75,3 +75,19 @@ async def test_on_sqlite_a_writer_waits_for_its_turn_and_a_reader_does_not(tmp_p
         assert await run(database, _keys, read_only=True, inline=inline) == ["a"]
     finally:
         await database.dispose()
+
+
+async def test_each_alone_commits_every_statement_as_it_runs_without_begin_and_commit(database: Database):
+    """PostgreSQL: no BEGIN or COMMIT round trips around statements that stand alone (a web chat's rate
+    limits, its session read); what they write is committed all the same. SQLite runs it as one transaction."""
+
+    async def work(conn: AsyncConnection) -> bool:
+        await _add(conn, "alone")
+        if not database.is_postgres:
+            return True
+        # Committed already, before the work is done: another connection sees it.
+        async with database.engine.connect() as other:
+            return await _keys(other) == ["alone"]
+
+    assert await each_alone(database, work)
+    assert await run(database, _keys, read_only=True, inline=True) == ["alone"]

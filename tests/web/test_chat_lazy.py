@@ -85,3 +85,24 @@ async def test_a_stored_chat_that_ended_says_so_and_starts_lazily_again(app) -> 
         assert "said_chat_started" not in browser.cookies
         assert "Your last chat had ended" not in (await browser.get("/chat")).text
     assert (await _counts(database))[2] == 0
+
+
+async def test_after_forget_me_the_next_message_is_answered_in_a_new_chat(app) -> None:
+    """FORGET ME ends the stored chat in the same answer; the web chat sees that from the answer it stored
+    (no second read of the session) and carries the person's words into a new chat at once."""
+    starlette, _database = app
+    async with _client(starlette) as browser:
+        page = await browser.get("/chat")
+        await browser.post("/chat", data={**dict(HIDDEN.findall(page.text)), "start": "demo"})
+        old = browser.cookies["said_chat"]
+        for words in ("FORGET ME", "yes"):
+            shown = await browser.get("/chat")
+            await browser.post("/chat", data={**dict(HIDDEN.findall(shown.text)), "text": words})
+        assert browser.cookies["said_chat"] != old, "a new chat"
+        shown = await browser.get("/chat")
+        assert "We have forgotten this chat." in shown.text
+        assert "Your last chat had ended" not in shown.text
+        await browser.post("/chat", data={**dict(HIDDEN.findall(shown.text)), "start": "demo"})
+        carried_on = (await browser.get("/chat")).text
+        assert "Your last chat had ended" not in carried_on
+        assert "Is it OK" in carried_on or "?" in carried_on
