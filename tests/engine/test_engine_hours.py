@@ -152,7 +152,9 @@ def test_next_open_is_the_first_open_moment(setting: str, zone: ZoneInfo, when: 
         gap = opens - when
         for n in range(1, 20):
             assert not hours.is_open(when + gap * n / 20)
-    assert opens - when <= timedelta(days=8)
+    # A week, unless the only window falls in the hour a clock skips once a year ('Sun 02:00-03:00' in New
+    # York on the spring-forward Sunday): then it opens the week after, up to 15 days away.
+    assert opens - when <= timedelta(days=15)
 
 
 @settings(max_examples=300, deadline=None)
