@@ -23,9 +23,9 @@ from __future__ import annotations
 from typing import Literal
 
 from bot.content.packs.model import Kind
-from bot.engine import answer_gate
+from bot.engine import answer_gate, understand
 from bot.engine.answers import yes_or_no
-from bot.engine.asks import yes_no_options
+from bot.engine.asks import yes_no_options, yes_no_reading
 from bot.engine.events import CallbackRequested, FeedbackGiven, RiskDetected
 from bot.engine.feedback import LONGEST_FEEDBACK, media_names, read_when
 from bot.engine.phone import read_phone
@@ -134,6 +134,11 @@ def side_answer(turn: Turn, text: str) -> bool:
     awaiting = conversation.awaiting
     choice = turn.message.choice
     said = choice if choice in ("yes", "no") else yes_or_no(text, yes_no_options(turn.ctx), turn.vocabulary)
+    if said is None and awaiting in (Awaiting.CARRY_ON, Awaiting.CALLBACK):
+        # The shared meanings know more ways to say yes or no ("ye go on", "rather not"); only a sure reading
+        # counts here, because a guess would end the conversation or ring someone back.
+        reading = understand.read(text, yes_no_reading(turn.ctx), turn.ctx.meanings, turn.ctx.texts.numbers)
+        said = reading.value if reading.sure and reading.value in ("yes", "no") else None
     if awaiting is Awaiting.CARRY_ON and said is not None:
         conversation.awaiting = None
         if said == "yes":
