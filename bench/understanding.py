@@ -19,6 +19,7 @@ and lists every misread and refusal, so the lists can be reviewed.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,8 +40,8 @@ from bot.safeguarding.loading import shipped_safeguarding
 
 ROOT = Path(__file__).resolve().parents[1]
 HELD_OUT = ROOT / "bench" / "understanding" / "held_out"
-# Sets not yet measured. Only `python -m bench.understanding --fresh` reads them, once, after the lists are
-# final for the round; then the set moves to held_out/ and is reviewed.
+# Sets not yet measured. Only `python -m bench.understanding --fresh` reads them: the lowest-numbered one,
+# once, after the lists are final for the round; then it moves to held_out/ and is reviewed.
 FRESH = ROOT / "bench" / "understanding" / "fresh"
 DEV = ROOT / "tests" / "engine" / "understanding"  # every *.yaml here is tuned on
 LONDON = ZoneInfo("Europe/London")
@@ -229,9 +230,17 @@ def development_sets() -> list[Path]:
     return sorted(DEV.glob("*.yaml"))
 
 
+def set_number(path: Path) -> int:
+    """Set 10 comes after set 9: sets are ordered by their number, not by spelling."""
+    digits = re.findall(r"\d+", path.stem)
+    return int(digits[-1]) if digits else 0
+
+
 def sets(fresh: bool = False) -> list[tuple[str, Path]]:
     if fresh:
-        return [(p.stem, p) for p in sorted(FRESH.glob("*.yaml"))]
+        # Only the next fresh set: the ones after it stay sealed for later rounds.
+        waiting = sorted(FRESH.glob("*.yaml"), key=set_number)
+        return [(p.stem, p) for p in waiting[:1]]
     found = [(f"dev/{p.stem}", p) for p in development_sets()]
     found += [(p.stem, p) for p in sorted(HELD_OUT.glob("*.yaml"))]
     return found
