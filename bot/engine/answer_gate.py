@@ -13,6 +13,11 @@ what people wrote down word by word, so a finding with any rule in it is never s
 a message longer than an answer, or one at a free-text question, a stopped conversation, a conversation a
 person from the team has taken over, or while a "You said, we did" question waits for its answer.
 
+Never set aside, whatever the reading: a plea for help or "i cant go on" (`asks_for_help:` in the meaning
+lists; the reading finds "please" or "go on" in them), and a hedge ("not sure", "bit nervous"). A word
+counts as an answer word only inside a whole meaning phrase: "miss" in "hit and miss" does not make
+"nobody would miss me" an answer.
+
 A finding is set aside only when the engine's own reading (bot/engine/walk.py, understand.py) is sure of
 one answer to the question on screen: a choice, scale, yes/no or number question, the consent question,
 "Did you mean …?", "Do you want to carry on?", or, outside a pack, a pick from the menu or a greeting.
@@ -115,10 +120,15 @@ def _only_answer_words(text: str, turn: Turn, question: understand.Question, num
     own = {word for answer in question.answers for label in answer.labels for word in label}
     own.update(answer.key for answer in question.answers)
     own.update(answer.emoji for answer in question.answers if answer.emoji)
-    everyday = (meanings.known, texts.yes_words, texts.no_words, texts.negations, own)
+    everyday = (texts.yes_words, texts.no_words, texts.negations, meanings.negations, meanings.stronger, own)
+    words = meanings.normalise(text)
+    # A word counts inside a whole meaning phrase only: "miss" is in "hit and miss", "home" in "nothing to
+    # write home about", but "nobody would miss me" and "no food at home" are not made of answers.
+    in_phrases = {i for start, end, _ in meanings.find(words) for i in range(start, end)}
     return all(
-        any(word in words for words in everyday) or (numbers and (word.isdigit() or word in texts.numbers))
-        for word in meanings.normalise(text)
+        i in in_phrases or (word,) in meanings.fillers or any(word in group for group in everyday)
+        or (numbers and (word.isdigit() or word in texts.numbers))
+        for i, word in enumerate(words)
     )
 
 
