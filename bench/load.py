@@ -95,8 +95,10 @@ def _wait(base: str, process: subprocess.Popen[bytes], path: str = "/healthz") -
     raise RuntimeError("the server did not start within 120 s")
 
 
-def serve(database_url: str, *, workers: int = 1, public_port: int | None = None, **env: str) -> Server:
-    """The real `said serve` in its own process, Twilio configured (its API is never called by these benches)."""
+def serve(database_url: str, *, workers: int = 1, public_port: int | None = None, root: Path = ROOT,
+          **env: str) -> Server:
+    """The real `said serve` in its own process, Twilio configured (its API is never called by these benches).
+    `root`: the checkout whose code it runs (another one: to compare two versions side by side)."""
     port = public_port or _free_port()
     base = f"http://127.0.0.1:{port}"
     environment = {
@@ -108,7 +110,7 @@ def serve(database_url: str, *, workers: int = 1, public_port: int | None = None
     args = [sys.executable, "-m", "bot.app.cli", "serve", "--port", str(port)]
     if workers > 1:
         args += ["--workers", str(workers)]
-    process = subprocess.Popen(args, env=environment, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(args, env=environment, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _wait(base, process)
     return Server(process, base)
 

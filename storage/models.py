@@ -200,7 +200,30 @@ class WebSession(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    transcript: Mapped[list[dict[str, Any]]] = mapped_column(JSONValue)
+
+
+class WebTurn(Base):
+    """One turn of a web chat (one side speaking once), a row each so an answer adds rows instead of
+    rewriting the whole conversation. Goes with its session (FORGET ME, expiry)."""
+
+    __tablename__ = "web_turns"
+    __table_args__ = (
+        # A turn numbered `n` is stored once per side: a form sent twice (to two processes) adds one turn.
+        # Turns without a number (a message the outbox added) never clash: NULLs are distinct.
+        UniqueConstraint("token_hash", "who", "n"),
+        # A chat's newest turns first: how every read and the trimming walk it.
+        Index("ix_web_turns_token_hash_id", "token_hash", "id"),
+        CheckConstraint(_one_of("who", ("bot", "person")), name="who"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # the order the turns were said in
+    token_hash: Mapped[str] = mapped_column(ForeignKey("web_sessions.token_hash", ondelete="CASCADE"))
+    who: Mapped[str] = mapped_column(String(8))
+    n: Mapped[int | None] = mapped_column(Integer)
+    # The whole turn as the web chat gave it ({"who", "n", "messages", ...}), so nothing of it is lost.
+    turn: Mapped[dict[str, Any]] = mapped_column(JSONValue)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class RateSlot(Base):

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import cast
+from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from bot.content.meanings import Meanings, shipped_meanings
@@ -54,6 +54,9 @@ from storage.loop.records import LoopQuestion
 from storage.privacy.vault import AddressError, short
 
 log = logging.getLogger("said.service")
+T = TypeVar("T")
+# Called in a message's transaction with the reply and whether the person was just forgotten.
+Keep = Callable[[UnitOfWork, Reply, bool], Awaitable[T]]
 
 
 @dataclass(frozen=True)
@@ -142,9 +145,22 @@ class ConversationService:
         reply, _ = await self.handle_queued(channel, address, message, reply_by_outbox=False)
         return reply
 
+    async def handle_keeping(
+        self, channel: Channel, address: str, message: Inbound, keep: Keep[T]
+    ) -> tuple[Reply, T | None]:
+        """`handle`, and `keep(uow, reply, forgotten)` in the same transaction, after the engine's own writes
+        (the web chat adds its turns there: one transaction an answer, not two). Returns the reply and what
+        `keep` returned once committed; None when `keep` did not run or did not commit (a retried message,
+        a busy database, an unreadable address: the reply then says so, as `handle`'s would)."""
+        kept: list[T] = []
+        reply, _ = await self.handle_queued(channel, address, message, reply_by_outbox=False, keep=keep, kept=kept)
+        return reply, (kept[0] if kept else None)
+
     async def handle_queued(
         self, channel: Channel, address: str, message: Inbound, *, reply_by_outbox: bool = True,
         retry_when_busy: bool = False,
+        keep: Keep[Any] | None = None,
+        kept: list[Any] | None = None,
     ) -> tuple[Reply, bool]:
         """Like `handle`, for channels whose webhook cannot carry the reply (Telegram).
 
@@ -153,11 +169,11 @@ class ConversationService:
         once. Returns the reply and whether it was queued: a reply that could not be queued (a database
         blip, or the person was just forgotten and has no address left) is for the adapter to send itself.
         With `retry_when_busy`, an unavailable database raises `TryLater` instead of answering "sorry", for
-        a channel whose provider will deliver the message again.
+        a channel whose provider will deliver the message again. `keep` and `kept`: see `handle_keeping`.
         """
         raised = self.alerts_raised
         try:
-            reply, queued = await self._handle(channel, address, message, reply_by_outbox)
+            reply, queued = await self._handle(channel, address, message, reply_by_outbox, keep, kept)
         except AddressError:
             log.warning("message on %s from an address we cannot read; not stored", channel)
             self._handled(channel, "unreadable")
@@ -199,9 +215,16 @@ class ConversationService:
         return replace(safeguarding, detector=remembered)
 
     async def _handle(
-        self, channel: Channel, address: str, message: Inbound, reply_by_outbox: bool
+        self,
+        channel: Channel,
+        address: str,
+        message: Inbound,
+        reply_by_outbox: bool,
+        keep: Keep[Any] | None = None,
+        kept: list[Any] | None = None,
     ) -> tuple[Reply, bool]:
         safeguarding = await self._safeguarding_for(message)
+        outcome: list[Any] = []
         async with self.store.unit() as uow:
             # One statement: the person (created when new), their conversation and any earlier reply.
             person, cached = await uow.arrival(channel.value, address, message.provider_id)
@@ -225,11 +248,15 @@ class ConversationService:
                 await uow.enqueue(person.id, channel.value, "reply", reply_to_dict(step.reply), direct_reply=True)
             if message.provider_id:
                 await uow.record_inbound(channel.value, message.provider_id, reply_to_dict(step.reply))
+            if keep is not None:
+                outcome.append(await keep(uow, step.reply, forgotten))
             log.info(
                 "handled %s message for %s: %d events, %d replies",
                 channel, short(person.pseudonym), len(step.events), len(step.reply.messages),
             )
-            return step.reply, queued
+        if kept is not None:
+            kept.extend(outcome)  # committed by now
+        return step.reply, queued
 
     async def _apply(
         self,

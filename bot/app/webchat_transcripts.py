@@ -10,12 +10,42 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.messages import Outbound
+from bot.app.service import ConversationService
+from bot.messages import Channel, Inbound, Outbound, Reply
 from bot.messages_json import message_to_dict
 from channels.base import SendFailed, Sent
+from channels.webchat.ports import Kept, TurnsFor
 from storage.conversations.store import Store
+from storage.conversations.unit import UnitOfWork
+from storage.errors import DuplicateInbound
 
 SESSION_TTL = timedelta(days=14)
+
+
+class WebChatService:
+    """channels.webchat.ports.ChatService: the conversation service, with a web chat answer and its turns
+    stored in one transaction."""
+
+    def __init__(self, service: ConversationService) -> None:
+        self.service = service
+
+    async def handle(self, channel: Channel, address: str, message: Inbound) -> Reply:
+        return await self.service.handle(channel, address, message)
+
+    async def menu(self, language: str | None, channel: Channel | None = None) -> Reply:
+        return await self.service.menu(language, channel)
+
+    async def answer(self, address: str, message: Inbound, turns_for: TurnsFor) -> tuple[Reply, Kept]:
+        async def keep(uow: UnitOfWork, reply: Reply, _forgotten: bool) -> Kept:
+            added = await uow.add_web_turns(address, await turns_for(reply))
+            if added is False:
+                # The same turn is stored already: the same form, handled by another request first. Nothing
+                # of this one may stay, so the whole transaction goes back, as for a retried webhook.
+                raise DuplicateInbound("this web chat turn was handled already")
+            return Kept.ADDED if added else Kept.ENDED
+
+        reply, kept = await self.service.handle_keeping(Channel.WEB, address, message, keep)
+        return reply, kept or Kept.NOT_KEPT
 
 
 class StoreTranscripts:

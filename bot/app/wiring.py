@@ -29,7 +29,7 @@ from bot.app.staff import StaffConsole, build_staff
 from bot.app.telegram import telegram_wiring
 from bot.app.twilio import twilio_wiring
 from bot.app.voice import voice_wiring
-from bot.app.webchat_transcripts import StoreTranscripts, WebSender
+from bot.app.webchat_transcripts import StoreTranscripts, WebChatService, WebSender
 from bot.content.symbols import SymbolPictures, symbol_routes
 from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.scheduler import Claim, TickMonitor, build_scheduler
@@ -257,7 +257,7 @@ def create_app(settings: Settings | None = None, *, service: Assembled | None = 
         ),
         *public_routes(loop),
         *webchat_routes(
-            parts.service,
+            WebChatService(parts.service),
             StoreTranscripts(parts.store),
             secure_cookies=settings.secure_cookies,
             csrf_secret=purpose_key(settings.secret(), "webchat-csrf"),

@@ -5,13 +5,31 @@ The web chat must not import storage/ or the engine; `bot/app/wiring.py` passes 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from enum import Enum
 from typing import Protocol
 
 from bot.messages import Channel, Inbound, Reply
 
 
+class Kept(Enum):
+    """What became of the turns an answer made, when the service stored them with the answer."""
+
+    ADDED = "added"  # stored in the answer's own transaction
+    ENDED = "ended"  # the chat is no longer stored (FORGET ME took it, or it ran out): shown, not stored
+    NOT_KEPT = "not kept"  # the service did not store them (a busy database, a form sent twice): the web
+    # chat adds the turns for the reply it got itself, as for a note
+
+
+# The turns for the service's reply: the person's words and the bot's answer, ready to store.
+TurnsFor = Callable[[Reply], Awaitable[list[dict]]]
+
+
 class ChatService(Protocol):
     async def handle(self, channel: Channel, address: str, message: Inbound) -> Reply: ...
+
+    # `handle` for the web chat, storing `turns_for(reply)` in the same transaction as the answer.
+    async def answer(self, address: str, message: Inbound, turns_for: TurnsFor) -> tuple[Reply, Kept]: ...
 
     async def menu(self, language: str | None, channel: Channel | None = None) -> Reply: ...
 

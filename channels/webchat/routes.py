@@ -20,11 +20,11 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bot.messages import Channel, Inbound, Say
+from bot.messages import Channel, Inbound, Reply, Say
 from channels.body import BodyTooLarge, read_body
 from channels.webchat.form import MAX_BODY, ChatForm, FormError, parse_form
 from channels.webchat.locks import SessionLocks
-from channels.webchat.ports import ChatService, Transcripts
+from channels.webchat.ports import ChatService, Kept, Transcripts
 from channels.webchat.render import STATIC_DIR, Renderer, compose_label_key
 from channels.webchat.session import COOKIE_NAME, COOKIE_PATH, CsrfSigner, looks_like_token, new_token
 from channels.webchat.symbols import SymbolImages, SymbolUrls
@@ -224,7 +224,9 @@ class WebChat:
         elif form.is_empty:
             new = [bot_turn(n, [note_message(words["empty"], words.lang_of("empty"))])]
         else:
-            new = await self._converse(token, turns, form, n)
+            new, kept = await self._converse(token, turns, form, n)
+            if kept is not Kept.NOT_KEPT:
+                return new, kept is Kept.ADDED
         added = await self.transcripts.append_new(token, new)
         if added is False:
             # The same submit reached another process first: its turns are stored; show where we are.
@@ -232,7 +234,8 @@ class WebChat:
         # None: the chat is no longer stored (FORGET ME took it); the turns are shown all the same.
         return new, added is not None
 
-    async def _converse(self, token: str, turns: list[Turn], form: ChatForm, n: int) -> list[Turn]:
+    async def _converse(self, token: str, turns: list[Turn], form: ChatForm, n: int) -> tuple[list[Turn], Kept]:
+        """The person's turn and the answer's, stored with the answer when the service could."""
         lang = last_language(turns)
         words = words_for(lang)
         shown, emoji = _shown(turns, form)
@@ -245,27 +248,37 @@ class WebChat:
             start_pack=form.start,
             provider_id=self.signer.provider_id(token, n),
         )
-        messages: list[Message] = []
+        notes: list[Message] = []
         if form.truncated:
-            messages.append(note_message(words["too_long"], words.lang_of("too_long")))
+            notes.append(note_message(words["too_long"], words.lang_of("too_long")))
+        made: list[list[Turn]] = []
+
+        async def turns_for(reply: Reply) -> list[Turn]:
+            made.append([person_turn(n, shown, emoji), bot_turn(n + 1, notes + await self._said(reply, lang))])
+            return made[-1]
+
         try:
-            reply = await self.service.handle(Channel.WEB, token, inbound)
-            messages.extend(reply_messages(reply, lang))
-            if reply.ended and reply.support:
-                # Where to get help stays the last thing on screen; the packs are one word away.
-                next_lang = reply_language(reply, lang)
-                later = words_for(next_lang)
-                messages.append(note_message(later["menu_later"], later.lang_of("menu_later")))
-            elif reply.ended:
-                # The web has no "hang up": offer the packs again so the page never dead-ends.
-                next_lang = reply_language(reply, lang)
-                messages.extend(
-                    reply_messages(await self.service.menu(next_lang, Channel.WEB), next_lang, menu=True)
-                )
+            reply, kept = await self.service.answer(token, inbound, turns_for)
+            if kept is Kept.NOT_KEPT:
+                return await turns_for(reply), kept  # what the person is told: a "sorry", or the answer given before
+            return made[-1], kept
         except Exception as exc:  # the person must get a kind answer whatever broke behind us
             log.error("web chat: the service failed with %s", type(exc).__name__)
-            messages.append(note_message(words["failed"], words.lang_of("failed")))
-        return [person_turn(n, shown, emoji), bot_turn(n + 1, messages)]
+            failed = note_message(words["failed"], words.lang_of("failed"))
+            return [person_turn(n, shown, emoji), bot_turn(n + 1, [*notes, failed])], Kept.NOT_KEPT
+
+    async def _said(self, reply: Reply, lang: str) -> list[Message]:
+        """The bot's messages for a reply, with what a web page needs after a conversation ends."""
+        messages = reply_messages(reply, lang)
+        if reply.ended and reply.support:
+            # Where to get help stays the last thing on screen; the packs are one word away.
+            later = words_for(reply_language(reply, lang))
+            messages.append(note_message(later["menu_later"], later.lang_of("menu_later")))
+        elif reply.ended:
+            # The web has no "hang up": offer the packs again so the page never dead-ends.
+            next_lang = reply_language(reply, lang)
+            messages.extend(reply_messages(await self.service.menu(next_lang, Channel.WEB), next_lang, menu=True))
+        return messages
 
     def _repeats(self, turns: list[Turn], form: ChatForm) -> bool:
         """Is this stale form the very submit that already made the person turn numbered as it says?"""

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Table, and_, delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.conversations.web_sessions import trim_all as web_turns_beyond_kept
 from storage.models import (
     Base,
     Consent,
@@ -32,13 +33,16 @@ _FINISHED = ("sent", "delivered", "failed", "cancelled")
 
 
 async def purge(conn: AsyncConnection, now: datetime, *, inbound_kept: timedelta = INBOUND_KEPT) -> dict[str, int]:
-    """Delete expired addresses, web sessions, old outbox rows and old inbound ids; counts by table."""
+    """Delete expired addresses, web sessions (and turns past a chat's last 50), old outbox rows and old
+    inbound ids; counts by table."""
     consented = exists().where(Consent.participant_id == VaultEntry.participant_id, Consent.granted.is_(True))
     statements = {
         "vault_entries": delete(VaultEntry).where(
             VaultEntry.expires_at.is_not(None), VaultEntry.expires_at < now, ~consented
         ),
-        "web_sessions": delete(WebSession).where(WebSession.expires_at < now),
+        "web_sessions": delete(WebSession).where(WebSession.expires_at < now),  # their turns go with them
+        # A chat keeps its last 50 turns; the web chat trims in passing, this catches the rest.
+        "web_turns": web_turns_beyond_kept(),
         "outbox": delete(OutboxMessage).where(
             OutboxMessage.status.in_(_FINISHED), OutboxMessage.status_changed_at < now - OUTBOX_KEPT
         ),

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.conversations import inbound, participants, responses
+from storage.conversations import inbound, participants, responses, web_sessions
 from storage.conversations.records import ParticipantRecord
 from storage.delivery import outbox
 from storage.errors import translating
@@ -236,3 +236,12 @@ class UnitOfWork:
             max_attempts=max_attempts,
             now=self._clock(),
         )
+
+    # Web chat
+
+    @translating
+    async def add_web_turns(self, token: str, turns: list[dict[str, Any]]) -> bool | None:
+        """The web chat's turns for this message, in the message's own transaction: True when added, None
+        when the chat is no longer stored (it ended, or FORGET ME took it just now), False when a turn
+        with the same side and number is stored already (the same form, sent twice)."""
+        return await web_sessions.append_new(self._conn, token, turns, self._clock())

@@ -1,4 +1,8 @@
-"""Web chat sessions, keyed by a hash of the browser's token so a database copy cannot resume a chat."""
+"""Web chat sessions, keyed by a hash of the browser's token so a database copy cannot resume a chat.
+
+A chat's turns are rows of `web_turns`: an answer adds its turns (one statement) instead of reading and
+rewriting the whole conversation, and a chat is read back, session and newest turns, in one statement.
+"""
 
 from __future__ import annotations
 
@@ -7,36 +11,79 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.conversations.records import WebSessionRecord
-from storage.models import WebSession
-from storage.prepared import Prepared
+from storage.models import WebSession, WebTurn
+from storage.prepared import Prepared, upsert_for
 from storage.privacy.scrub import scrub
-from storage.sql import is_postgres, upsert_insert
+from storage.sql import upsert_insert
+from storage.types import UTCDateTime
 
-MAX_TURNS = 50
+MAX_TURNS = 50  # what a chat shows and keeps
+# Older turns are deleted in passing when a turn numbered a multiple of this is added (one statement then,
+# none in between), and by the retention purge; reads never return more than MAX_TURNS either way.
+TRIM_EVERY = 16
 WHO = ("bot", "person")
 
-# Every web chat message reads the session and writes it back, so these are built once (storage/prepared.py).
-_GET = Prepared(lambda _: select(WebSession).where(WebSession.token_hash == bindparam("b_token_hash")))
-_CURRENT = Prepared(
-    lambda _: select(WebSession.transcript, WebSession.expires_at).where(
-        WebSession.token_hash == bindparam("b_token_hash")
+# On every web chat message's path, so built once (storage/prepared.py).
+# The session and its newest turns in one statement; one row with no turn when the chat has none yet.
+_READ = Prepared(
+    lambda _: (
+        select(
+            WebSession.participant_id,
+            WebSession.created_at,
+            WebSession.last_seen_at,
+            WebSession.expires_at,
+            WebTurn.turn,
+        )
+        .outerjoin(WebTurn, WebTurn.token_hash == WebSession.token_hash)
+        .where(
+            WebSession.token_hash == bindparam("b_token_hash"),
+            WebSession.expires_at > bindparam("b_now", type_=UTCDateTime()),
+        )
+        .order_by(WebTurn.id.desc())
+        .limit(MAX_TURNS)
     )
 )
-# PostgreSQL: two appends at once (two processes) must not lose one of them, so the row is locked first.
-_CURRENT_LOCKED = Prepared(
-    lambda _: select(WebSession.transcript, WebSession.expires_at)
-    .where(WebSession.token_hash == bindparam("b_token_hash"))
-    .with_for_update()
+# Says the chat is still on and, on PostgreSQL, locks its row until the transaction ends, so two requests
+# adding turns to one chat (in two processes) take turns and the second sees what the first added.
+_TOUCH = Prepared(
+    lambda _: (
+        update(WebSession)
+        .where(
+            WebSession.token_hash == bindparam("b_token_hash"),
+            WebSession.expires_at > bindparam("b_now", type_=UTCDateTime()),
+        )
+        .values(last_seen_at=bindparam("b_now", type_=UTCDateTime()))
+        .returning(WebSession.token_hash)
+    )
 )
-_WRITE = Prepared(
-    lambda _: update(WebSession)
-    .where(WebSession.token_hash == bindparam("b_token_hash"))
-    .values(transcript=bindparam("b_transcript"), last_seen_at=bindparam("b_now"))
+# A turn already stored (same side, same number) is skipped; the ids say which were added.
+_ADD = Prepared(
+    lambda dialect: (
+        upsert_for(dialect, WebTurn)
+        .on_conflict_do_nothing(index_elements=[WebTurn.token_hash, WebTurn.who, WebTurn.n])
+        .returning(WebTurn.id)
+    )
 )
+_TAKE_BACK = Prepared(lambda _: delete(WebTurn).where(WebTurn.id.in_(bindparam("b_ids", expanding=True))))
+
+
+def _build_trim(_: str) -> Any:
+    oldest_kept = (
+        select(WebTurn.id)
+        .where(WebTurn.token_hash == bindparam("b_token_hash"))
+        .order_by(WebTurn.id.desc())
+        .limit(1)
+        .offset(MAX_TURNS - 1)
+        .scalar_subquery()
+    )
+    return delete(WebTurn).where(WebTurn.token_hash == bindparam("b_token_hash"), WebTurn.id < oldest_kept)
+
+
+_TRIM = Prepared(_build_trim)
 
 
 def token_hash(token: str) -> str:
@@ -46,29 +93,28 @@ def token_hash(token: str) -> str:
 
 
 async def get(conn: AsyncConnection, token: str, now: datetime) -> WebSessionRecord | None:
-    row = (await conn.execute(_GET(conn), {"b_token_hash": token_hash(token)})).first()
-    if row is None or row.expires_at <= now:
+    """The session with its last 50 turns, oldest first; None when unknown or over. One statement."""
+    rows = (await conn.execute(_READ(conn), {"b_token_hash": token_hash(token), "b_now": now})).all()
+    if not rows:
         return None
+    first = rows[0]
     return WebSessionRecord(
-        participant_id=row.participant_id,
-        created_at=row.created_at,
-        last_seen_at=row.last_seen_at,
-        expires_at=row.expires_at,
-        transcript=tuple(row.transcript),
+        participant_id=first.participant_id,
+        created_at=first.created_at,
+        last_seen_at=first.last_seen_at,
+        expires_at=first.expires_at,
+        transcript=tuple(row.turn for row in reversed(rows) if row.turn is not None),
     )
 
 
-async def open_session(
-    conn: AsyncConnection, token: str, participant_id: int, ttl: timedelta, now: datetime
-) -> None:
-    """Start a session, or renew it (same token) without losing its transcript."""
+async def open_session(conn: AsyncConnection, token: str, participant_id: int, ttl: timedelta, now: datetime) -> None:
+    """Start a session, or renew it (same token) without losing its turns."""
     opened = upsert_insert(conn, WebSession).values(
         token_hash=token_hash(token),
         participant_id=participant_id,
         created_at=now,
         last_seen_at=now,
         expires_at=now + ttl,
-        transcript=[],
     )
     opened = opened.on_conflict_do_update(
         index_elements=[WebSession.token_hash],
@@ -78,30 +124,53 @@ async def open_session(
 
 
 async def append(conn: AsyncConnection, token: str, turn: dict[str, Any], now: datetime) -> bool:
-    """Add one turn to the transcript, keeping the last 50. False when the session is unknown or over."""
+    """Add one turn. False when the session is unknown or over."""
     return await append_new(conn, token, [turn], now) is not None
 
 
 async def append_new(conn: AsyncConnection, token: str, turns: list[dict[str, Any]], now: datetime) -> bool | None:
     """Add turns unless one of them is there already: None when the session is unknown or over, False
     when a stored turn has the same `who` and `n` as a new one (a form sent twice, handled by another
-    request, perhaps in another process), True when added. Keeps the last 50."""
+    request, perhaps in another process), True when added. Two statements; a third now and then to
+    delete turns older than the last 50."""
     checked = [_checked(turn) for turn in turns]
-    keys = {"b_token_hash": token_hash(token)}
-    row = (await conn.execute((_CURRENT_LOCKED if is_postgres(conn) else _CURRENT)(conn), keys)).first()
-    if row is None or row.expires_at <= now:
+    key = token_hash(token)
+    if (await conn.execute(_TOUCH(conn), {"b_token_hash": key, "b_now": now})).first() is None:
         return None
-    stored = {(t.get("who"), t.get("n")) for t in row.transcript if isinstance(t, dict) and "n" in t}
-    if any((t["who"], t["n"]) in stored for t in checked if "n" in t):
+    if not checked:
+        return True
+    rows = [
+        {"token_hash": key, "who": turn["who"], "n": _number(turn.get("n")), "turn": turn, "added_at": now}
+        for turn in checked
+    ]
+    added = [row.id for row in (await conn.execute(_ADD(conn), rows)).all()]
+    if len(added) < len(rows):
+        # All or nothing, as a double submit must be: the chat row is locked (or SQLite has one writer),
+        # so nothing else added turns to this chat between the insert and this delete.
+        if added:
+            await conn.execute(_TAKE_BACK(conn), {"b_ids": added})
         return False
-    transcript = [*row.transcript, *checked][-MAX_TURNS:]
-    await conn.execute(_WRITE(conn), {**keys, "b_transcript": transcript, "b_now": now})
+    if any(n is not None and n >= MAX_TURNS and n % TRIM_EVERY == 0 for n in (row["n"] for row in rows)):
+        await conn.execute(_TRIM(conn), {"b_token_hash": key})
     return True
 
 
 async def end(conn: AsyncConnection, token: str) -> bool:
     ended = await conn.execute(delete(WebSession).where(WebSession.token_hash == token_hash(token)))
     return bool(ended.rowcount)
+
+
+def trim_all() -> Any:
+    """A DELETE of every turn older than its chat's last 50 (the retention purge)."""
+    newest_first = select(
+        WebTurn.id, func.row_number().over(partition_by=WebTurn.token_hash, order_by=WebTurn.id.desc()).label("place")
+    ).subquery()
+    return delete(WebTurn).where(WebTurn.id.in_(select(newest_first.c.id).where(newest_first.c.place > MAX_TURNS)))
+
+
+def _number(value: object) -> int | None:
+    """The turn's number as the unique key sees it; a turn without one (the outbox's) never clashes."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
 def _checked(turn: dict[str, Any]) -> dict[str, Any]:

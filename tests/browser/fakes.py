@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.messages import Ask, Channel, Choice, Inbound, Reply, Say
+from channels.webchat.ports import Kept, TurnsFor
 
 FEELINGS = {
     "en": ("How was your visit?", (("good", "Good", "😀"), ("ok", "OK", "😐"), ("poor", "Poor", "🙁"))),
@@ -89,6 +90,10 @@ class FakeChatService:
                 ),
             )
         )
+
+    async def answer(self, address: str, message: Inbound, turns_for: TurnsFor) -> tuple[Reply, Kept]:
+        """Answers; the web chat stores the turns itself (the real service stores them with the answer)."""
+        return await self.handle(Channel.WEB, address, message), Kept.NOT_KEPT
 
     async def handle(self, channel: Channel, address: str, message: Inbound) -> Reply:
         self.received.append((channel, address, message))

@@ -27,6 +27,7 @@ async def test_purge_removes_only_what_has_expired(timed_store: Store, clock):
     assert await store.purge(clock.advance(days=6)) == {
         "vault_entries": 0,
         "web_sessions": 1,
+        "web_turns": 0,
         "outbox": 0,
         "inbound_messages": 0,
         "rate_slots": 0,
@@ -35,6 +36,7 @@ async def test_purge_removes_only_what_has_expired(timed_store: Store, clock):
     assert await store.purge(clock.advance(days=2)) == {
         "vault_entries": 0,
         "web_sessions": 0,
+        "web_turns": 0,
         "outbox": 0,
         "inbound_messages": 0,  # handled ids are kept 90 days, so a replayed webhook is still known
         "rate_slots": 0,
@@ -43,6 +45,7 @@ async def test_purge_removes_only_what_has_expired(timed_store: Store, clock):
     assert await store.purge(clock.advance(days=23)) == {
         "vault_entries": 2,
         "web_sessions": 0,
+        "web_turns": 0,
         "outbox": 1,
         "inbound_messages": 0,
         "rate_slots": 0,

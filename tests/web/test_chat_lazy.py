@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from starlette.applications import Starlette
 
 from bot.app.settings import load_settings
-from bot.app.webchat_transcripts import StoreTranscripts
+from bot.app.webchat_transcripts import StoreTranscripts, WebChatService
 from bot.app.wiring import build_parts
 from channels.webchat.routes import webchat_routes
 from storage.models import Participant, VaultEntry, WebSession
@@ -25,7 +25,7 @@ HIDDEN = re.compile(r'<input type="hidden" name="(csrf|turn)" value="([^"]*)">')
 async def app(database, tmp_path):
     settings = load_settings(secret_key=SECRET, var_dir=tmp_path, scheduler=False)
     parts = build_parts(settings, database=database)
-    routes = webchat_routes(parts.service, StoreTranscripts(parts.store), secure_cookies=False,
+    routes = webchat_routes(WebChatService(parts.service), StoreTranscripts(parts.store), secure_cookies=False,
                             csrf_secret=purpose_key(SECRET, "webchat-csrf"), symbols=parts.pictures)
     return Starlette(routes=routes), database
 
