@@ -71,6 +71,7 @@ def stored(step: Any) -> list[str | None]:
     ("waiting_list", "updates", "go on then", "yes"),
     ("waiting_list", "updates", "ye go on", "yes"),
     ("parent_carer", "informed", "now and then", "a_little"),
+    ("children", "come_again", "dim eisiau dod eto", "unhappy"),  # Welsh: don't want to come again
 ])
 def test_an_everyday_answer_the_model_alone_flagged_is_stored(pack: str, question: str, reply: str, value: str) -> None:
     step = at(pack, question).send(reply)
