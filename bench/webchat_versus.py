@@ -7,7 +7,8 @@ of the code before a change, say), each with its own empty database: SQLite, and
 SAID_BENCH_POSTGRES_URL is set (the other server gets a database named after it with `_versus`, made when
 missing). The same simulated people answer each in turn, round after round, so a machine that gets busier
 or quieter moves both alike, and each chat grows the same way on both. Prints a JSON line a round (with the
-load average) and the median of each side's rounds.
+load average and the server's own CPU time an answer, which a busy machine does not move) and the median of
+each side's rounds.
 """
 
 from __future__ import annotations
@@ -22,6 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from bench.load import ROOT, UNLIMITED_CHAT, _crowd, _load, _session, open_loop, serve
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time the process has used (user + system): work done, however busy the machine is. Linux only."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def _fresh_postgres(url: str) -> None:
@@ -56,7 +63,13 @@ async def versus(other: Path, database: str, urls: tuple[str, str], rounds: int,
                 for name in (list(sides) if n % 2 == 0 else list(sides)[::-1]):
                     crowd = crowds[name]
                     row: dict[str, float] = {"load_average": _load()}
+                    cpu = _cpu_seconds(servers[name].process.pid)
                     row |= await open_loop(lambda k, crowd=crowd: crowd[k % people].answer(), rate, seconds)
+                    # The server's own CPU time an answer: what the code costs, whatever else the machine does.
+                    answered = int(rate * seconds) - row.get("errors", 0)
+                    row["server_cpu_ms_an_answer"] = round(
+                        (_cpu_seconds(servers[name].process.pid) - cpu) * 1000 / max(answered, 1.0), 2
+                    )
                     table[name].append(row)
                     print(json.dumps({"database": database, "code": name, "round": n + 1, **row}), flush=True)
     finally:
@@ -64,7 +77,7 @@ async def versus(other: Path, database: str, urls: tuple[str, str], rounds: int,
             server.stop()
     out: dict[str, Any] = {"database": database, "other": str(other)}
     for name, rows in table.items():
-        for key in ("per_second", "p50_ms", "p99_ms"):
+        for key in ("per_second", "p50_ms", "p99_ms", "server_cpu_ms_an_answer"):
             out[f"{name}_{key}_median"] = statistics.median(row.get(key, -1.0) for row in rows)
         out[f"{name}_p99_ms_rounds"] = [row.get("p99_ms", -1.0) for row in rows]
     return out

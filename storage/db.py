@@ -16,6 +16,7 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry, NullPool, PoolProxiedConnection
 
+from storage.checkpoints import Checkpointer
 from storage.errors import StorageUnavailable, translated
 from storage.inline import BEGUN, INLINE_BUSY_MS, READ_ONLY
 
@@ -58,6 +59,7 @@ class Database:
         # SQLite only: a synchronous engine on the same file for `storage.inline` (see there for why).
         self.inline: Engine | None = None
         self.inline_reader: Engine | None = None
+        self.checkpointer: Checkpointer | None = None
         if self.is_sqlite:
             _tune_sqlite(self.engine.sync_engine, busy_timeout_ms=int(sqlite_busy_timeout * 1000))
             self.inline = create_engine(
@@ -68,8 +70,10 @@ class Database:
                 connect_args={"check_same_thread": False},
             )
             # A short busy timeout inline: a longer wait for the write lock happens in a thread (storage/inline.py).
-            _tune_sqlite(self.inline, busy_timeout_ms=INLINE_BUSY_MS)
+            # No checkpoint inside an inline commit: the checkpointer's thread does them (storage/checkpoints.py).
+            _tune_sqlite(self.inline, busy_timeout_ms=INLINE_BUSY_MS, autocheckpoint=False)
             self.inline_reader = self.inline.execution_options(**{READ_ONLY: True})
+            self.checkpointer = self._start_checkpointer()
 
     def __repr__(self) -> str:
         return f"Database({self.url.render_as_string(hide_password=True)!r})"
@@ -159,9 +163,19 @@ class Database:
         return True
 
     async def dispose(self) -> None:
+        if self.checkpointer is not None:
+            await asyncio.to_thread(self.checkpointer.stop)
         await self.engine.dispose()
         if self.inline is not None:
             self.inline.dispose()
+
+    def _start_checkpointer(self) -> Checkpointer | None:
+        database = self.url.database
+        if not database or database == ":memory:" or database.startswith("file:"):
+            return None  # no WAL file of its own to look after
+        checkpointer = Checkpointer(Path(database).expanduser().resolve())
+        checkpointer.start()
+        return checkpointer
 
     def _create_sqlite_folder(self) -> None:
         database = self.url.database
@@ -184,7 +198,7 @@ def _sqlite_foreign_keys(connection: Connection, enabled: bool) -> None:
     cursor.close()
 
 
-def _tune_sqlite(engine: Engine, *, busy_timeout_ms: int) -> None:
+def _tune_sqlite(engine: Engine, *, busy_timeout_ms: int, autocheckpoint: bool = True) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy emit BEGIN itself (below) instead of the driver's lazy, deferred one.
@@ -194,6 +208,8 @@ def _tune_sqlite(engine: Engine, *, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")  # durable enough with WAL, much faster
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+        if not autocheckpoint:
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
 
     @event.listens_for(engine, "begin")

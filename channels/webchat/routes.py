@@ -352,8 +352,10 @@ class WebChat:
         body = {
             "lang": lang,
             "words": furniture,
+            # Only the new turns are laid out: they carry their own numbers, and which question waits and which
+            # turn is latest lie in them or nowhere on what is added (tests/web/test_chat_fragment.py).
             "html": self.renderer.fragment(
-                everything, new_from=next_number(before), csrf=csrf, turn_no=next_number(everything)
+                new_turns, new_from=next_number(before), csrf=csrf, turn_no=next_number(everything)
             ),
             "turn": next_number(everything),
             "csrf": csrf,
