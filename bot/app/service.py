@@ -204,7 +204,9 @@ class ConversationService:
         safeguarding = await self._safeguarding_for(message)
         async with self.store.unit() as uow:
             # One statement: the person (created when new), their conversation and any earlier reply.
-            person, cached = await uow.arrival(channel.value, address, message.provider_id)
+            person, cached = await uow.arrival(
+                channel.value, address, message.provider_id, received_at=message.received_at
+            )
             if cached is not None:
                 # A retried webhook: answered the same way; an outbox reply was already queued.
                 return reply_from_dict(cached), reply_by_outbox
@@ -218,13 +220,17 @@ class ConversationService:
             context = self.context(message.received_at, loop_question, safeguarding, handover)
             step = engine.handle(conversation, message, context)
             forgotten = await self._apply(uow, person.id, channel, step.conversation, step.events)
-            if not forgotten:
-                await uow.save_conversation(person.id, step.conversation.to_dict(), step.conversation.language)
+            reply = reply_to_dict(step.reply)
             queued = reply_by_outbox and bool(step.reply.messages) and not forgotten
             if queued:
-                await uow.enqueue(person.id, channel.value, "reply", reply_to_dict(step.reply), direct_reply=True)
-            if message.provider_id:
-                await uow.record_inbound(channel.value, message.provider_id, reply_to_dict(step.reply))
+                await uow.enqueue(person.id, channel.value, "reply", reply, direct_reply=True)
+            if forgotten:  # nobody left to save the conversation of
+                await uow.record_inbound(channel.value, message.provider_id, reply)
+            else:  # the conversation and the reply to this message id: one statement on PostgreSQL
+                await uow.save_and_record(
+                    person.id, step.conversation.to_dict(), step.conversation.language,
+                    channel=channel.value, provider_id=message.provider_id, reply=reply,
+                )
             log.info(
                 "handled %s message for %s: %d events, %d replies",
                 channel, short(person.pseudonym), len(step.events), len(step.reply.messages),
