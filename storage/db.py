@@ -16,6 +16,7 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry, NullPool, PoolProxiedConnection
 
+from storage.checkpoints import Checkpointer
 from storage.errors import StorageUnavailable, translated
 from storage.inline import BEGUN, INLINE_BUSY_MS, READ_ONLY
 
@@ -58,6 +59,7 @@ class Database:
         # SQLite only: a synchronous engine on the same file for `storage.inline` (see there for why).
         self.inline: Engine | None = None
         self.inline_reader: Engine | None = None
+        self.checkpointer: Checkpointer | None = None
         if self.is_sqlite:
             _tune_sqlite(self.engine.sync_engine, busy_timeout_ms=int(sqlite_busy_timeout * 1000))
             self.inline = create_engine(
@@ -68,7 +70,11 @@ class Database:
                 connect_args={"check_same_thread": False},
             )
             # A short busy timeout inline: a longer wait for the write lock happens in a thread (storage/inline.py).
-            _tune_sqlite(self.inline, busy_timeout_ms=INLINE_BUSY_MS)
+            # No checkpoints inline either: a commit on the event loop would pay for them (storage/checkpoints.py).
+            _tune_sqlite(self.inline, busy_timeout_ms=INLINE_BUSY_MS, checkpoints=False)
+            path = self._file_path()
+            if path is not None:
+                self.checkpointer = Checkpointer(path, busy_timeout_ms=int(sqlite_busy_timeout * 1000))
             self.inline_reader = self.inline.execution_options(**{READ_ONLY: True})
 
     def __repr__(self) -> str:
@@ -158,10 +164,25 @@ class Database:
             return False
         return True
 
+    def start_checkpoints(self) -> None:
+        """SQLite: copy the log back into the file in a thread, once a second, until `dispose()`
+        (storage/checkpoints.py). For a server; a short command need not (closing checkpoints)."""
+        if self.checkpointer is not None:
+            self.checkpointer.start()
+
     async def dispose(self) -> None:
         await self.engine.dispose()
         if self.inline is not None:
             self.inline.dispose()
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
+
+    def _file_path(self) -> str | None:
+        """The SQLite file's path, or None for an in-memory or URI database (nothing to checkpoint apart)."""
+        database = self.url.database
+        if not database or database == ":memory:" or database.startswith("file:"):
+            return None
+        return str(Path(database).expanduser())
 
     def _create_sqlite_folder(self) -> None:
         database = self.url.database
@@ -184,7 +205,7 @@ def _sqlite_foreign_keys(connection: Connection, enabled: bool) -> None:
     cursor.close()
 
 
-def _tune_sqlite(engine: Engine, *, busy_timeout_ms: int) -> None:
+def _tune_sqlite(engine: Engine, *, busy_timeout_ms: int, checkpoints: bool = True) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy emit BEGIN itself (below) instead of the driver's lazy, deferred one.
@@ -194,6 +215,8 @@ def _tune_sqlite(engine: Engine, *, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")  # durable enough with WAL, much faster
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+        if not checkpoints:
+            cursor.execute("PRAGMA wal_autocheckpoint=0")  # storage/checkpoints.py does them, off the event loop
         cursor.close()
 
     @event.listens_for(engine, "begin")

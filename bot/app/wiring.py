@@ -227,6 +227,7 @@ def create_app(settings: Settings | None = None, *, service: Assembled | None = 
         await loop.ensure_default_checkins()
         if settings.demo:
             await ensure_demo_admin(staff, public_url=settings.public_url)
+        parts.database.start_checkpoints()  # SQLite: off the event loop (storage/checkpoints.py)
         background.start()
         # Render the Telegram symbol cards in the background so the first questions need not wait.
         warming = asyncio.create_task(asyncio.to_thread(parts.pictures.warm))

@@ -45,6 +45,7 @@ async def running(settings: Settings) -> AsyncIterator[tuple[Assembled, Backgrou
     service = assemble(settings)
     await service.parts.database.migrate(vault_key=Keys.from_secret(settings.secret()).vault_key)
     background = Background(service, ticks=True)
+    service.parts.database.start_checkpoints()  # SQLite: off the event loop (storage/checkpoints.py)
     background.start()
     log.info("Said & Done worker is running: outbox, duty notices, broadcasts, check-ins and purges")
     try:
