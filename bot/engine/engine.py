@@ -35,6 +35,7 @@ from bot.engine.asks import (
 from bot.engine.context import Context
 from bot.engine.events import FeedbackGiven, ForgetConfirmed, Started
 from bot.engine.feedback import LONGEST_FEEDBACK, keep_feedback, media_names
+from bot.engine.quantities import COUNTED, ROUGHLY
 from bot.engine.state import Awaiting, Conversation, Stage
 from bot.engine.turn import Step, Turn
 from bot.engine.walk import (
@@ -367,14 +368,15 @@ SMALL_MEANINGS = frozenset({"yes", "no", "echo_yes", "echo_no", "ok", "not_reall
 
 def _small_reply(turn: Turn, text: str) -> str | None:
     """"greeting", "number" or "short" when every word is a greeting, a number, a yes or no, an emoji or a
-    thank-you; None when the words may be a message for a person."""
+    thank-you, or the words are one amount ("six weeks", "about 2 months": an answer to a question no longer
+    asked); None when the words may be a message for a person."""
     meanings = turn.ctx.meanings
     words = meanings.normalise(text)
     if not words:
         return "short" if text.strip() else None  # "??" or "..." alone
     if len(words) > 6:
         return None
-    greeting = number = False
+    greeting = number = amount = False
     i = 0
     while i < len(words):
         for size in range(min(4, len(words) - i), 0, -1):
@@ -391,9 +393,14 @@ def _small_reply(turn: Turn, text: str) -> str | None:
             word = words[i]
             if word.isdigit() or word in turn.ctx.texts.numbers or (word,) in meanings.ordinals:
                 number = True
+            elif word in COUNTED or word in ROUGHLY:
+                amount = True
             elif not _emoji(word):
                 return None
             i += 1
+    if amount:
+        # a unit beside a number is an amount, told how to answer; a unit alone ("weeks") may be a message
+        return ("greeting" if greeting else "short") if number else None
     return "greeting" if greeting else "number" if number else "short"
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from engine_kit import Chat, render
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from bench.understanding import development_sets, load_prompts, measure
@@ -16,7 +16,7 @@ from bot.content.packs.model import Pack
 from bot.engine import understand
 from bot.engine.asks import reading_for, yes_no_reading
 from bot.engine.context import Context
-from bot.engine.events import AnswerGiven, FeedbackGiven, SubmissionStarted
+from bot.engine.events import AnswerGiven, FeedbackGiven, RiskDetected, SubmissionStarted
 from bot.engine.quantities import read_amount
 from bot.engine.state import Awaiting, Conversation, Stage
 from bot.messages import Ask, Channel
@@ -403,10 +403,35 @@ def test_no_bare_number_yes_no_emoji_or_greeting_is_filed_for_staff(said: str, a
     assert step.reply.messages
 
 
+AMOUNTS = st.builds(
+    lambda rough, number, unit: " ".join(w for w in (rough, number, unit) if w),
+    st.sampled_from(["", "about", "around", "nearly", "over", "tua"]),
+    st.one_of(st.integers(0, 99).map(str), st.sampled_from(["six", "two", "ten", "twenty", "chwe"])),
+    st.sampled_from(["weeks", "week", "months", "mnths", "days", "times", "wythnos", "mis", "yrs", "hours"]),
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(said=AMOUNTS, after_a_pack=st.booleans())
+def test_an_amount_alone_is_told_how_to_answer_not_filed_for_staff(said: str, after_a_pack: bool) -> None:
+    """ "six weeks" after a pack ended, or before one began, answers a question nobody is asking: staff
+    reading it in their inbox could do nothing with it."""
+    chat = Chat(_PROMPTS.library, _PROMPTS.texts, _PROMPTS.symbols)
+    if after_a_pack:
+        chat.send("PHONE")
+        for answer in ("yes", "1", "1", "1", "1"):
+            chat.send(answer)
+    step = chat.send(said)
+    # safeguarding reads every message first, and its second opinion may flag an odd one ("around 0 mnths")
+    assume(not any(isinstance(e, RiskDetected) for e in step.events))
+    assert not any(isinstance(e, FeedbackGiven) for e in step.events), said
+    assert "A person will read it" not in render(step) and step.reply.messages
+
+
 @pytest.mark.parametrize(
     "said",
     ["The nurse was lovely to my son", "hi, the car park was full again", "why did nobody call me back",
-     "no one told us the appointment moved", "6 weeks is too long to wait"],
+     "no one told us the appointment moved", "6 weeks is too long to wait", "weeks and weeks"],
 )
 def test_words_that_look_like_a_real_message_are_kept_for_a_person(chat: Chat, said: str) -> None:
     step = chat.send(said)
