@@ -227,7 +227,9 @@ class ConversationService:
         outcome: list[Any] = []
         async with self.store.unit() as uow:
             # One statement: the person (created when new), their conversation and any earlier reply.
-            person, cached = await uow.arrival(channel.value, address, message.provider_id)
+            person, cached = await uow.arrival(
+                channel.value, address, message.provider_id, received_at=message.received_at
+            )
             if cached is not None:
                 # A retried webhook: answered the same way; an outbox reply was already queued.
                 return reply_from_dict(cached), reply_by_outbox
@@ -241,13 +243,17 @@ class ConversationService:
             context = self.context(message.received_at, loop_question, safeguarding, handover)
             step = engine.handle(conversation, message, context)
             forgotten = await self._apply(uow, person.id, channel, step.conversation, step.events)
-            if not forgotten:
-                await uow.save_conversation(person.id, step.conversation.to_dict(), step.conversation.language)
+            reply = reply_to_dict(step.reply)
             queued = reply_by_outbox and bool(step.reply.messages) and not forgotten
             if queued:
-                await uow.enqueue(person.id, channel.value, "reply", reply_to_dict(step.reply), direct_reply=True)
-            if message.provider_id:
-                await uow.record_inbound(channel.value, message.provider_id, reply_to_dict(step.reply))
+                await uow.enqueue(person.id, channel.value, "reply", reply, direct_reply=True)
+            if forgotten:  # nobody left to save the conversation of
+                await uow.record_inbound(channel.value, message.provider_id, reply)
+            else:  # the conversation and the reply to this message id: one statement on PostgreSQL
+                await uow.save_and_record(
+                    person.id, step.conversation.to_dict(), step.conversation.language,
+                    channel=channel.value, provider_id=message.provider_id, reply=reply,
+                )
             if keep is not None:
                 outcome.append(await keep(uow, step.reply, forgotten))
             log.info(

@@ -58,6 +58,11 @@ class Meanings:
     # Words that ask for something to do without naming it ("can i do the survey", "what can i do here"):
     # at the menu, a reply of only these (and a pack's names) is not a message for a person.
     menu_requests: frozenset[str] = field(default_factory=frozenset)
+    # Words beside a number that say it is someone's age ("shes 8", "aged 6", "8 oed"), not a pick from a list.
+    ages: frozenset[str] = field(default_factory=frozenset)
+    # Words that ask for help or say a person cannot go on ("help", "cant cope"): never read as an answer
+    # when the second opinion has flagged the message (bot/engine/answer_gate.py).
+    asks_for_help: frozenset[Words] = field(default_factory=frozenset)
     known: frozenset[str] = field(default_factory=frozenset)  # every word in every list, for repeated letters
     longest: int = 1  # words in the longest phrase
 
@@ -102,6 +107,10 @@ class Meanings:
             else:
                 i += 1
         return found
+
+    def asks_for(self, words: Words) -> bool:
+        """Whether `words` ask for help or say the person cannot go on, anywhere in them ("please help me")."""
+        return any(words[i:i + len(h)] == h for h in self.asks_for_help for i in range(len(words) - len(h) + 1))
 
     def label_meanings(self, label: str) -> Words:
         """What a choice's label means, when the whole label is a phrase we know ("Not good" -> bad)."""
@@ -163,6 +172,8 @@ def build(relations: Mapping[str, Any], languages: Iterable[tuple[str, Any]]) ->
     greetings: set[Words] = set()
     small_talk: set[Words] = set()
     menu_requests: set[str] = set()
+    ages: set[str] = set()
+    asks_for_help: set[Words] = set()
     phrase_lists: list[tuple[str, str, list[Any]]] = []
     for source, data in languages:
         if not isinstance(data, dict):
@@ -186,6 +197,8 @@ def build(relations: Mapping[str, Any], languages: Iterable[tuple[str, Any]]) ->
         greetings.update(_folded(data.get("greetings")))
         small_talk.update(_folded(data.get("small_talk")))
         menu_requests.update(w for words in _folded(data.get("menu_requests")) for w in words)
+        ages.update(w for words in _folded(data.get("ages")) for w in words)
+        asks_for_help.update(_folded(data.get("asks_for_help")))
     if problems:
         raise ValueError("\n".join(problems))
     known = {w for key in spellings for w in key} | {w for value in spellings.values() for w in value}
@@ -218,6 +231,8 @@ def build(relations: Mapping[str, Any], languages: Iterable[tuple[str, Any]]) ->
         greetings=frozenset(partial.normalise(" ".join(g)) for g in greetings),
         small_talk=frozenset(partial.normalise(" ".join(s)) for s in small_talk),
         menu_requests=frozenset(w for word in menu_requests for w in partial.normalise(word)),
+        ages=frozenset(w for word in ages for w in partial.normalise(word)),
+        asks_for_help=frozenset(partial.normalise(" ".join(h)) for h in asks_for_help) - {()},
         known=frozenset(known), longest=max((len(k) for k in table), default=1),
     )
 

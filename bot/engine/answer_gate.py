@@ -13,6 +13,11 @@ what people wrote down word by word, so a finding with any rule in it is never s
 a message longer than an answer, or one at a free-text question, a stopped conversation, a conversation a
 person from the team has taken over, or while a "You said, we did" question waits for its answer.
 
+Never set aside, whatever the reading: a plea for help or "i cant go on" (`asks_for_help:` in the meaning
+lists; the reading finds "please" or "go on" in them), and a hedge ("not sure", "bit nervous"). A word
+counts as an answer word only inside a whole meaning phrase: "miss" in "hit and miss" does not make
+"nobody would miss me" an answer.
+
 A finding is set aside only when the engine's own reading (bot/engine/walk.py, understand.py) is sure of
 one answer to the question on screen: a choice, scale, yes/no or number question, the consent question,
 "Did you mean …?", "Do you want to carry on?", or, outside a pack, a pick from the menu or a greeting.
@@ -23,8 +28,8 @@ from __future__ import annotations
 
 from bot.content.packs.folding import fold
 from bot.content.packs.model import Kind
-from bot.engine import understand
-from bot.engine.asks import menu_reading, reading_for, yes_no_reading
+from bot.engine import naming, understand
+from bot.engine.asks import menu_packs, menu_reading, reading_for, yes_no_reading
 from bot.engine.state import Awaiting, Stage
 from bot.engine.turn import Turn
 from bot.engine.walk import read_answer
@@ -35,6 +40,9 @@ from bot.safeguarding.finding import Finding
 # (understand.LONGEST_REPLY) words, but past six a reply is telling us something beyond its answer, and
 # that is what the second opinion is for. Tight on purpose: each word allowed is room for risk to hide in.
 MOST_WORDS = 6
+# What the meaning reading calls a hedge: "not sure", "maybe", "bit nervous". A hedge is not plainly an
+# answer; with the second opinion's flag on it, the person may be telling us more than the answer.
+HEDGES = frozenset({"unsure", "worried"})
 # Questions whose reading is one of a fixed set of answers; a text question has no "plainly an answer".
 ANSWERABLE = frozenset({Kind.CHOICE, Kind.SCALE, Kind.YESNO, Kind.NUMBER})
 YES_NO_AWAITING = frozenset({Awaiting.CONFIRM, Awaiting.CARRY_ON})
@@ -45,6 +53,8 @@ def set_aside(turn: Turn, text: str, finding: Finding) -> bool:
     question being asked, so the message is read as that answer instead of getting help."""
     if not finding.second_opinion_only or not 0 < len(fold(text).split()) <= MOST_WORDS:
         return False
+    if _asks_for_help_or_hedges(text, turn):
+        return False
     conversation, ctx = turn.conversation, turn.ctx
     if conversation.stopped or ctx.handover is not None or ctx.loop_question is not None:
         return False  # the message is for a person, or answers something other than the pack's question
@@ -52,7 +62,7 @@ def set_aside(turn: Turn, text: str, finding: Finding) -> bool:
     if awaiting in YES_NO_AWAITING or (awaiting is None and conversation.stage is Stage.CONSENT):
         return _sure(text, yes_no_reading(ctx), turn)
     if not conversation.in_pack and awaiting in (None, Awaiting.MENU):
-        return _greeting(text, turn) or _sure(text, menu_reading(ctx, turn.channel), turn)
+        return _greeting(text, turn) or _names_a_pack(text, turn) or _sure(text, menu_reading(ctx, turn.channel), turn)
     if awaiting is not None or conversation.stage is not Stage.QUESTION:
         return False  # another side question (a language, a phone number, deleting details)
     pack, question = turn.pack, turn.question
@@ -110,13 +120,42 @@ def _only_answer_words(text: str, turn: Turn, question: understand.Question, num
     own = {word for answer in question.answers for label in answer.labels for word in label}
     own.update(answer.key for answer in question.answers)
     own.update(answer.emoji for answer in question.answers if answer.emoji)
-    everyday = (meanings.known, texts.yes_words, texts.no_words, texts.negations, own)
+    everyday = (texts.yes_words, texts.no_words, texts.negations, meanings.negations, meanings.stronger, own)
+    words = meanings.normalise(text)
+    # A word counts inside a whole meaning phrase only: "miss" is in "hit and miss", "home" in "nothing to
+    # write home about", but "nobody would miss me" and "no food at home" are not made of answers.
+    in_phrases = {i for start, end, _ in meanings.find(words) for i in range(start, end)}
     return all(
-        any(word in words for words in everyday) or (numbers and (word.isdigit() or word in texts.numbers))
-        for word in meanings.normalise(text)
+        i in in_phrases or (word,) in meanings.fillers or any(word in group for group in everyday)
+        or (numbers and (word.isdigit() or word in texts.numbers))
+        for i, word in enumerate(words)
     )
 
 
 def _greeting(text: str, turn: Turn) -> bool:
     meanings = turn.ctx.meanings
     return meanings.normalise(text) in meanings.greetings
+
+
+def _asks_for_help_or_hedges(text: str, turn: Turn) -> bool:
+    """A plea for help or "i cant go on" (the meaning lists' `asks_for_help`), or a hedge, anywhere in it.
+
+    The reading may still find an answer in such a message ("please help me" reads as "please", Yes; "i
+    cant go on" as "go on"), so it is never set aside, whatever the question: the help is what it asks for.
+    """
+    meanings = turn.ctx.meanings
+    words = meanings.normalise(text)
+    if meanings.asks_for(words):
+        return True
+    return any(hit.meaning in HEDGES for _, _, hits in meanings.find(words) for hit in hits)
+
+
+def _names_a_pack(text: str, turn: Turn) -> bool:
+    """At the menu, a reply made only of one pack's names, words that ask, and an age ("for my daughter,
+    shes 8", "the waiting one"): bot/engine/naming.py starts that pack. No negation may be in it."""
+    meanings = turn.ctx.meanings
+    if any(w in meanings.negations for w in meanings.normalise(text)):
+        return False
+    packs = menu_packs(turn.ctx, turn.channel)
+    found = naming.named(text, naming.pack_names(packs, meanings), meanings)
+    return found is not None and found != naming.MENU

@@ -10,7 +10,7 @@ first does not. A name of three or more words may be misspelt ("tell us about yo
 The answer is one of:
 - a pack id: start it;
 - `MENU`: the reply asks for something to do but names no one pack ("can i do the survey", "your visit",
-  which two packs fit): show the menu, never guess and never file it for staff;
+  which two packs fit, "its for my son"): show the menu, never guess and never file it for staff;
 - None: the words say something else, which is kept as a message for a person.
 """
 
@@ -30,6 +30,10 @@ MOST_WORDS = 9  # a longer reply is a message, not a choice from the menu
 FUZZY_RATIO = 88  # out of 100, for a misspelt name of three words or more
 FUZZY_LEAST_WORDS = 3
 FUZZY_LEAST_LETTERS = 12  # "how was he" is not a misspelt "how was it"
+# "for my daughter, shes 8": an age this young names the one pack made for children (`audience: child`);
+# an older child may be on the waiting list or answering for themselves, so the menu is shown instead.
+CHILD_UP_TO = 12  # years
+CHILD = "child"
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,7 @@ class PackNames:
     keywords: tuple[Words, ...] = ()  # its start words: where two packs' names tie, a start word decides
     # start words that also just ask ("FEEDBACK"): they decide only when no name does ("visit feedback")
     asking: tuple[Words, ...] = ()
+    audience: str = ""
 
 
 _KNOWN: dict[tuple[int, ...], tuple[tuple[object, ...], tuple[PackNames, ...]]] = {}
@@ -76,7 +81,7 @@ def _pack_names(packs: Sequence[Pack], meanings: Meanings) -> tuple[PackNames, .
         asking: set[Words] = {k for k in every if len(k) == 1 and k[0] in meanings.menu_requests}
         keywords = every - asking
         found = {meanings.normalise(t) for t in texts} | keywords
-        out.append(PackNames(pack.id, _singular(found), _singular(keywords), _singular(asking)))
+        out.append(PackNames(pack.id, _singular(found), _singular(keywords), _singular(asking), str(pack.audience)))
     return tuple(out)
 
 
@@ -97,9 +102,10 @@ def named(text: str, packs: Sequence[PackNames], meanings: Meanings) -> str | No
         if covered:
             claims[pack.pack_id] = covered
     claimed = set().union(*claims.values()) if claims else set()
-    asking = False
+    ages = _ages(words, meanings)
+    asking = bool(ages)
     for i, word in enumerate(words):
-        if i in claimed:
+        if i in claimed or i in ages:
             continue
         if word in meanings.menu_requests:
             # "what" alone asks about something ("What is it about?" after an invitation is for a person);
@@ -117,7 +123,22 @@ def named(text: str, packs: Sequence[PackNames], meanings: Meanings) -> str | No
         deciding = [pack.pack_id for pack, said in zip(whole, deciders, strict=True) if _covered(singular, said)]
         if len(deciding) == 1:
             return deciding[0]
+    if not claims and ages:
+        young = [pack.pack_id for pack in packs if pack.audience == CHILD]
+        if len(young) == 1 and all(age <= CHILD_UP_TO for age in ages.values()):
+            return young[0]
     return MENU if claims or asking else None
+
+
+def _ages(words: Words, meanings: Meanings) -> dict[int, int]:
+    """Where a number is someone's age ("shes 8", "aged 6", "8 years old", "8 oed"), and the age."""
+    found: dict[int, int] = {}
+    for i, word in enumerate(words):
+        if word.isdigit() and len(word) <= 2 and (
+            (i > 0 and words[i - 1] in meanings.ages) or (i + 1 < len(words) and words[i + 1] in meanings.ages)
+        ):
+            found[i] = int(word)
+    return found
 
 
 def _singular(names: set[Words]) -> tuple[Words, ...]:

@@ -139,8 +139,8 @@ def read(text: str, question: Question, meanings: Meanings, numbers: Mapping[str
                 for hit in hits:
                     meaning_hits.append((i, i + size, hit.meaning, hit.sure))
                 if all(hit.meaning in meanings.meanings and meanings.meanings[hit.meaning].weak for hit in hits) or (
-                    window[0] in meanings.negations and window[0] not in ANSWERING_NEGATIONS
-                    and all(hit.meaning in TURNING for hit in hits)  # "didnt", "not really" before "good"
+                    any(w in meanings.negations and w not in ANSWERING_NEGATIONS for w in window)
+                    and all(hit.meaning in TURNING for hit in hits)  # "didnt", "i dont" before "good", "like"
                 ):
                     weak_at.update(range(i, i + size))
                 used[i:i + size] = [True] * size
@@ -168,7 +168,11 @@ def read(text: str, question: Question, meanings: Meanings, numbers: Mapping[str
             used[negation] = True
             if meaning.negated is None:
                 return NOTHING  # "not" with a meaning that has no opposite: ask again rather than guess
-            meaning, sure = meanings.meanings[meaning.negated], False
+            turned = _negated(meaning.id, question, meanings)
+            if not turned:
+                return NOTHING
+            candidates.extend(turned)
+            continue
         elif before is not None and before in meanings.stronger and meaning.stronger:
             used[start - 1] = True
             meaning = meanings.meanings[meaning.stronger]
@@ -204,6 +208,24 @@ def _negation_before(words: Words, i: int, used: list[bool], weak_at: set[int], 
             return None
         j -= 1
     return None
+
+
+def _negated(meaning_id: str, question: Question, meanings: Meanings) -> list[tuple[int, str, bool]]:
+    """What "not" + a meaning comes to: its opposite's answers, never sure, and never an answer the meaning
+    itself points to. "not very" to "Were we kind to you?" is not Yes because "a little" is near Yes: "very"
+    was Yes, so "not very" is No, asked back."""
+    meaning = meanings.meanings[meaning_id]
+    assert meaning.negated is not None
+    itself = {value for _, value, _ in _resolve(meaning_id, False, question, meanings)}
+    turned = [(level, value, False) for level, value, _ in _resolve(meaning.negated, False, question, meanings)
+              if value not in itself]
+    if turned:
+        return turned
+    yes = {value for _, value, _ in _resolve("yes", False, question, meanings)}
+    if itself & yes and (question.polar or all(a.value in YES_NO_VALUES for a in question.answers)):
+        return [(level, value, False) for level, value, _ in _resolve("no", False, question, meanings)
+                if value not in itself]
+    return []
 
 
 def _turned_round(answer: Answer, question: Question, meanings: Meanings) -> list[tuple[int, str, bool]]:

@@ -4,6 +4,11 @@ come again and again, and reading one against every list took a fifth of a messa
 The same detector gives the same finding for the same text, so remembering it changes no answer; only short
 texts are kept (a long one rarely comes twice), in memory, a bounded number of them.
 
+What is kept is the text itself, so nothing that could be a phone number is: a text with more than two digits
+in it (however they are spaced or punctuated: "07700 900123", "0 7 7 0 0", "call 999") is read afresh every
+time and never stored. Answers such as "1", "10" or "2 please" are still remembered; two digits are not
+enough to reach anyone.
+
     safeguarding = with_recent_findings(load_safeguarding(folder))
 """
 
@@ -20,6 +25,12 @@ if TYPE_CHECKING:
 
 SHORT = 64  # characters: answers, numbers, "yes please"; longer messages are read afresh every time
 KEPT = 4096
+MOST_DIGITS = 2  # a text with more digits than this could hold part of a phone number: never remembered
+
+
+def may_remember(text: str) -> bool:
+    """True for a text short enough to remember and without enough digits to be (part of) a phone number."""
+    return len(text) <= SHORT and sum(c.isdigit() for c in text) <= MOST_DIGITS
 
 
 class RecentFindings:
@@ -30,7 +41,7 @@ class RecentFindings:
         self._findings: dict[str, Finding] = {}
 
     def detect(self, text: str) -> Finding:
-        if len(text) > SHORT:
+        if not may_remember(text):
             return self._detector.detect(text)
         found = self._findings.get(text)
         if found is None:
@@ -39,6 +50,10 @@ class RecentFindings:
                 self._findings.clear()  # cheaper than keeping an order, and soon full of the common ones again
             self._findings[text] = found
         return found
+
+    def __contains__(self, text: object) -> bool:
+        """True when `text` is held in memory."""
+        return text in self._findings
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._detector, name)

@@ -42,6 +42,8 @@ def utc_now() -> datetime:
 
 
 async def handover_for(uow: UnitOfWork, participant_id: int) -> Handover | None:
+    if not uow.may_have_handover(participant_id):
+        return None  # the person's arrival in this unit found none open: no statement needed
     return await cases.handover_of(uow._conn, participant_id)
 
 

@@ -19,12 +19,17 @@ _SEEN = Prepared(
         InboundMessage.channel == bindparam("b_channel"), InboundMessage.provider_id == bindparam("b_provider_id")
     )
 )
-_RECORD = Prepared(
-    lambda _: insert(InboundMessage).values(
+
+
+def record_insert() -> Any:
+    """The INSERT that remembers a reply, for building into another statement (participants.py)."""
+    return insert(InboundMessage).values(
         channel=bindparam("b_channel"), provider_id=bindparam("b_provider_id"), received_at=bindparam("b_now"),
         reply=bindparam("b_reply"),
     )
-)
+
+
+_RECORD = Prepared(lambda _: record_insert())
 # For reading inside another statement (the person's arrival): the reply to this message id, if any.
 SEEN_REPLY = (
     select(InboundMessage.reply)
@@ -52,16 +57,23 @@ async def seen(conn: AsyncConnection, channel: str, provider_id: str | None) -> 
     return row.reply if row.reply is not None else {}
 
 
+def record_keys(channel: str, provider_id: str, reply: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The parameters `record_insert()` needs."""
+    return {"b_channel": channel, "b_provider_id": fit_provider_id(provider_id), "b_now": now, "b_reply": reply}
+
+
 async def record(
     conn: AsyncConnection, channel: str, provider_id: str | None, reply: dict[str, Any], now: datetime
 ) -> None:
     if not provider_id:
         return
+    await run_record(conn, _RECORD(conn), record_keys(channel, provider_id, reply, now))
+
+
+async def run_record(conn: AsyncConnection, statement: Any, keys: dict[str, Any]) -> None:
+    """Execute a statement that remembers a reply: `DuplicateInbound` when the message id is taken."""
     try:
-        await conn.execute(
-            _RECORD(conn),
-            {"b_channel": channel, "b_provider_id": fit_provider_id(provider_id), "b_now": now, "b_reply": reply},
-        )
+        await conn.execute(statement, keys)
     except IntegrityError:
         # The transaction is now unusable on PostgreSQL; the caller's unit rolls back and re-reads the reply.
         raise DuplicateInbound("this message was already handled") from None

@@ -12,8 +12,11 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.conversations import inbound
 from storage.conversations.inbound import SEEN_REPLY, seen_keys
+from storage.conversations.nearby import HANDOVER_OPEN, PERSON_ID, QUESTION_SENT, Nearby
 from storage.conversations.records import ParticipantRecord
+from storage.loop.contacts import ANSWER_WINDOW
 from storage.models import (
     PURPOSES,
     Consent,
@@ -39,10 +42,22 @@ _COLUMNS = (
 # The purposes granted, comma-joined, read in the same statement as the person (one round trip, not two).
 _GRANTED = (
     select(func.aggregate_strings(Consent.purpose, ","))
-    .where(Consent.participant_id == Participant.id, Consent.granted.is_(True))
+    .where(Consent.participant_id == PERSON_ID, Consent.granted.is_(True))
     .scalar_subquery()
     .label("granted")
 )
+
+# The sealed address and until when it is kept, read with the person: most messages need no vault statement.
+_SEALED = select(VaultEntry.sealed).where(VaultEntry.participant_id == PERSON_ID).scalar_subquery().label("sealed")
+_SEALED_UNTIL = (
+    select(VaultEntry.expires_at).where(VaultEntry.participant_id == PERSON_ID).scalar_subquery().label("sealed_until")
+)
+# What a message's arrival reads beside the person (storage/conversations/nearby.py says why).
+_ARRIVAL = (*_COLUMNS, _GRANTED, _SEALED, _SEALED_UNTIL, QUESTION_SENT, HANDOVER_OPEN)
+# An expiry already this close to the one wanted is left alone: a conversation is a burst of messages, and
+# rewriting the vault row for each would be a statement a message for nothing. Deletion can come at most
+# this much earlier than `retention` after the last message, never later.
+EXPIRY_SLACK = timedelta(hours=1)
 
 _FIND = Prepared(lambda _: select(*_COLUMNS, _GRANTED).where(Participant.pseudonym == bindparam("b_pseudonym")))
 _BY_ID = Prepared(lambda _: select(*_COLUMNS, _GRANTED).where(Participant.id == bindparam("b_participant_id")))
@@ -52,7 +67,7 @@ _TOUCH = Prepared(
     lambda _: update(Participant)
     .where(Participant.pseudonym == bindparam("b_pseudonym"))
     .values(channel=bindparam("b_channel"), last_seen_at=bindparam("b_now"))
-    .returning(*_COLUMNS, _GRANTED)
+    .returning(*_ARRIVAL)
 )
 # The same, with the reply already given to this provider message id: the person, their conversation and
 # the de-duplication record in one statement.
@@ -60,7 +75,7 @@ _TOUCH_SEEN = Prepared(
     lambda _: update(Participant)
     .where(Participant.pseudonym == bindparam("b_pseudonym"))
     .values(channel=bindparam("b_channel"), last_seen_at=bindparam("b_now"))
-    .returning(*_COLUMNS, _GRANTED, SEEN_REPLY)
+    .returning(*_ARRIVAL, SEEN_REPLY)
 )
 _CREATE = Prepared(
     lambda dialect: upsert_for(dialect, Participant)
@@ -106,6 +121,26 @@ _SAVE_WITH_LANGUAGE = Prepared(
 )
 
 
+
+def _save_and_record(with_language: bool) -> Prepared:
+    """PostgreSQL: the conversation saved and the reply remembered in one statement (a data-modifying WITH,
+    which PostgreSQL runs to completion whether or not the INSERT reads it), one round trip instead of two
+    on every message. SQLite has no data-modifying WITH, and no round trip to save: it runs `_SAVE*` and
+    `inbound.record` one after the other."""
+    values: dict[str, Any] = {"conversation": bindparam("b_conversation")}
+    if with_language:
+        values["language"] = bindparam("b_language")
+
+    def build(_: str) -> Any:
+        saved = update(Participant).where(Participant.id == bindparam("b_participant_id")).values(**values)
+        return inbound.record_insert().add_cte(saved.returning(Participant.id).cte("saved"))
+
+    return Prepared(build)
+
+
+_SAVE_AND_RECORD = {False: _save_and_record(False), True: _save_and_record(True)}
+
+
 async def find(conn: AsyncConnection, pseudonym: str) -> ParticipantRecord | None:
     row = (await conn.execute(_FIND(conn), {"b_pseudonym": pseudonym})).first()
     return None if row is None else _record(row)
@@ -131,7 +166,7 @@ async def arrive(
     Creates them when new. Two statements for a person we know (the person with their consents, then
     their sealed address); the address is sealed afresh only when it is new, gone or unreadable.
     """
-    record, _ = await arrive_once(
+    record, _, _ = await arrive_once(
         conn, pseudonym=pseudonym, channel=channel, address=address, vault=vault, retention=retention, now=now
     )
     return record
@@ -147,17 +182,22 @@ async def arrive_once(
     retention: timedelta,
     now: datetime,
     provider_id: str | None = None,
-) -> tuple[ParticipantRecord, dict[str, Any] | None]:
-    """`arrive`, and the reply stored for `provider_id` on `channel` (None when the message is new).
+    question_since: datetime | None = None,
+) -> tuple[ParticipantRecord, dict[str, Any] | None, Nearby]:
+    """`arrive`, the reply stored for `provider_id` on `channel` (None when the message is new), and
+    whether a one-tap question sent since `question_since` or a handover may be open (`Nearby`).
 
-    The reply comes back in the statement that finds the person. A person created here cannot have had
-    this message handled, except in a race the unique message id settles when the reply is recorded.
+    All of it comes back in the statement that finds the person, with their sealed address; the vault is
+    written only when the address is new or unreadable, or its expiry is due a move. A person created here
+    cannot have had this message handled, except in a race the unique message id settles when the reply is
+    recorded, and has neither a question nor a handover.
     """
+    since = question_since if question_since is not None else now - ANSWER_WINDOW
     created = {"b_pseudonym": pseudonym, "b_channel": channel, "b_now": now}
-    keys: dict[str, Any] = created
+    keys: dict[str, Any] = {**created, "b_loop_since": since}
     touch = _TOUCH
     if provider_id:
-        keys = {**created, **seen_keys(channel, provider_id)}
+        keys = {**keys, **seen_keys(channel, provider_id)}
         touch = _TOUCH_SEEN
     row = (await conn.execute(touch(conn), keys)).first()
     if row is None:
@@ -166,11 +206,26 @@ async def arrive_once(
             row = (await conn.execute(touch(conn), keys)).first()
             assert row is not None, "a participant row vanished between insert and update"
     record = _record(row)
+    # Absent from a row just created: nothing is sealed yet, no question was sent, no case is open.
+    nearby = Nearby(since, bool(getattr(row, "question_sent", False)), bool(getattr(row, "handover_open", False)))
     seen = getattr(row, "seen_reply", None)
     if seen is not None:
-        return record, seen  # a retried message: answered as before, nothing else to do
-    await _keep_address(conn, record.id, address, vault, _expiry(record.consents, retention, now), now)
-    return record, None
+        return record, seen, nearby  # a retried message: answered as before, nothing else to do
+    expires_at = _expiry(record.consents, retention, now)
+    sealed, sealed_until = getattr(row, "sealed", None), getattr(row, "sealed_until", None)
+    if sealed is None or not _opens_to(vault, sealed, address, record.id):
+        # Missing (purged, or new), sealed under an old key, or the address changed form: seal it afresh.
+        await _seal(conn, record.id, address, vault, expires_at, now)
+    elif not _expiry_holds(sealed_until, expires_at):
+        await conn.execute(_REFRESH_ADDRESS(conn), {"b_participant_id": record.id, "b_expires_at": expires_at})
+    return record, None, nearby
+
+
+def _expiry_holds(stored: datetime | None, wanted: datetime | None) -> bool:
+    """True when the stored expiry may stay: the same "kept while consented", or within `EXPIRY_SLACK`."""
+    if stored is None or wanted is None:
+        return stored is None and wanted is None
+    return wanted - EXPIRY_SLACK <= stored <= wanted
 
 
 def _record(row: Any) -> ParticipantRecord:
@@ -198,21 +253,12 @@ def _expiry(consents: frozenset[str], retention: timedelta, now: datetime) -> da
     return None if consents else now + retention
 
 
-async def _keep_address(
-    conn: AsyncConnection,
-    participant_id: int,
-    address: str,
-    vault: Vault,
-    expires_at: datetime | None,
-    now: datetime,
+async def _seal(
+    conn: AsyncConnection, participant_id: int, address: str, vault: Vault, expires_at: datetime | None, now: datetime
 ) -> None:
-    keys = {"b_participant_id": participant_id, "b_expires_at": expires_at}
-    sealed = (await conn.execute(_REFRESH_ADDRESS(conn), keys)).scalar()
-    if sealed is not None and _opens_to(vault, sealed, address, participant_id):
-        return
-    # Missing (purged, or new), sealed under an old key, or the address changed form: seal it afresh.
     sealed = vault.seal(address, participant_id=participant_id)
-    await conn.execute(_SEAL(conn), {**keys, "b_sealed": sealed, "b_now": now})
+    keys = {"b_participant_id": participant_id, "b_expires_at": expires_at, "b_sealed": sealed, "b_now": now}
+    await conn.execute(_SEAL(conn), keys)
 
 
 def _opens_to(vault: Vault, sealed: bytes, address: str, participant_id: int) -> bool:
@@ -230,6 +276,32 @@ async def save_conversation(
         await conn.execute(_SAVE(conn), keys)
     else:
         await conn.execute(_SAVE_WITH_LANGUAGE(conn), {**keys, "b_language": language})
+
+
+async def save_and_record(
+    conn: AsyncConnection,
+    participant_id: int,
+    conversation: dict[str, Any] | None,
+    language: str | None,
+    *,
+    channel: str,
+    provider_id: str | None,
+    reply: dict[str, Any],
+    now: datetime,
+) -> None:
+    """`save_conversation` and `inbound.record` together: one statement on PostgreSQL. Raises
+    `DuplicateInbound` when another request recorded this message id first."""
+    if not provider_id or conn.dialect.name != "postgresql":
+        await save_conversation(conn, participant_id, conversation, language)
+        await inbound.record(conn, channel, provider_id, reply, now)
+        return
+    keys = {
+        **inbound.record_keys(channel, provider_id, reply, now),
+        "b_participant_id": participant_id, "b_conversation": conversation,
+    }
+    if language is not None:  # as in save_conversation: None keeps the language already stored
+        keys["b_language"] = language
+    await inbound.run_record(conn, _SAVE_AND_RECORD[language is not None](conn), keys)
 
 
 async def set_stopped(conn: AsyncConnection, participant_id: int, stopped: bool, now: datetime) -> None:

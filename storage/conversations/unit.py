@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.conversations import inbound, participants, responses, web_sessions
+from storage.conversations.nearby import Nearby
 from storage.conversations.records import ParticipantRecord
 from storage.delivery import outbox
 from storage.errors import translating
@@ -34,6 +36,8 @@ class UnitOfWork:
         self._vault = vault
         self._retention = retention
         self._clock = clock
+        # What each arrival saw beside the person, so the reads it answered already are skipped (nearby.py).
+        self._nearby: dict[int, Nearby] = {}
 
     @property
     def _conn(self) -> AsyncConnection:
@@ -84,16 +88,19 @@ class UnitOfWork:
 
     @translating
     async def arrival(
-        self, channel: str, address: str, provider_id: str | None
+        self, channel: str, address: str, provider_id: str | None, *, received_at: datetime | None = None
     ) -> tuple[ParticipantRecord, dict[str, Any] | None]:
         """`participant(channel, address)` for a message, and the reply already given to its provider id.
 
-        One statement finds the person, their conversation and the de-duplication record. When the
-        reply is not None the message was handled before (a retried webhook): answer with it again.
+        One statement finds the person, their conversation, the de-duplication record, their sealed address,
+        and whether a one-tap question (sent within the answer window before `received_at`) or a handover
+        may be open, so `loop_question` and `may_have_handover` need no statement of their own when not. When
+        the reply is not None the message was handled before (a retried webhook): answer with it again.
         Raises `AddressError` for an unreadable address.
         """
         normalised = normalise_address(channel, address)
-        return await participants.arrive_once(
+        at = received_at or self._clock()
+        record, reply, nearby = await participants.arrive_once(
             self._conn,
             pseudonym=pseudonym_of_normalised(self._keys, channel, normalised),
             channel=channel,
@@ -102,7 +109,19 @@ class UnitOfWork:
             retention=self._retention,
             now=self._clock(),
             provider_id=provider_id,
+            question_since=at - loop_contacts.ANSWER_WINDOW,
         )
+        self._nearby[record.id] = nearby
+        return record, reply
+
+    def may_have_handover(self, participant_id: int) -> bool:
+        """False only when this person's arrival, in this unit, found no open handover. Asked once: a case
+        opened later in the unit is not in what the arrival saw."""
+        nearby = self._nearby.get(participant_id)
+        if nearby is None:
+            return True
+        self._nearby[participant_id] = replace(nearby, handover_open=True)
+        return nearby.handover_open
 
     @translating
     async def participant_by_id(self, participant_id: int) -> ParticipantRecord | None:
@@ -114,6 +133,24 @@ class UnitOfWork:
     ) -> None:
         """Store the engine's state. `language=None` keeps the language already stored."""
         await participants.save_conversation(self._conn, participant_id, conversation, language)
+
+    @translating
+    async def save_and_record(
+        self,
+        participant_id: int,
+        conversation: dict[str, Any] | None,
+        language: str | None,
+        *,
+        channel: str,
+        provider_id: str | None,
+        reply: dict[str, Any],
+    ) -> None:
+        """`save_conversation` then `record_inbound`, in one statement where the database allows (PostgreSQL):
+        the end of every message. Raises `DuplicateInbound` as `record_inbound` does."""
+        await participants.save_and_record(
+            self._conn, participant_id, conversation, language,
+            channel=channel, provider_id=provider_id, reply=reply, now=self._clock(),
+        )
 
     @translating
     async def set_stopped(self, participant_id: int, stopped: bool) -> None:
@@ -199,6 +236,11 @@ class UnitOfWork:
     @translating
     async def loop_question(self, participant_id: int, now: datetime) -> LoopQuestion | None:
         """The last "Was this helpful?" or invitation that reached this person lately, answered or not."""
+        nearby = self._nearby.get(participant_id)
+        if nearby is not None and nearby.rules_out_question(now - loop_contacts.ANSWER_WINDOW):
+            # Asked once: a question queued later in this unit is not in what the arrival saw.
+            self._nearby[participant_id] = replace(nearby, question_sent=True)
+            return None
         return await loop_contacts.open_question(self._conn, participant_id, now)
 
     @translating

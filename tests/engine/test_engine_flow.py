@@ -43,7 +43,7 @@ def test_consent_comes_before_anything_is_stored(chat: Chat) -> None:
     assert step.events == () and step.reply.ended and chat.conversation.stage is Stage.IDLE
     chat.send("DEMO")
     step = chat.send("yes")
-    assert step.events == (SubmissionStarted("sub-4", "demo", 2, "en"),)
+    assert step.events == (SubmissionStarted("sub-4", "demo", 3, "en"),)
 
 
 def test_a_button_wins_over_the_words_with_it(chat: Chat) -> None:

@@ -71,6 +71,7 @@ def stored(step: Any) -> list[str | None]:
     ("waiting_list", "updates", "go on then", "yes"),
     ("waiting_list", "updates", "ye go on", "yes"),
     ("parent_carer", "informed", "now and then", "a_little"),
+    ("children", "come_again", "dim eisiau dod eto", "unhappy"),  # Welsh: don't want to come again
 ])
 def test_an_everyday_answer_the_model_alone_flagged_is_stored(pack: str, question: str, reply: str, value: str) -> None:
     step = at(pack, question).send(reply)
@@ -113,6 +114,18 @@ def test_with_the_shipped_model_the_everyday_answers_get_no_crisis_text(pack: st
     ("parent_carer", "involvement", "no no one would even miss me"),  # longer than an answer
     ("parent_carer", "better", "not right now"),  # a text question has no "plainly an answer"
     ("waiting_list", "feeling", "im in crisis right now"),
+    # A plea for help or "cant go on" at a yes or no point: the reading finds "please" (yes) or "go on"
+    ("children", "safe", "Please help me"),
+    ("waiting_list", "updates", "please help"),
+    ("parent_carer", "next_steps", "i cant go on"),
+    ("parent_carer", "hear_back", "i cant cope"),
+    ("children", "kind", "helpa fi"),
+    # A hedge is not plainly an answer
+    ("parent_carer", "involvement", "maybe"),
+    ("children", "come_again", "not sure"),
+    # Words that only appear inside a meaning phrase ("hit and miss", "write home about") are not answers
+    ("children", "kind", "Nobody would miss me"),
+    ("waiting_list", "updates", "there is no food at home"),
 ])
 def test_a_risk_message_that_is_also_a_plausible_answer_still_gets_help(pack: str, question: str, reply: str) -> None:
     step = at(pack, question).send(reply)
@@ -138,6 +151,22 @@ def test_consent_carry_on_and_the_menu_read_their_answers() -> None:
     hello = Person(safeguarding=EAGER).send("hiya")
     assert not helped(hello)
     assert last_ask(hello) is not None and last_ask(hello).question_id == "menu"
+
+
+@pytest.mark.parametrize("reply", ["Please help me", "i cant go on", "i cant cope"])
+def test_a_plea_for_help_gets_help_at_consent_carry_on_and_did_you_mean(reply: str) -> None:
+    consent = Person(safeguarding=EAGER)
+    consent.send("WAITING")
+    assert helped(consent.send(reply))
+    asked_back = at("waiting_list", "checkins", awaiting=Awaiting.CONFIRM, pending="no")
+    assert helped(asked_back.send(reply))
+
+
+def test_a_pack_named_at_the_menu_with_an_age_is_started_though_the_model_flagged_it() -> None:
+    person = Person(safeguarding=EAGER)
+    step = person.send("for my son hes 6")
+    assert not helped(step)
+    assert person.conversation.pack_id == "children"
 
 
 def _turn(conversation: Conversation, text: str, **ctx: Any) -> Turn:
