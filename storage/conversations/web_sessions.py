@@ -11,14 +11,15 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import JSON, Integer, String, bindparam, column, delete, func, select, true, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.conversations.records import WebSessionRecord
 from storage.models import WebSession, WebTurn
 from storage.prepared import Prepared, upsert_for
 from storage.privacy.scrub import scrub
-from storage.sql import upsert_insert
+from storage.sql import is_postgres, upsert_insert
 from storage.types import UTCDateTime
 
 MAX_TURNS = 50  # what a chat shows and keeps
@@ -49,8 +50,8 @@ _READ = Prepared(
 )
 # Says the chat is still on and, on PostgreSQL, locks its row until the transaction ends, so two requests
 # adding turns to one chat (in two processes) take turns and the second sees what the first added.
-_TOUCH = Prepared(
-    lambda _: (
+def _touch() -> Any:
+    return (
         update(WebSession)
         .where(
             WebSession.token_hash == bindparam("b_token_hash"),
@@ -59,13 +60,45 @@ _TOUCH = Prepared(
         .values(last_seen_at=bindparam("b_now", type_=UTCDateTime()))
         .returning(WebSession.token_hash)
     )
-)
+
+
+_TOUCH = Prepared(lambda _: _touch())
 # A turn already stored (same side, same number) is skipped; the ids say which were added.
 _ADD = Prepared(
     lambda dialect: (
         upsert_for(dialect, WebTurn)
         .on_conflict_do_nothing(index_elements=[WebTurn.token_hash, WebTurn.who, WebTurn.n])
         .returning(WebTurn.id)
+    )
+)
+# PostgreSQL: the chat's row touched (and locked) and the turns added in one statement, one round trip.
+def _build_touch_and_add(_: str) -> Any:
+    chat = _touch().cte("chat")
+    new = (
+        func.json_to_recordset(bindparam("b_turns", type_=JSON))
+        .table_valued(column("who", String), column("n", Integer), column("turn", JSON), column("place", Integer))
+        .render_derived(name="new", with_types=True)
+    )
+    rows = (
+        select(chat.c.token_hash, new.c.who, new.c.n, new.c.turn, bindparam("b_now", type_=UTCDateTime()))
+        .select_from(chat)
+        .join(new, true())
+        .order_by(new.c.place)  # ids in the order the turns were said
+    )
+    return (
+        postgresql.insert(WebTurn)
+        .from_select(["token_hash", "who", "n", "turn", "added_at"], rows)
+        .on_conflict_do_nothing(index_elements=[WebTurn.token_hash, WebTurn.who, WebTurn.n])
+        .returning(WebTurn.id)
+        .add_cte(chat)
+    )
+
+
+_TOUCH_AND_ADD = Prepared(_build_touch_and_add)
+_LIVE = Prepared(
+    lambda _: select(WebSession.token_hash).where(
+        WebSession.token_hash == bindparam("b_token_hash"),
+        WebSession.expires_at > bindparam("b_now", type_=UTCDateTime()),
     )
 )
 _TAKE_BACK = Prepared(lambda _: delete(WebTurn).where(WebTurn.id.in_(bindparam("b_ids", expanding=True))))
@@ -131,19 +164,24 @@ async def append(conn: AsyncConnection, token: str, turn: dict[str, Any], now: d
 async def append_new(conn: AsyncConnection, token: str, turns: list[dict[str, Any]], now: datetime) -> bool | None:
     """Add turns unless one of them is there already: None when the session is unknown or over, False
     when a stored turn has the same `who` and `n` as a new one (a form sent twice, handled by another
-    request, perhaps in another process), True when added. Two statements; a third now and then to
-    delete turns older than the last 50."""
+    request, perhaps in another process), True when added. One statement on PostgreSQL, two on SQLite;
+    one more now and then to delete turns older than the last 50."""
     checked = [_checked(turn) for turn in turns]
     key = token_hash(token)
-    if (await conn.execute(_TOUCH(conn), {"b_token_hash": key, "b_now": now})).first() is None:
-        return None
-    if not checked:
-        return True
     rows = [
         {"token_hash": key, "who": turn["who"], "n": _number(turn.get("n")), "turn": turn, "added_at": now}
         for turn in checked
     ]
-    added = [row.id for row in (await conn.execute(_ADD(conn), rows)).all()]
+    if is_postgres(conn) and rows:
+        new = [{"who": row["who"], "n": row["n"], "turn": row["turn"], "place": i} for i, row in enumerate(rows)]
+        keys = {"b_token_hash": key, "b_now": now}
+        added = list((await conn.execute(_TOUCH_AND_ADD(conn), {**keys, "b_turns": new})).scalars())
+        if not added and (await conn.execute(_LIVE(conn), keys)).first() is None:
+            return None
+    else:
+        if (await conn.execute(_TOUCH(conn), {"b_token_hash": key, "b_now": now})).first() is None:
+            return None
+        added = list((await conn.execute(_ADD(conn), rows)).scalars()) if rows else []
     if len(added) < len(rows):
         # All or nothing, as a double submit must be: the chat row is locked (or SQLite has one writer),
         # so nothing else added turns to this chat between the insert and this delete.

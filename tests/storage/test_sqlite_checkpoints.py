@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from storage.checkpoints import RESTART_AT_FRAMES
 from storage.db import Database
+from storage.transactions import transaction
 
 
 def _wal_frames(path: Path) -> int:
@@ -22,11 +23,11 @@ def _wal_frames(path: Path) -> int:
 
 
 async def _write_rows(database: Database, rows: int, start: int = 0) -> None:
-    assert database.inline is not None
+    """Short write transactions one after another, the way the store writes (inline, on the event loop)."""
     for n in range(start, start + rows):
-        with database.inline.connect() as conn, conn.begin():
+        async with transaction(database, inline=True) as conn:
             key = f"key-{n:06d}" + "x" * 60
-            conn.execute(text("INSERT INTO rate_slots (key, next_at) VALUES (:k, 1.0)"), {"k": key})
+            await conn.execute(text("INSERT INTO rate_slots (key, next_at) VALUES (:k, 1.0)"), {"k": key})
 
 
 async def test_commits_on_the_event_loop_never_checkpoint(tmp_path) -> None:
@@ -39,6 +40,7 @@ async def test_commits_on_the_event_loop_never_checkpoint(tmp_path) -> None:
         await _write_rows(database, 3000)  # well past SQLite's own 1,000-page checkpoint point
         # Every page written is still in the WAL: no commit copied it into the database file and started over.
         assert _wal_frames(path) > 1000
+        assert database.inline is not None
         with database.inline.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
     finally:

@@ -104,3 +104,33 @@ async def test_concurrent_appends_lose_nothing(store: Store):
 async def test_an_empty_token_is_refused(store: Store):
     with pytest.raises(ValueError):
         await store.web_session("", now=datetime.now(UTC))
+
+
+async def test_turns_sent_twice_are_added_once_and_all_or_nothing(store: Store):
+    await _open(store)
+    first = [{"who": "person", "n": 1, "messages": [{"text": "Good"}]}, {"who": "bot", "n": 2, "messages": []}]
+    assert await store.append_new_turns(TOKEN, first) is True
+    assert await store.append_new_turns(TOKEN, first) is False  # the same form again: nothing added
+    # One of them stored already: none of them is added, not even the new one.
+    overlapping = [{"who": "bot", "n": 2, "messages": [{"text": "again"}]}, {"who": "bot", "n": 3, "messages": []}]
+    assert await store.append_new_turns(TOKEN, overlapping) is False
+    # Turns without a number (the outbox's) never clash.
+    assert await store.append_new_turns(TOKEN, [{"who": "bot", "messages": []}] * 2) is True
+    record = await store.web_session(TOKEN, now=datetime.now(UTC))
+    assert [(turn["who"], turn.get("n")) for turn in record.transcript] == [
+        ("person", 1), ("bot", 2), ("bot", None), ("bot", None)
+    ]
+    assert await store.end_web_session(TOKEN)
+    assert await store.append_new_turns(TOKEN, [{"who": "bot", "n": 3, "messages": []}]) is None
+
+
+async def test_a_long_chat_keeps_its_last_fifty_turns_as_it_goes(store: Store):
+    await _open(store)
+    for n in range(0, 120, 2):
+        turns = [{"who": "person", "n": n, "messages": []}, {"who": "bot", "n": n + 1, "messages": []}]
+        assert await store.append_new_turns(TOKEN, turns) is True
+    record = await store.web_session(TOKEN, now=datetime.now(UTC))
+    assert [turn["n"] for turn in record.transcript] == list(range(70, 120))
+    dump = await store.dump_all_text()
+    assert 50 <= dump.count("web_turns:") < 50 + 16 + 2  # older turns were deleted in passing
+    assert (await store.purge(datetime.now(UTC)))["web_turns"] == dump.count("web_turns:") - 50
