@@ -390,15 +390,20 @@ SMALL = st.one_of(
 )
 
 
-@settings(max_examples=200, deadline=None)
-@given(said=SMALL, after_a_pack=st.booleans())
-def test_no_bare_number_yes_no_emoji_or_greeting_is_filed_for_staff(said: str, after_a_pack: bool) -> None:
+def _outside_a_pack(after_a_pack: bool) -> Chat:
+    """A new chat at the first screen, or one whose pack has just ended."""
     chat = Chat(_PROMPTS.library, _PROMPTS.texts, _PROMPTS.symbols)
     if after_a_pack:
         chat.send("PHONE")
         for answer in ("yes", "1", "1", "1", "1"):
             chat.send(answer)
-    step = chat.send(said)
+    return chat
+
+
+@settings(max_examples=200, deadline=None)
+@given(said=SMALL, after_a_pack=st.booleans())
+def test_no_bare_number_yes_no_emoji_or_greeting_is_filed_for_staff(said: str, after_a_pack: bool) -> None:
+    step = _outside_a_pack(after_a_pack).send(said)
     assert not any(isinstance(e, FeedbackGiven) for e in step.events), said
     assert step.reply.messages
 
@@ -416,12 +421,7 @@ AMOUNTS = st.builds(
 def test_an_amount_alone_is_told_how_to_answer_not_filed_for_staff(said: str, after_a_pack: bool) -> None:
     """ "six weeks" after a pack ended, or before one began, answers a question nobody is asking: staff
     reading it in their inbox could do nothing with it."""
-    chat = Chat(_PROMPTS.library, _PROMPTS.texts, _PROMPTS.symbols)
-    if after_a_pack:
-        chat.send("PHONE")
-        for answer in ("yes", "1", "1", "1", "1"):
-            chat.send(answer)
-    step = chat.send(said)
+    step = _outside_a_pack(after_a_pack).send(said)
     # safeguarding reads every message first, and its second opinion may flag an odd one ("around 0 mnths")
     assume(not any(isinstance(e, RiskDetected) for e in step.events))
     assert not any(isinstance(e, FeedbackGiven) for e in step.events), said
