@@ -65,6 +65,7 @@ class Meanings:
     asks_for_help: frozenset[Words] = field(default_factory=frozenset)
     known: frozenset[str] = field(default_factory=frozenset)  # every word in every list, for repeated letters
     longest: int = 1  # words in the longest phrase
+    longest_greeting: int = 1  # words in the longest greeting ("sorry for the late reply")
 
     def normalise(self, text: str) -> Words:
         """Folded words with people's spellings made usual: "Dont no tbh!!" -> ("dont", "know", "tbh")."""
@@ -195,6 +196,8 @@ def build(relations: Mapping[str, Any], languages: Iterable[tuple[str, Any]]) ->
         for word, number in (data.get("ordinals") or {}).items():
             ordinals[tuple(fold(str(word)).split())] = int(number)
         greetings.update(_folded(data.get("greetings")))
+        # "got your text", "sorry for the late reply": a chat opened in answer to our text is a greeting
+        greetings.update(_folded(data.get("openers")))
         small_talk.update(_folded(data.get("small_talk")))
         menu_requests.update(w for words in _folded(data.get("menu_requests")) for w in words)
         ages.update(w for words in _folded(data.get("ages")) for w in words)
@@ -224,16 +227,18 @@ def build(relations: Mapping[str, Any], languages: Iterable[tuple[str, Any]]) ->
     for group in (fillers, greetings, small_talk):
         known |= {w for key in group for w in key}
     known |= menu_requests
+    folded_greetings = frozenset(partial.normalise(" ".join(g)) for g in greetings)
     return Meanings(
         meanings=meanings, phrases=table, spellings=spellings,
         fillers=frozenset(partial.normalise(" ".join(f)) for f in fillers),
         stronger=frozenset(stronger), negations=frozenset(negations), ordinals=ordinals,
-        greetings=frozenset(partial.normalise(" ".join(g)) for g in greetings),
+        greetings=folded_greetings,
         small_talk=frozenset(partial.normalise(" ".join(s)) for s in small_talk),
         menu_requests=frozenset(w for word in menu_requests for w in partial.normalise(word)),
         ages=frozenset(w for word in ages for w in partial.normalise(word)),
         asks_for_help=frozenset(partial.normalise(" ".join(h)) for h in asks_for_help) - {()},
         known=frozenset(known), longest=max((len(k) for k in table), default=1),
+        longest_greeting=max((len(g) for g in folded_greetings), default=1),
     )
 
 

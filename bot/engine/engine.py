@@ -364,6 +364,7 @@ def _outside_a_pack(turn: Turn, text: str) -> bool:
 
 
 SMALL_MEANINGS = frozenset({"yes", "no", "echo_yes", "echo_no", "ok", "not_really"})
+SMALL_REPLY_MOST_WORDS = 8  # "hi there, sorry for the late reply"; a longer reply may be a message
 
 
 def _small_reply(turn: Turn, text: str) -> str | None:
@@ -374,12 +375,12 @@ def _small_reply(turn: Turn, text: str) -> str | None:
     words = meanings.normalise(text)
     if not words:
         return "short" if text.strip() else None  # "??" or "..." alone
-    if len(words) > 6:
+    if len(words) > SMALL_REPLY_MOST_WORDS:
         return None
     greeting = number = amount = False
     i = 0
     while i < len(words):
-        for size in range(min(4, len(words) - i), 0, -1):
+        for size in range(min(max(4, meanings.longest_greeting), len(words) - i), 0, -1):
             window = words[i:i + size]
             hits = meanings.phrases.get(window, ())
             if window in meanings.greetings:

@@ -111,7 +111,7 @@ def named(text: str, packs: Sequence[PackNames], meanings: Meanings) -> str | No
             # "what" alone asks about something ("What is it about?" after an invitation is for a person);
             # "what can i do here" asks for the menu by its other words
             asking = asking or word not in QUESTION_WORDS
-        elif not (_in(words, i, meanings.fillers) or _in(words, i, meanings.greetings)):
+        elif not (_in(words, i, meanings.fillers, meanings) or _in(words, i, meanings.greetings, meanings)):
             return None  # a word that is neither a name nor a request: a message, perhaps about a pack
     # The pack whose names cover every named word: "tell u about ur visit" is all one title, though two
     # other titles end "your visit"; "pictures or carers" names two packs and gets the menu.
@@ -157,9 +157,9 @@ def _covered(words: Words, names: tuple[Words, ...]) -> set[int]:
     return covered
 
 
-def _in(words: Words, i: int, group: frozenset[Words]) -> bool:
-    """Whether the word at `i` is part of a phrase in `group` ("thank you", "good morning")."""
-    for size in range(1, 4):
+def _in(words: Words, i: int, group: frozenset[Words], meanings: Meanings) -> bool:
+    """Whether the word at `i` is part of a phrase in `group` ("thank you", "sorry for the late reply")."""
+    for size in range(1, max(3, meanings.longest_greeting) + 1):
         for start in range(max(0, i - size + 1), min(i, len(words) - size) + 1):
             if words[start:start + size] in group:
                 return True

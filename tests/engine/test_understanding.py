@@ -381,6 +381,18 @@ def test_a_greeting_gets_the_menu(chat: Chat, said: str) -> None:
     assert not _stored(chat.send("2")) and chat.conversation.pack_id == "demo"
 
 
+@pytest.mark.parametrize(
+    "said",
+    ["hi, got your message", "sorry for the late reply", "hello, you texted me?", "hey sorry just seen this",
+     "helo, wedi cael eich neges", "sori am yr oedi"],
+)
+def test_a_greeting_that_answers_our_text_or_says_sorry_gets_the_menu(chat: Chat, said: str) -> None:
+    """A person answering the text that invited them has nothing yet for staff to read: they get the menu."""
+    step = chat.send(said)
+    assert _started(step) == "menu" and chat.conversation.awaiting is Awaiting.MENU
+    assert not any(isinstance(e, FeedbackGiven) for e in step.events), said
+
+
 # -- only real messages reach staff -------------------------------------------------------------------------
 
 SMALL = st.one_of(
@@ -431,7 +443,9 @@ def test_an_amount_alone_is_told_how_to_answer_not_filed_for_staff(said: str, af
 @pytest.mark.parametrize(
     "said",
     ["The nurse was lovely to my son", "hi, the car park was full again", "why did nobody call me back",
-     "no one told us the appointment moved", "6 weeks is too long to wait", "weeks and weeks"],
+     "no one told us the appointment moved", "6 weeks is too long to wait", "weeks and weeks",
+     "got your text, my appointment was cancelled again", "sorry but the receptionist was rude to my son",
+     "sori, roedd y maes parcio yn llawn"],
 )
 def test_words_that_look_like_a_real_message_are_kept_for_a_person(chat: Chat, said: str) -> None:
     step = chat.send(said)
