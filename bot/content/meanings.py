@@ -63,6 +63,9 @@ class Meanings:
     # Words that ask for help or say a person cannot go on ("help", "cant cope"): never read as an answer
     # when the second opinion has flagged the message (bot/engine/answer_gate.py).
     asks_for_help: frozenset[Words] = field(default_factory=frozenset)
+    # At the invitation only: yes on a condition ("if its quick"), no with a reason ("kids in bed", "busy")
+    consent_yes: frozenset[Words] = field(default_factory=frozenset)
+    consent_no: frozenset[Words] = field(default_factory=frozenset)
     known: frozenset[str] = field(default_factory=frozenset)  # every word in every list, for repeated letters
     longest: int = 1  # words in the longest phrase
     longest_greeting: int = 1  # words in the longest greeting ("sorry for the late reply")
@@ -175,6 +178,8 @@ def build(relations: Mapping[str, Any], languages: Iterable[tuple[str, Any]]) ->
     menu_requests: set[str] = set()
     ages: set[str] = set()
     asks_for_help: set[Words] = set()
+    consent_yes: set[Words] = set()
+    consent_no: set[Words] = set()
     phrase_lists: list[tuple[str, str, list[Any]]] = []
     for source, data in languages:
         if not isinstance(data, dict):
@@ -202,6 +207,8 @@ def build(relations: Mapping[str, Any], languages: Iterable[tuple[str, Any]]) ->
         menu_requests.update(w for words in _folded(data.get("menu_requests")) for w in words)
         ages.update(w for words in _folded(data.get("ages")) for w in words)
         asks_for_help.update(_folded(data.get("asks_for_help")))
+        consent_yes.update(_folded(data.get("consent_yes")))
+        consent_no.update(_folded(data.get("consent_no")))
     if problems:
         raise ValueError("\n".join(problems))
     known = {w for key in spellings for w in key} | {w for value in spellings.values() for w in value}
@@ -224,7 +231,7 @@ def build(relations: Mapping[str, Any], languages: Iterable[tuple[str, Any]]) ->
                 seen[name] = True
     table = {key: tuple(Hit(name, sure) for name, sure in by.items()) for key, by in phrases.items()}
     known |= {w for key in table for w in key}
-    for group in (fillers, greetings, small_talk):
+    for group in (fillers, greetings, small_talk, consent_yes, consent_no):
         known |= {w for key in group for w in key}
     known |= menu_requests
     folded_greetings = frozenset(partial.normalise(" ".join(g)) for g in greetings)
@@ -237,6 +244,8 @@ def build(relations: Mapping[str, Any], languages: Iterable[tuple[str, Any]]) ->
         menu_requests=frozenset(w for word in menu_requests for w in partial.normalise(word)),
         ages=frozenset(w for word in ages for w in partial.normalise(word)),
         asks_for_help=frozenset(partial.normalise(" ".join(h)) for h in asks_for_help) - {()},
+        consent_yes=frozenset(partial.normalise(" ".join(w)) for w in consent_yes) - {()},
+        consent_no=frozenset(partial.normalise(" ".join(w)) for w in consent_no) - {()},
         known=frozenset(known), longest=max((len(k) for k in table), default=1),
         longest_greeting=max((len(g) for g in folded_greetings), default=1),
     )

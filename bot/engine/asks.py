@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.content.meanings import Words
 from bot.content.packs.folding import fold
 from bot.content.packs.model import Audience, Kind, Pack, Question
 from bot.engine import understand
@@ -240,6 +241,35 @@ def yes_no_reading(ctx: Context, polar: bool = True, echo: frozenset[str] = froz
         for answer, key in (("yes", "1"), ("no", "2"))
     )
     return understand.Question(answers, polar, echo)
+
+
+def consent_answer(text: str, ctx: Context) -> str | None:
+    """"yes" or "no" to the invitation, only when sure: a sure reading, or a reading unsure only because of a
+    reason given with it ("not now sorry, kids in bed", "erm not really, im a bit busy", "if its quick").
+
+    The reasons (`consent_yes`, `consent_no` in the meaning lists) count only here: "busy" to "Was it easy to
+    get through?" is not No. A reason pointing the other way from the words ("not busy") decides nothing."""
+    meanings = ctx.meanings
+    reading = understand.read(text, yes_no_reading(ctx), meanings, ctx.texts.numbers)
+    if reading.sure:
+        return reading.value
+    words = meanings.normalise(text)
+    if any(w in meanings.negations for w in _reasons_cover(words, meanings.consent_no | meanings.consent_yes)):
+        return None
+    said = {value for value, reasons in (("yes", meanings.consent_yes), ("no", meanings.consent_no))
+            if _has_phrase(words, reasons)}
+    if len(said) == 1 and set(reading.values) <= said:
+        return said.pop()
+    return None
+
+
+def _has_phrase(words: Words, phrases: frozenset[Words]) -> bool:
+    return any(words[i:i + len(p)] == p for p in phrases for i in range(len(words) - len(p) + 1))
+
+
+def _reasons_cover(words: Words, phrases: frozenset[Words]) -> list[str]:
+    """The word just before each reason: "not busy" turns the reason round, so it decides nothing."""
+    return [words[i - 1] for p in phrases for i in range(1, len(words) - len(p) + 1) if words[i:i + len(p)] == p]
 
 
 def menu_reading(ctx: Context, channel: str | None = None) -> understand.Question:

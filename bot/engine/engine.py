@@ -51,6 +51,8 @@ from bot.engine.walk import (
 from bot.messages import Inbound, Reply, Say
 
 LONGEST_COMMAND = 40  # characters; a longer message is never a command or keyword
+# "i'm a carer, want to say how the service did": a pick from the menu in words; naming.py reads every word
+LONGEST_MENU_REPLY = 80
 MENU_NUMBER_WORDS = frozenset({"number", "no", "option", "the", "one", "please", "rhif"})  # "number 2", "no. 3"
 SHORT_REPLY_WORDS = 3  # after expiry, a reply this short was meant for the closed question
 
@@ -258,7 +260,7 @@ def _menu_pick(turn: Turn, text: str) -> Pack | None:
 
 def _menu_choice(turn: Turn, text: str) -> Pack | str | None:
     """The pack a reply picks from the menu; `naming.MENU` when it asks for one without naming one."""
-    if not text or len(text) > LONGEST_COMMAND:
+    if not text or len(text) > LONGEST_MENU_REPLY:
         return None
     ctx = turn.ctx
     meanings = ctx.meanings

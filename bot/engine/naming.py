@@ -26,10 +26,13 @@ from bot.content.packs.model import Pack
 
 MENU = "menu"
 QUESTION_WORDS = frozenset({"what", "which", "how", "beth", "pa", "sut"})
-MOST_WORDS = 9  # a longer reply is a message, not a choice from the menu
+MOST_WORDS = 12  # a longer reply is a message, not a choice from the menu
 FUZZY_RATIO = 88  # out of 100, for a misspelt name of three words or more
 FUZZY_LEAST_WORDS = 3
 FUZZY_LEAST_LETTERS = 12  # "how was he" is not a misspelt "how was it"
+# A shorter name is read close only where no list knows the word: "chidren", "waitng list"; never "writing"
+CLOSE_RATIO = 90
+CLOSE_LEAST_LETTERS = 7
 # "for my daughter, shes 8": an age this young names the one pack made for children (`audience: child`);
 # an older child may be on the waiting list or answering for themselves, so the menu is shown instead.
 CHILD_UP_TO = 12  # years
@@ -104,15 +107,25 @@ def named(text: str, packs: Sequence[PackNames], meanings: Meanings) -> str | No
     claimed = set().union(*claims.values()) if claims else set()
     ages = _ages(words, meanings)
     asking = bool(ages)
+    unknown = []
     for i, word in enumerate(words):
         if i in claimed or i in ages:
             continue
-        if word in meanings.menu_requests:
+        if word in meanings.menu_requests or singular[i] in meanings.menu_requests:  # "my sons", "my kids"
             # "what" alone asks about something ("What is it about?" after an invitation is for a person);
             # "what can i do here" asks for the menu by its other words
             asking = asking or word not in QUESTION_WORDS
         elif not (_in(words, i, meanings.fillers, meanings) or _in(words, i, meanings.greetings, meanings)):
-            return None  # a word that is neither a name nor a request: a message, perhaps about a pack
+            unknown.append(i)
+    if unknown:
+        # A word that is neither a name nor a request makes it a message, perhaps about a pack, unless it is
+        # a close spelling of a name of seven letters or more ("chidren", "waitng list")
+        close = _close_claims(singular, unknown, packs)
+        if set().union(*close.values(), set()) != set(unknown):
+            return None
+        for pack_id, covered in close.items():
+            claims[pack_id] = claims.get(pack_id, set()) | covered
+        claimed |= set(unknown)
     # The pack whose names cover every named word: "tell u about ur visit" is all one title, though two
     # other titles end "your visit"; "pictures or carers" names two packs and gets the menu.
     whole = [pack for pack in packs if claims.get(pack.pack_id) == claimed and claimed]
@@ -128,6 +141,23 @@ def named(text: str, packs: Sequence[PackNames], meanings: Meanings) -> str | No
         if len(young) == 1 and all(age <= CHILD_UP_TO for age in ages.values()):
             return young[0]
     return MENU if claims or asking else None
+
+
+def _close_claims(words: Words, unknown: list[int], packs: Sequence[PackNames]) -> dict[str, set[int]]:
+    """The unknown words a close spelling of a short name covers, by pack ("chidren" is "children")."""
+    out: dict[str, set[int]] = {}
+    allowed = set(unknown)
+    for pack in packs:
+        for name in pack.names:
+            size = len(name)
+            said = " ".join(name)
+            if size >= FUZZY_LEAST_WORDS or len(said) < CLOSE_LEAST_LETTERS:
+                continue  # a longer name is read close already; a short one is too like other words
+            for start in range(len(words) - size + 1):
+                span = set(range(start, start + size))
+                if span <= allowed and fuzz.ratio(" ".join(words[start:start + size]), said) >= CLOSE_RATIO:
+                    out.setdefault(pack.pack_id, set()).update(span)
+    return out
 
 
 def _ages(words: Words, meanings: Meanings) -> dict[int, int]:

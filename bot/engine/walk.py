@@ -17,6 +17,7 @@ from bot.engine import answers, understand
 from bot.engine.asks import (
     confirm_ask,
     consent_ask,
+    consent_answer,
     forget_ask,
     how_to_answer,
     informal,
@@ -25,7 +26,6 @@ from bot.engine.asks import (
     question_ask,
     reading_for,
     which_ask,
-    yes_no_reading,
 )
 from bot.engine.context import Context
 from bot.engine.events import (
@@ -154,8 +154,7 @@ def answer_consent(turn: Turn, text: str, returning: bool) -> None:
         reply: str | None = choice
     else:
         # Only a sure yes starts a pack; anything less is asked again with how to answer.
-        reading = understand.read(text, yes_no_reading(turn.ctx), turn.ctx.meanings, turn.ctx.texts.numbers)
-        reply = reading.value if reading.sure else None
+        reply = consent_answer(text, turn.ctx)
     if reply == "yes":
         conversation = turn.conversation
         conversation.submission_id = turn.ctx.new_id
