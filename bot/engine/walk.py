@@ -16,8 +16,8 @@ from bot.content.packs.model import Kind, Pack, Question
 from bot.engine import answers, understand
 from bot.engine.asks import (
     confirm_ask,
-    consent_ask,
     consent_answer,
+    consent_ask,
     forget_ask,
     how_to_answer,
     informal,
