@@ -11,7 +11,8 @@ For each set it prints:
 - understood: stored the right value; or asked "Did you mean …?" about the right value; or offered two
   answers, one of them right; or, for `unclear`, stored nothing;
 - misread: stored a wrong value, or stored anything where `unclear` was expected (at the menu: started the
-  wrong pack, or a pack where the menu was expected);
+  wrong pack, or a pack where the menu was expected, except a pack's own start keyword typed alone, which
+  starts it as promised and is counted understood, "keyword");
 - refused: stored nothing and asked nothing useful (said how to answer, or asked back about a wrong value);
 and lists every misread and refusal, so the lists can be reviewed.
 """
@@ -190,6 +191,11 @@ def _judge_menu(item: dict[str, Any], prompts: Prompts) -> Outcome:
     menu_shown = any(isinstance(m, Ask) and m.question_id == "menu" for m in step.reply.messages)
     filed = any(isinstance(e, FeedbackGiven) for e in step.events)
     if started is not None:
+        keyword = prompts.library.by_keyword(str(item["reply"]))
+        if expect in ("menu", "unclear") and keyword is not None and keyword.id == started:
+            # A start keyword typed alone starts its pack ("PARENTS" is on the posters): the product's promise,
+            # not a reading of the words. A writer who expected the menu is not counted wrong, nor the bot.
+            return Outcome("understood", "keyword", started)
         right = started == expect
         return Outcome("understood" if right else "misread", "started", started)
     if expect in ("menu", "unclear"):

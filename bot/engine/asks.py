@@ -244,32 +244,44 @@ def yes_no_reading(ctx: Context, polar: bool = True, echo: frozenset[str] = froz
 
 
 def consent_answer(text: str, ctx: Context) -> str | None:
-    """"yes" or "no" to the invitation, only when sure: a sure reading, or a reading unsure only because of a
-    reason given with it ("not now sorry, kids in bed", "erm not really, im a bit busy", "if its quick").
+    """"yes" or "no" to the invitation, only when sure: a sure reading, or a reason or condition given
+    ("kids in bed", "bit busy", "if its quick") with nothing else pointing the other way ("not now sorry,
+    kids in bed", "erm not really, bit busy").
 
     The reasons (`consent_yes`, `consent_no` in the meaning lists) count only here: "busy" to "Was it easy to
-    get through?" is not No. A reason pointing the other way from the words ("not busy") decides nothing."""
+    get through?" is not No. A reason turned round ("not busy") decides nothing."""
     meanings = ctx.meanings
     reading = understand.read(text, yes_no_reading(ctx), meanings, ctx.texts.numbers)
     if reading.sure:
         return reading.value
     words = meanings.normalise(text)
-    if any(w in meanings.negations for w in _reasons_cover(words, meanings.consent_no | meanings.consent_yes)):
+    said: set[str] = set()
+    rest = list(words)
+    for value, reasons in (("yes", meanings.consent_yes), ("no", meanings.consent_no)):
+        for start, end in _spans(words, reasons):
+            if start > 0 and words[start - 1] in meanings.negations:
+                return None
+            said.add(value)
+            rest[start:end] = [""] * (end - start)
+    if len(said) != 1:
         return None
-    said = {value for value, reasons in (("yes", meanings.consent_yes), ("no", meanings.consent_no))
-            if _has_phrase(words, reasons)}
-    if len(said) == 1 and set(reading.values) <= said:
-        return said.pop()
-    return None
+    # What is left once the reason is set aside ("not now sorry", "erm not really") must not point elsewhere
+    left = understand.read(" ".join(w for w in rest if w), yes_no_reading(ctx), meanings, ctx.texts.numbers)
+    return said.pop() if set(left.values) <= said else None
 
 
-def _has_phrase(words: Words, phrases: frozenset[Words]) -> bool:
-    return any(words[i:i + len(p)] == p for p in phrases for i in range(len(words) - len(p) + 1))
-
-
-def _reasons_cover(words: Words, phrases: frozenset[Words]) -> list[str]:
-    """The word just before each reason: "not busy" turns the reason round, so it decides nothing."""
-    return [words[i - 1] for p in phrases for i in range(1, len(words) - len(p) + 1) if words[i:i + len(p)] == p]
+def _spans(words: Words, phrases: frozenset[Words]) -> list[tuple[int, int]]:
+    """Where each phrase is in `words`, longest first, none overlapping."""
+    taken: set[int] = set()
+    found = []
+    for phrase in sorted(phrases, key=len, reverse=True):
+        size = len(phrase)
+        for start in range(len(words) - size + 1):
+            span = set(range(start, start + size))
+            if words[start:start + size] == phrase and not span & taken:
+                taken |= span
+                found.append((start, start + size))
+    return found
 
 
 def menu_reading(ctx: Context, channel: str | None = None) -> understand.Question:
