@@ -277,6 +277,8 @@ def _menu_choice(turn: Turn, text: str) -> Pack | str | None:
     by_name = naming.named(text, naming.pack_names(packs, meanings), meanings)
     if by_name is not None:
         return naming.MENU if by_name == naming.MENU else ctx.library.get(by_name)
+    if len(text) > LONGEST_COMMAND:
+        return None  # a longer reply picks a pack by its names only (above), never by a number or a spelling
     reading = menu_reading(ctx, turn.channel)
     # Names were read above, all or nothing; here only a number or an emoji picks ("number 2", "3️⃣"): in
     # "the kids one was too long" a title's word is not a pick.

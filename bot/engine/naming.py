@@ -33,6 +33,7 @@ FUZZY_LEAST_LETTERS = 12  # "how was he" is not a misspelt "how was it"
 # A shorter name is read close only where no list knows the word: "chidren", "waitng list"; never "writing"
 CLOSE_RATIO = 90
 CLOSE_LEAST_LETTERS = 7
+CLOSE_MOST_UNKNOWN = 2  # words; more unknown words are a message however close one of them is
 # "for my daughter, shes 8": an age this young names the one pack made for children (`audience: child`);
 # an older child may be on the waiting list or answering for themselves, so the menu is shown instead.
 CHILD_UP_TO = 12  # years
@@ -120,7 +121,7 @@ def named(text: str, packs: Sequence[PackNames], meanings: Meanings) -> str | No
     if unknown:
         # A word that is neither a name nor a request makes it a message, perhaps about a pack, unless it is
         # a close spelling of a name of seven letters or more ("chidren", "waitng list")
-        close = _close_claims(singular, unknown, packs)
+        close = _close_claims(singular, unknown, packs) if len(unknown) <= CLOSE_MOST_UNKNOWN else {}
         if set().union(*close.values(), set()) != set(unknown):
             return None
         for pack_id, covered in close.items():
