@@ -64,11 +64,15 @@ class Meanings:
     # when the second opinion has flagged the message (bot/engine/answer_gate.py).
     asks_for_help: frozenset[Words] = field(default_factory=frozenset)
     # At the invitation only: yes on a condition ("if its quick"), no with a reason ("kids in bed", "busy")
+    # A chat opened in answer to our text, or with a sorry ("got ur text", "sorry for the late reply"): at the
+    # menu it counts as a greeting; kept apart so the answer gate (bot/engine/answer_gate.py) sets aside only
+    # a plain greeting, never these.
+    openers: frozenset[Words] = field(default_factory=frozenset)
     consent_yes: frozenset[Words] = field(default_factory=frozenset)
     consent_no: frozenset[Words] = field(default_factory=frozenset)
     known: frozenset[str] = field(default_factory=frozenset)  # every word in every list, for repeated letters
     longest: int = 1  # words in the longest phrase
-    longest_greeting: int = 1  # words in the longest greeting ("sorry for the late reply")
+    longest_greeting: int = 1  # words in the longest greeting or opener ("sorry for the late reply")
 
     def normalise(self, text: str) -> Words:
         """Folded words with people's spellings made usual: "Dont no tbh!!" -> ("dont", "know", "tbh")."""
@@ -178,6 +182,7 @@ def build(relations: Mapping[str, Any], languages: Iterable[tuple[str, Any]]) ->
     menu_requests: set[str] = set()
     ages: set[str] = set()
     asks_for_help: set[Words] = set()
+    openers: set[Words] = set()
     consent_yes: set[Words] = set()
     consent_no: set[Words] = set()
     phrase_lists: list[tuple[str, str, list[Any]]] = []
@@ -201,8 +206,7 @@ def build(relations: Mapping[str, Any], languages: Iterable[tuple[str, Any]]) ->
         for word, number in (data.get("ordinals") or {}).items():
             ordinals[tuple(fold(str(word)).split())] = int(number)
         greetings.update(_folded(data.get("greetings")))
-        # "got your text", "sorry for the late reply": a chat opened in answer to our text is a greeting
-        greetings.update(_folded(data.get("openers")))
+        openers.update(_folded(data.get("openers")))
         small_talk.update(_folded(data.get("small_talk")))
         menu_requests.update(w for words in _folded(data.get("menu_requests")) for w in words)
         ages.update(w for words in _folded(data.get("ages")) for w in words)
@@ -231,10 +235,11 @@ def build(relations: Mapping[str, Any], languages: Iterable[tuple[str, Any]]) ->
                 seen[name] = True
     table = {key: tuple(Hit(name, sure) for name, sure in by.items()) for key, by in phrases.items()}
     known |= {w for key in table for w in key}
-    for group in (fillers, greetings, small_talk, consent_yes, consent_no):
+    for group in (fillers, greetings, small_talk, openers, consent_yes, consent_no):
         known |= {w for key in group for w in key}
     known |= menu_requests
     folded_greetings = frozenset(partial.normalise(" ".join(g)) for g in greetings)
+    folded_openers = frozenset(partial.normalise(" ".join(o)) for o in openers) - {()}
     return Meanings(
         meanings=meanings, phrases=table, spellings=spellings,
         fillers=frozenset(partial.normalise(" ".join(f)) for f in fillers),
@@ -244,10 +249,11 @@ def build(relations: Mapping[str, Any], languages: Iterable[tuple[str, Any]]) ->
         menu_requests=frozenset(w for word in menu_requests for w in partial.normalise(word)),
         ages=frozenset(w for word in ages for w in partial.normalise(word)),
         asks_for_help=frozenset(partial.normalise(" ".join(h)) for h in asks_for_help) - {()},
+        openers=folded_openers,
         consent_yes=frozenset(partial.normalise(" ".join(w)) for w in consent_yes) - {()},
         consent_no=frozenset(partial.normalise(" ".join(w)) for w in consent_no) - {()},
         known=frozenset(known), longest=max((len(k) for k in table), default=1),
-        longest_greeting=max((len(g) for g in folded_greetings), default=1),
+        longest_greeting=max((len(g) for g in folded_greetings | folded_openers), default=1),
     )
 
 

@@ -387,7 +387,7 @@ def _small_reply(turn: Turn, text: str) -> str | None:
         for size in range(min(max(4, meanings.longest_greeting), len(words) - i), 0, -1):
             window = words[i:i + size]
             hits = meanings.phrases.get(window, ())
-            if window in meanings.greetings:
+            if window in meanings.greetings or window in meanings.openers:
                 greeting = True
             elif not (window in meanings.small_talk or window in meanings.fillers
                       or (hits and all(h.meaning in SMALL_MEANINGS for h in hits))):

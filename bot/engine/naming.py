@@ -116,7 +116,8 @@ def named(text: str, packs: Sequence[PackNames], meanings: Meanings) -> str | No
             # "what" alone asks about something ("What is it about?" after an invitation is for a person);
             # "what can i do here" asks for the menu by its other words
             asking = asking or word not in QUESTION_WORDS
-        elif not (_in(words, i, meanings.fillers, meanings) or _in(words, i, meanings.greetings, meanings)):
+        elif not (_in(words, i, meanings.fillers, meanings) or _in(words, i, meanings.greetings, meanings)
+                  or _in(words, i, meanings.openers, meanings)):
             unknown.append(i)
     if unknown:
         # A word that is neither a name nor a request makes it a message, perhaps about a pack, unless it is

@@ -113,3 +113,21 @@ def test_a_word_only_like_a_pack_name_starts_nothing(chat: Chat, said: str) -> N
     step = chat.send(said)
     assert not chat.conversation.in_pack, render(step)
     assert any(isinstance(e, FeedbackGiven) for e in step.events) or step.reply.messages
+
+
+@pytest.mark.parametrize("said", ["got your text", "sorry for the late reply", "just seen this", "sori am yr oedi"])
+def test_an_opener_is_a_greeting_at_the_menu_but_never_one_to_the_answer_gate(ctx: Context, said: str) -> None:
+    """The answer gate sets aside a second-opinion flag on a plain greeting only: "got your text" gets the
+    menu, but if the second opinion ever flags such a message, it still gets help."""
+    words = ctx.meanings.normalise(said)
+    assert words in ctx.meanings.openers and words not in ctx.meanings.greetings
+
+
+@pytest.mark.parametrize("said", ["sorry", "soz", "sorry!", "sori"])
+def test_a_bare_sorry_is_never_filed_but_is_no_greeting(chat: Chat, ctx: Context, said: str) -> None:
+    """A bare sorry may say more than it seems: not a greeting (the answer gate never sets it aside), but
+    not a message for staff either."""
+    assert ctx.meanings.normalise(said) not in ctx.meanings.greetings | ctx.meanings.openers
+    step = chat.send(said)
+    assert not chat.conversation.in_pack and step.reply.messages
+    assert not any(isinstance(e, FeedbackGiven) for e in step.events), render(step)
