@@ -157,7 +157,9 @@ def _close_claims(words: Words, unknown: list[int], packs: Sequence[PackNames]) 
                 continue  # a longer name is read close already; a short one is too like other words
             for start in range(len(words) - size + 1):
                 span = set(range(start, start + size))
-                if span <= allowed and fuzz.ratio(" ".join(words[start:start + size]), said) >= CLOSE_RATIO:
+                window = " ".join(words[start:start + size])
+                # a letter left out or changed ("chidren"), never one added: "checking" is not CHECKIN
+                if span <= allowed and len(window) <= len(said) and fuzz.ratio(window, said) >= CLOSE_RATIO:
                     out.setdefault(pack.pack_id, set()).update(span)
     return out
 

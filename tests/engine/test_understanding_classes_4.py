@@ -107,7 +107,8 @@ def test_close_spellings_and_plain_picks_start_their_pack(chat: Chat, said: str,
     assert chat.conversation.pack_id == pack_id, render(step)
 
 
-@pytest.mark.parametrize("said", ["the kitchen was dirty", "watching", "picked up late", "childish", "pitchers"])
+@pytest.mark.parametrize("said", ["the kitchen was dirty", "watching", "picked up late", "childish", "pitchers",
+                                  "just checking"])
 def test_a_word_only_like_a_pack_name_starts_nothing(chat: Chat, said: str) -> None:
     chat.channel = Channel.WEB
     step = chat.send(said)
