@@ -132,3 +132,18 @@ def test_a_bare_sorry_is_never_filed_but_is_no_greeting(chat: Chat, ctx: Context
     step = chat.send(said)
     assert not chat.conversation.in_pack and step.reply.messages
     assert not any(isinstance(e, FeedbackGiven) for e in step.events), render(step)
+
+
+@pytest.mark.parametrize(
+    ("reply", "expect", "verdict"),
+    [("parents", "unclear", "understood"), ("PARENTS", "menu", "understood"), ("parents", "demo", "misread"),
+     ("for parents and carers", "menu", "misread"), ("carers feedback", "unclear", "misread")],
+)
+def test_the_bench_counts_only_a_packs_own_keyword_alone_as_understood(reply: str, expect: str, verdict: str) -> None:
+    """A start keyword typed alone starts its pack as promised, whatever a set's writer expected; a pack
+    started by its names where the writer expected the menu is still a misread."""
+    from bench.understanding import judge, load_prompts
+
+    outcome = judge({"pack": "menu", "question": "start", "lang": "en", "reply": reply, "expect": expect},
+                    load_prompts())
+    assert outcome.verdict == verdict, outcome
