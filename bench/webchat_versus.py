@@ -22,8 +22,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.engine import make_url
-
 from bench.load import ROOT, UNLIMITED_CHAT, _crowd, _load, _session, open_loop, serve
 
 
@@ -31,21 +29,6 @@ def _cpu_seconds(pid: int) -> float:
     """CPU time the process has used (user + system): work done, however busy the machine is. Linux only."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _postgres_cpu_seconds(database: str) -> float:
-    """CPU time of the PostgreSQL backends serving `database` (their process titles name it). Linux only."""
-    total = 0.0
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            title = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            if title.startswith("postgres:") and f" {database} " in title:
-                total += _cpu_seconds(int(proc.name))
-        except OSError:
-            continue  # gone meanwhile
-    return total
 
 
 async def _fresh_postgres(url: str) -> None:
@@ -81,18 +64,12 @@ async def versus(other: Path, database: str, urls: tuple[str, str], rounds: int,
                     crowd = crowds[name]
                     row: dict[str, float] = {"load_average": _load()}
                     cpu = _cpu_seconds(servers[name].process.pid)
-                    database_name = make_url(urls[list(sides).index(name)]).database or ""
-                    cpu_db = _postgres_cpu_seconds(database_name) if database == "postgres" else 0.0
                     row |= await open_loop(lambda k, crowd=crowd: crowd[k % people].answer(), rate, seconds)
                     # The server's own CPU time an answer: what the code costs, whatever else the machine does.
                     answered = int(rate * seconds) - row.get("errors", 0)
                     row["server_cpu_ms_an_answer"] = round(
                         (_cpu_seconds(servers[name].process.pid) - cpu) * 1000 / max(answered, 1.0), 2
                     )
-                    if database == "postgres":  # and PostgreSQL's, for the same answers
-                        row["postgres_cpu_ms_an_answer"] = round(
-                            (_postgres_cpu_seconds(database_name) - cpu_db) * 1000 / max(answered, 1.0), 2
-                        )
                     table[name].append(row)
                     print(json.dumps({"database": database, "code": name, "round": n + 1, **row}), flush=True)
     finally:
@@ -100,7 +77,7 @@ async def versus(other: Path, database: str, urls: tuple[str, str], rounds: int,
             server.stop()
     out: dict[str, Any] = {"database": database, "other": str(other)}
     for name, rows in table.items():
-        for key in ("per_second", "p50_ms", "p99_ms", "server_cpu_ms_an_answer", "postgres_cpu_ms_an_answer"):
+        for key in ("per_second", "p50_ms", "p99_ms", "server_cpu_ms_an_answer"):
             out[f"{name}_{key}_median"] = statistics.median(row.get(key, -1.0) for row in rows)
         out[f"{name}_p99_ms_rounds"] = [row.get("p99_ms", -1.0) for row in rows]
     return out
@@ -111,6 +88,8 @@ async def main(other: Path, rounds: int, seconds: float) -> None:
     runs = [("sqlite", (f"sqlite+aiosqlite:///{scratch}/this.db", f"sqlite+aiosqlite:///{scratch}/other.db"))]
     pg = os.environ.get("SAID_BENCH_POSTGRES_URL")
     if pg:
+        from sqlalchemy.engine import make_url
+
         second = make_url(pg).set(database=f"{make_url(pg).database}_versus").render_as_string(hide_password=False)
         for url in (pg, second):
             await _fresh_postgres(url)
