@@ -18,6 +18,7 @@ import tempfile
 import time
 
 import httpx
+from starlette.applications import Starlette
 
 from bench.load import CSRF, TURN, WEB_ANSWERS
 from bench.profile_inbound import summary
@@ -28,23 +29,29 @@ from tests.fakes.twilio_api import FakeTwilio
 PEOPLE = 50
 
 
+async def open_chats(app: Starlette, public_url: str, count: int) -> tuple[list[httpx.AsyncClient], list[str]]:
+    """`count` simulated people (a cookie each) who open /chat and start the demo pack, all from one
+    address: the callers raise the chat limits so that they are checked, not hit. Their CSRF tokens."""
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
+    people = [httpx.AsyncClient(transport=transport, base_url=public_url) for _ in range(count)]
+    tokens: list[str] = []
+    for person in people:
+        page = (await person.get("/chat")).text
+        token = CSRF.search(page).group(1)  # type: ignore[union-attr]
+        turn = TURN.search(page)
+        await person.post("/chat", data={"csrf": token, "turn": turn.group(1) if turn else "0", "start": "demo"},
+                          headers={"Accept": "application/json"})
+        tokens.append(token)
+    return people, tokens
+
+
 async def _drive(url: str, answers: int, profile: cProfile.Profile) -> float:
     with FakeTwilio() as fake:
         public_url = "http://127.0.0.1:8000"
-        # One simulated address for everybody: the limits are raised so that they are checked, not hit.
         app = create_app(_settings(url, fake, public_url, chat_requests_per_minute=100_000,
                                    chat_posts_per_minute=100_000))
         async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
-            people = [httpx.AsyncClient(transport=transport, base_url=public_url) for _ in range(PEOPLE)]
-            tokens: list[str] = []
-            for person in people:
-                page = (await person.get("/chat")).text
-                token = CSRF.search(page).group(1)  # type: ignore[union-attr]
-                turn = TURN.search(page)
-                await person.post("/chat", data={"csrf": token, "turn": turn.group(1) if turn else "0",
-                                                 "start": "demo"}, headers={"Accept": "application/json"})
-                tokens.append(token)
+            people, tokens = await open_chats(app, public_url, PEOPLE)
 
             async def answer(n: int) -> None:
                 who = n % PEOPLE

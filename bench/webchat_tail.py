@@ -19,10 +19,9 @@ import tempfile
 import time
 from typing import Any
 
-import httpx
-
 import storage.inline as inline
-from bench.load import CSRF, TURN, WEB_ANSWERS
+from bench.load import WEB_ANSWERS
+from bench.profile_webchat import open_chats
 from bench.sms import _settings
 from bot.app.wiring import create_app
 from tests.fakes.twilio_api import FakeTwilio
@@ -69,16 +68,7 @@ async def drive(url: str, answers: int) -> list[tuple[float, float, float, float
         app = create_app(_settings(url, fake, "http://127.0.0.1:8000", chat_requests_per_minute=100_000,
                                    chat_posts_per_minute=100_000))
         async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
-            people = [httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") for _ in range(PEOPLE)]
-            tokens = []
-            for person in people:
-                page = (await person.get("/chat")).text
-                token = CSRF.search(page).group(1)  # type: ignore[union-attr]
-                turn = TURN.search(page)
-                await person.post("/chat", data={"csrf": token, "turn": turn.group(1) if turn else "0",
-                                                 "start": "demo"}, headers={"Accept": "application/json"})
-                tokens.append(token)
+            people, tokens = await open_chats(app, "http://127.0.0.1:8000", PEOPLE)
             for n in range(answers):
                 who = n % PEOPLE
                 words = WEB_ANSWERS[(n // PEOPLE) % len(WEB_ANSWERS)]

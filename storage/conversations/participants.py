@@ -86,13 +86,11 @@ _CREATE = Prepared(
     .on_conflict_do_nothing(index_elements=[Participant.pseudonym])
     .returning(*_COLUMNS)
 )
-# One statement in the usual case: extend the expiry and read back what is sealed; only a missing or
-# different entry needs a second statement.
+# The address kept as it is, until a new date: when its expiry has fallen behind (see EXPIRY_SLACK).
 _REFRESH_ADDRESS = Prepared(
     lambda _: update(VaultEntry)
     .where(VaultEntry.participant_id == bindparam("b_participant_id"))
     .values(expires_at=bindparam("b_expires_at"))
-    .returning(VaultEntry.sealed)
 )
 
 
@@ -119,7 +117,6 @@ _SAVE_WITH_LANGUAGE = Prepared(
     .where(Participant.id == bindparam("b_participant_id"))
     .values(conversation=bindparam("b_conversation"), language=bindparam("b_language"))
 )
-
 
 
 def _save_and_record(with_language: bool) -> Prepared:
@@ -163,8 +160,9 @@ async def arrive(
 ) -> ParticipantRecord:
     """The person behind `pseudonym` has just written on `channel` from `address` (normalised).
 
-    Creates them when new. Two statements for a person we know (the person with their consents, then
-    their sealed address); the address is sealed afresh only when it is new, gone or unreadable.
+    Creates them when new. One statement for a person we know, as a rule (the person with their consents
+    and their sealed address); the address is sealed afresh only when it is new, gone or unreadable, and its
+    expiry moved only when it has fallen more than `EXPIRY_SLACK` behind.
     """
     record, _, _ = await arrive_once(
         conn, pseudonym=pseudonym, channel=channel, address=address, vault=vault, retention=retention, now=now

@@ -46,6 +46,7 @@ def test_any_32_random_bytes_written_as_hex_or_base64_pass(raw: bytes) -> None:
 
 
 def test_demo_key_file_is_private_from_the_moment_it_exists(tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv("SAID_SECRET_KEY", raising=False)  # a key in the environment is used, no file made
     old = os.umask(0)  # the loosest umask: whatever mode the file is created with is the mode it has
     # If the process stopped between writing the key and tightening its mode, the key must already be private.
     monkeypatch.setattr(Path, "chmod", lambda self, mode, **kw: None)

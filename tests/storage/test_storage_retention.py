@@ -94,3 +94,29 @@ async def test_participants_with_nothing_left_are_purged_and_those_with_anything
     assert f"participants: id={empty.id}," not in dump
     for kept in (answered, stopped, consenting):
         assert f"participants: id={kept.id}," in dump
+
+
+
+async def test_an_address_is_kept_at_least_the_retention_less_an_hour_and_never_longer(timed_store: Store, clock):
+    # A conversation is a burst of messages: the deletion date moves on at most once an hour, not with each.
+    store = timed_store
+    for _ in range(6):  # six messages, ten minutes apart
+        async with store.unit() as uow:
+            await uow.arrival("sms", "+447700900123", None)
+        last = clock.now
+        clock.advance(minutes=10)
+    clock.now = last + timedelta(days=30) - timedelta(hours=1)
+    assert (await store.purge(clock.now))["vault_entries"] == 0
+    clock.now = last + timedelta(days=30, seconds=1)
+    assert (await store.purge(clock.now))["vault_entries"] == 1
+
+
+async def test_a_message_more_than_an_hour_later_moves_the_deletion_date(timed_store: Store, clock):
+    store = timed_store
+    async with store.unit() as uow:
+        await uow.arrival("sms", "+447700900123", None)
+    clock.advance(hours=2)
+    async with store.unit() as uow:
+        await uow.arrival("sms", "+447700900123", None)
+    assert (await store.purge(clock.advance(days=30, seconds=-1)))["vault_entries"] == 0
+    assert (await store.purge(clock.advance(seconds=2)))["vault_entries"] == 1
