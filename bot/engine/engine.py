@@ -291,8 +291,34 @@ def _menu_choice(turn: Turn, text: str) -> Pack | str | None:
         return ctx.library.get(found.value)
     # The whole reply a close spelling of one title ("tell us abot our servise"): a pack started by mistake
     # costs one NO at its first question, but a message that only shares a word with a title is a message.
+    # One word is too like other words ("writing" is one letter from WAITING): names read it (naming.py),
+    # only where no list knows the word, closer, and with a letter missing or changed; here only two letters
+    # swapped or one left out of a one-word title or keyword ("pitcures", "pictres").
+    if len(words) == 1:
+        return _slip_of(words[0], reading, ctx)
     close = understand.closest_label(words, reading)
     return ctx.library.get(close) if close is not None else None
+
+
+SLIP_SHORTEST = 6  # letters: a shorter word is one slip away from too many others
+
+
+def _slip_of(word: str, reading: understand.Question, ctx: Context) -> Pack | None:
+    """The one pack whose one-word title or keyword `word` is a slip of the fingers away from: two letters
+    swapped or one left out. A changed letter is not a slip here: "writing" is not WAITING."""
+    if len(word) < SLIP_SHORTEST:
+        return None
+    slips = {answer.value for answer in reading.answers for label in answer.labels
+             if len(label) == 1 and _one_slip(word, label[0])}
+    return ctx.library.get(slips.pop()) if len(slips) == 1 else None
+
+
+def _one_slip(said: str, meant: str) -> bool:
+    if len(said) == len(meant):
+        differ = [i for i in range(len(said)) if said[i] != meant[i]]
+        return len(differ) == 2 and differ[1] == differ[0] + 1 and said[differ[0]] == meant[differ[1]] \
+            and said[differ[1]] == meant[differ[0]]
+    return len(said) == len(meant) - 1 and any(meant[:i] + meant[i + 1:] == said for i in range(len(meant)))
 
 
 def _open(turn: Turn, pack: Pack, returning: bool) -> None:

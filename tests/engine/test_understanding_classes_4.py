@@ -100,7 +100,8 @@ def test_a_start_keyword_typed_alone_starts_its_pack(chat: Chat, said: str, pack
 
 @pytest.mark.parametrize(("said", "pack_id"), [("chidren", "children"), ("waitng list", "waiting_list"),
                                                 ("the pictres one", "easy_words"), ("ill do 1", "children"),
-                                                ("yr un efo lluniau", "easy_words")])
+                                                ("yr un efo lluniau", "easy_words"), ("pitcures", "easy_words"),
+                                                ("waitign", "waiting_list"), ("pictres", "easy_words")])
 def test_close_spellings_and_plain_picks_start_their_pack(chat: Chat, said: str, pack_id: str) -> None:
     chat.channel = Channel.WEB
     step = chat.send(said)
@@ -108,7 +109,7 @@ def test_close_spellings_and_plain_picks_start_their_pack(chat: Chat, said: str,
 
 
 @pytest.mark.parametrize("said", ["the kitchen was dirty", "watching", "picked up late", "childish", "pitchers",
-                                  "just checking"])
+                                  "just checking", "writing", "wanting", "whiting", "Writing"])
 def test_a_word_only_like_a_pack_name_starts_nothing(chat: Chat, said: str) -> None:
     chat.channel = Channel.WEB
     step = chat.send(said)
