@@ -44,10 +44,11 @@ CHILD = "child"
 class PackNames:
     pack_id: str
     names: tuple[Words, ...]
-    keywords: tuple[Words, ...] = ()  # its start words: where two packs' names tie, a start word decides
+    keywords: tuple[Words, ...] = ()  # its start words, made singular: each also one of its names
     # start words that also just ask ("FEEDBACK"): they decide only when no name does ("visit feedback")
     asking: tuple[Words, ...] = ()
     audience: str = ""
+    typed: tuple[Words, ...] = ()  # its start words as typed, not made singular: PARENTS, never "parent"
 
 
 _KNOWN: dict[tuple[int, ...], tuple[tuple[object, ...], tuple[PackNames, ...]]] = {}
@@ -85,7 +86,8 @@ def _pack_names(packs: Sequence[Pack], meanings: Meanings) -> tuple[PackNames, .
         asking: set[Words] = {k for k in every if len(k) == 1 and k[0] in meanings.menu_requests}
         keywords = every - asking
         found = {meanings.normalise(t) for t in texts} | keywords
-        out.append(PackNames(pack.id, _singular(found), _singular(keywords), _singular(asking), str(pack.audience)))
+        out.append(PackNames(pack.id, _singular(found), _singular(keywords), _singular(asking), str(pack.audience),
+                             tuple(sorted(every))))
     return tuple(out)
 
 
@@ -133,11 +135,15 @@ def named(text: str, packs: Sequence[PackNames], meanings: Meanings) -> str | No
     whole = [pack for pack in packs if claims.get(pack.pack_id) == claimed and claimed]
     if len(whole) == 1:
         return whole[0].pack_id
-    # Tied ("for parents", "visit feedback"): a start keyword decides, then a keyword that also just asks.
-    for deciders in ([pack.keywords for pack in whole], [pack.asking for pack in whole]):
-        deciding = [pack.pack_id for pack, said in zip(whole, deciders, strict=True) if _covered(singular, said)]
-        if len(deciding) == 1:
-            return deciding[0]
+    # Tied: a start keyword decides only typed alone (PARENTS is on the posters); "the parents one", "for
+    # parents", "im a parent" fit two packs for parents, so the menu is shown, never a guess. A keyword that
+    # also just asks decides anywhere in the reply ("visit feedback"): it names no audience.
+    alone = [pack.pack_id for pack in whole if words in pack.typed]
+    if len(alone) == 1:
+        return alone[0]
+    deciding = [pack.pack_id for pack in whole if _covered(singular, pack.asking)]
+    if len(deciding) == 1:
+        return deciding[0]
     if not claims and ages:
         young = [pack.pack_id for pack in packs if pack.audience == CHILD]
         if len(young) == 1 and all(age <= CHILD_UP_TO for age in ages.values()):

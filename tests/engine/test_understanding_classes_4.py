@@ -92,7 +92,8 @@ def test_the_invitation_never_starts_a_pack_on_a_reason_to_decline(chat: Chat, s
                                                 ("kids", "children"), ("Lluniau", "easy_words")])
 def test_a_start_keyword_typed_alone_starts_its_pack(chat: Chat, said: str, pack_id: str) -> None:
     """The posters promise it: text PARENTS to start. The title "For parents: your last visit" does not
-    change that; "for parents" alone is a name both fit, and the keyword decides."""
+    change that. Only the keyword typed alone decides: "for parents" or "the parents one" fits both packs
+    for parents, and gets the menu."""
     chat.channel = Channel.WEB
     chat.send(said)
     assert chat.conversation.pack_id == pack_id and chat.conversation.stage is Stage.CONSENT
