@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from bot.content.meanings import Meanings, Words
-from bot.engine.quantities import counts_something
+from bot.engine.quantities import COUNTED, ROUGHLY, counts_something
 
 LONGEST_REPLY = 12  # words; a longer reply is a story, not a pick
 FUZZY_RATIO = 84  # out of 100, for a misspelt label or meaning word
@@ -101,9 +101,13 @@ def read(text: str, question: Question, meanings: Meanings, numbers: Mapping[str
     for answer in answers:
         if whole == answer.key or words in answer.labels or (answer.emoji and whole == answer.emoji):
             return Reading((answer.value,), True)
-    if any(counts_something(words, i, numbers or {}) for i in range(len(words))):
-        # "about 3 months" to "How well did we listen?" is not 3 Not at all: we say how to answer instead
-        return NOTHING
+    counted = [i for i in range(len(words)) if counts_something(words, i, numbers or {})]
+    if counted:
+        # "about 3 months" to "How well did we listen?" is not 3 Not at all: an amount never picks an answer.
+        # The other words still may, but only by the lists, never a guess: "rang 5 times before anyone
+        # answered" is Hard; "about 3 months" alone says how to answer.
+        rest = _without_amounts(words, counted)
+        return read(" ".join(rest), question, meanings) if rest else NOTHING
     labels = {label: answer.value for answer in answers for label in answer.labels}
     longest_label = max((len(label) for label in labels), default=1)
     keys = {answer.key: answer.value for answer in answers}
@@ -395,3 +399,15 @@ def _echo_turned_round(words: Words, question: Question, meanings: Meanings) -> 
         return NOTHING
     values = [v for level, v, _ in _resolve("echo_no", False, question, meanings) if level <= 1]
     return Reading((values[0],), False) if len(values) == 1 else NOTHING
+
+
+def _without_amounts(words: Words, counted: Sequence[int]) -> Words:
+    """`words` without each amount: the number, its unit after it and a "roughly" before it ("about 3 times")."""
+    gone: set[int] = set()
+    for i in counted:
+        gone.add(i)
+        if i + 1 < len(words) and words[i + 1] in COUNTED:
+            gone.add(i + 1)
+        if i > 0 and words[i - 1] in ROUGHLY:
+            gone.add(i - 1)
+    return tuple(word for i, word in enumerate(words) if i not in gone)
