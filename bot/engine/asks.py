@@ -251,6 +251,8 @@ def consent_answer(text: str, ctx: Context) -> str | None:
     The reasons (`consent_yes`, `consent_no` in the meaning lists) count only here: "busy" to "Was it easy to
     get through?" is not No. A reason turned round ("not busy") decides nothing."""
     meanings = ctx.meanings
+    if text.rstrip().endswith("?"):
+        return None  # a question back ("do i have to?", "how long?") is never consent, nor a refusal
     reading = understand.read(text, yes_no_reading(ctx), meanings, ctx.texts.numbers)
     if reading.sure:
         return reading.value

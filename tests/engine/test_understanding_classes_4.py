@@ -59,7 +59,8 @@ def test_a_middle_word_is_stored_where_the_scale_has_an_ok(
     ("said", "value"),
     [("not now sorry, the kids are in bed", "no"), ("erm not really, bit busy", "no"), ("im driving", "no"),
      ("if its quick", "yes"), ("go on, as long as its quick", "yes"), ("dw i'n brysur", "no"),
-     ("not busy, go on", None), ("busy but go on", None), ("dont know", None)],
+     ("not busy, go on", None), ("busy but go on", None), ("dont know", None), ("do i have to?", None),
+     ("how long will it take?", None), ("ok, do i have to answer all of them?", None)],
 )
 def test_a_reason_or_a_condition_at_the_invitation(ctx: Context, said: str, value: str | None) -> None:
     assert consent_answer(said, ctx) == value
@@ -74,6 +75,14 @@ def test_a_reason_to_decline_is_no_only_at_the_invitation(library: PackLibrary, 
     assert question is not None
     reading = understand.read(said, reading_for(question, pack, ctx), ctx.meanings, ctx.texts.numbers)
     assert not (reading.sure and reading.values == ("no",))
+
+
+@pytest.mark.parametrize("said", ["do i have to?", "Do I have to ?", "what is it for?"])
+def test_a_question_back_at_the_invitation_starts_nothing(chat: Chat, said: str) -> None:
+    """ "do i have to?" is not consent ("do" is also Welsh for yes): nothing is asked until they say so."""
+    chat.send("DEMO")
+    step = chat.send(said)
+    assert chat.conversation.stage is Stage.CONSENT, render(step)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
