@@ -156,8 +156,11 @@ def read(text: str, question: Question, meanings: Meanings, numbers: Mapping[str
             if word in keys or word in emoji:
                 candidates.append((0, keys.get(word) or emoji[word], True))
                 used[i] = True
-            elif numbers and word in numbers and str(numbers[word]) in keys:
+            elif numbers and word in numbers and str(numbers[word]) in keys and _number_alone(words, i, meanings):
                 candidates.append((0, keys[str(numbers[word])], True))
+                used[i] = True
+            elif str(meanings.ordinals.get((word,))) in keys and _number_alone(words, i, meanings):
+                candidates.append((0, keys[str(meanings.ordinals[(word,)])], True))  # "the first one"
                 used[i] = True
             i += 1
     strong_found = bool(candidates) or any(not meanings.meanings[m].weak for _, _, m, _ in meaning_hits
@@ -200,6 +203,18 @@ def read(text: str, question: Question, meanings: Meanings, numbers: Mapping[str
     others = any(value not in values for _, value, _ in candidates)
     sure = all(s for _, s in chosen) and best <= 1 and not others and _only_fillers(words, used, question, meanings)
     return Reading(values, sure)
+
+
+# Words a number may stand beside and still be a pick: "number two", "option three please".
+AROUND_A_PICK = frozenset({"number", "no", "num", "option", "answer", "choice", "the", "its", "it", "is", "rhif",
+                           "please", "pls", "plz", "plis"})
+
+
+def _number_alone(words: Words, i: int, meanings: Meanings) -> bool:
+    """A number word picks an answer only on its own: in "one was one wasnt" or "two of them were kind", "one"
+    and "two" are people, not answers 1 and 2. Digits stay picks ("2 please")."""
+    return all(j == i or w in AROUND_A_PICK or (w,) in meanings.fillers or (w == "one" and (words[i],) in
+               meanings.ordinals) for j, w in enumerate(words))
 
 
 def _negation_before(words: Words, i: int, used: list[bool], weak_at: set[int], meanings: Meanings) -> int | None:
