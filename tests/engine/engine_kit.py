@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 from bot.content.packs.library import PackLibrary, Symbols, SystemTexts
 from bot.content.words import loop_words
+from bot.engine import understand
+from bot.engine.asks import reading_for
 from bot.engine.context import Context
 from bot.engine.engine import handle
 from bot.engine.events import Event
@@ -35,6 +37,15 @@ def make_context(
         office_hours=WeeklyHours.parse("Mon-Fri 09:00-17:00", LONDON), timezone=LONDON, new_id=new_id,
         safeguarding=shipped_safeguarding(), loop_words=loop_words(),
     )
+
+
+def read_at(library: PackLibrary, ctx: Context, pack_id: str, question_id: str, said: str) -> understand.Reading:
+    """How `said` reads as an answer to one question of one shipped pack."""
+    pack = library.get(pack_id)
+    assert pack is not None
+    question = pack.question(question_id)
+    assert question is not None
+    return understand.read(said, reading_for(question, pack, ctx), ctx.meanings, ctx.texts.numbers)
 
 
 def render(step: Step) -> str:

@@ -5,7 +5,7 @@ and an amount beside words that answer ("rang 5 times before anyone answered", b
 from __future__ import annotations
 
 import pytest
-from engine_kit import Chat, render
+from engine_kit import Chat, read_at, render
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -66,33 +66,25 @@ def test_wanting_to_do_it_again_gets_the_menu_never_the_staff_inbox(chat: Chat, 
     assert not any(isinstance(e, FeedbackGiven) for e in step.events)
 
 
-def _read(library: PackLibrary, ctx: Context, pack_id: str, question_id: str, said: str) -> understand.Reading:
-    pack = library.get(pack_id)
-    assert pack is not None
-    question = pack.question(question_id)
-    assert question is not None
-    return understand.read(said, reading_for(question, pack, ctx), ctx.meanings, ctx.texts.numbers)
-
-
 @given(count=st.sampled_from(["5", "3", "five", "a few", "2", "10"]),
        how=st.sampled_from(["rang {} times before anyone answered", "had to ring {} times",
                             "called {} times, kept trying", "tried {} times before i got through"]))
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=30)
 def test_an_amount_beside_words_that_answer_never_hides_them(library: PackLibrary, ctx: Context, count: str,
                                                              how: str) -> None:
-    reading = _read(library, ctx, "parent_carer", "contact", how.format(count))
+    reading = read_at(library, ctx, "parent_carer", "contact", how.format(count))
     assert reading.values == ("hard",), reading
 
 
 @pytest.mark.parametrize("said", ["about 3 months", "3 times", "2 calls", "rang 3 times", "about 2 weeks"])
 def test_an_amount_alone_never_picks_an_answer(library: PackLibrary, ctx: Context, said: str) -> None:
     """"3 times" to "How well did we listen?" is not 3 A lot, and no guess is made from what is left."""
-    assert _read(library, ctx, "demo", "listened", said).values == ()
+    assert read_at(library, ctx, "demo", "listened", said).values == ()
 
 
 @pytest.mark.parametrize(("said", "lang"), [("cant wait!!", "en"), ("i cant wait", "en"), ("methu aros", "cy")])
 def test_looking_forward_to_coming_again_is_happy(library: PackLibrary, ctx: Context, said: str, lang: str) -> None:
-    reading = _read(library, ctx, "children", "come_again", said)
+    reading = read_at(library, ctx, "children", "come_again", said)
     assert reading.values == ("happy",) and reading.sure
 
 
@@ -111,6 +103,6 @@ def test_cant_wait_is_no_answer_where_it_may_be_impatience(library: PackLibrary,
                                              ("i suppose", "yes")])
 def test_short_and_misspelt_yes_and_no(library: PackLibrary, ctx: Context, said: str, value: str) -> None:
     """"i guess" alone is a reluctant yes: asked back, never stored without asking."""
-    reading = _read(library, ctx, "waiting_list", "hear_back", said)
+    reading = read_at(library, ctx, "waiting_list", "hear_back", said)
     assert reading.values == (value,)
     assert reading.sure == (value == "no")

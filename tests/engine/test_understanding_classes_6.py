@@ -5,21 +5,12 @@ prompts/meanings/en.yaml)."""
 from __future__ import annotations
 
 import pytest
+from engine_kit import read_at
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.content.packs.library import PackLibrary
-from bot.engine import understand
-from bot.engine.asks import reading_for
 from bot.engine.context import Context
-
-
-def _read(library: PackLibrary, ctx: Context, pack_id: str, question_id: str, said: str) -> understand.Reading:
-    pack = library.get(pack_id)
-    assert pack is not None
-    question = pack.question(question_id)
-    assert question is not None
-    return understand.read(said, reading_for(question, pack, ctx), ctx.meanings, ctx.texts.numbers)
 
 
 @given(number=st.sampled_from(["one", "two", "three"]),
@@ -28,7 +19,7 @@ def _read(library: PackLibrary, ctx: Context, pack_id: str, question_id: str, sa
 def test_a_number_word_among_other_words_is_never_a_pick(library: PackLibrary, ctx: Context, number: str,
                                                          rest: str) -> None:
     """"one of them was kind" to "Were we kind to you?" is not answer 1 (Yes) stored without asking."""
-    reading = _read(library, ctx, "children", "kind", f"{number} {rest}")
+    reading = read_at(library, ctx, "children", "kind", f"{number} {rest}")
     assert not (reading.sure and reading.values == ("yes",) and "kind" not in rest and "nice" not in rest
                 and "ok" not in rest)
     assert not (reading.sure and reading.values == ("no",))
@@ -39,11 +30,11 @@ def test_a_number_word_among_other_words_is_never_a_pick(library: PackLibrary, c
                                              ("third one", "unhappy")])
 def test_a_number_or_an_ordinal_on_its_own_still_picks(library: PackLibrary, ctx: Context, said: str,
                                                        value: str) -> None:
-    reading = _read(library, ctx, "children", "come_again", said)
+    reading = read_at(library, ctx, "children", "come_again", said)
     # "please" is also a yes, so "two please" is asked back, about answer 2
     assert reading.values == (value,) and (reading.sure or "please" in said)
 
 
 @pytest.mark.parametrize("said", ["one was one wasnt", "some did and some didnt", "one did one didnt"])
 def test_a_mixed_answer_is_asked_back_never_stored(library: PackLibrary, ctx: Context, said: str) -> None:
-    assert not _read(library, ctx, "children", "kind", said).sure
+    assert not read_at(library, ctx, "children", "kind", said).sure
