@@ -17,11 +17,11 @@ Never raises on any input; the hypothesis tests in tests/engine hold it to that.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from bot.content.packs.folding import clean, fold
 from bot.content.packs.model import Kind, Pack
-from bot.engine import commands, handover, loop_reply, naming, risk, understand
+from bot.engine import commands, handover, held, loop_reply, naming, risk, understand
 from bot.engine.answers import pick, yes_or_no
 from bot.engine.asks import (
     CONFIRM,
@@ -125,7 +125,7 @@ def _close_stale(turn: Turn) -> bool:
     conversation, ctx = turn.conversation, turn.ctx
     last_seen = conversation.last_seen
     if conversation.awaiting is not None and last_seen is not None and ctx.now - last_seen >= ctx.resume_after:
-        conversation.awaiting = None
+        conversation.awaiting, conversation.pending = None, None
     if not conversation.in_pack:
         return False
     pack = turn.pack
@@ -228,6 +228,8 @@ def _side_answer(turn: Turn, text: str) -> bool:
             return True
     elif conversation.awaiting is Awaiting.CONFIRM:
         return _confirm_answer(turn, text)
+    elif conversation.awaiting is Awaiting.HELD:
+        return held.held_answer(turn, text)
     conversation.awaiting = None
     return False
 
@@ -361,6 +363,8 @@ def _converse(turn: Turn, text: str, expired: bool) -> None:
         show_current(turn)  # a button from an old message: show what can be done now
     elif _outside_a_pack(turn, text):
         pass
+    elif _small_and_a_little_more(turn, text) and menu_packs(ctx, turn.channel):
+        held.hold(turn, text)
     else:
         keep_feedback(turn, text)
 
@@ -394,6 +398,7 @@ def _outside_a_pack(turn: Turn, text: str) -> bool:
 
 
 SMALL_MEANINGS = frozenset({"yes", "no", "echo_yes", "echo_no", "ok", "not_really"})
+PLAIN_MEANINGS = frozenset({"yes", "no", "ok"})  # small talk on their own, not words echoed from a question
 SMALL_REPLY_MOST_WORDS = 8  # "hi there, sorry for the late reply"; a longer reply may be a message
 
 
@@ -401,38 +406,77 @@ def _small_reply(turn: Turn, text: str) -> str | None:
     """"greeting", "number" or "short" when every word is a greeting, a number, a yes or no, an emoji or a
     thank-you, or the words are one amount ("six weeks", "about 2 months": an answer to a question no longer
     asked); None when the words may be a message for a person."""
-    meanings = turn.ctx.meanings
-    words = meanings.normalise(text)
+    words = turn.ctx.meanings.normalise(text)
     if not words:
         return "short" if text.strip() else None  # "??" or "..." alone
     if len(words) > SMALL_REPLY_MOST_WORDS:
         return None
-    greeting = number = amount = False
+    parts = _parts(turn, words)
+    if parts.other:
+        return None
+    if parts.amount:
+        # a unit beside a number is an amount, told how to answer; a unit alone ("weeks") may be a message
+        return ("greeting" if parts.greeting else "short") if parts.number else None
+    return "greeting" if parts.greeting else "number" if parts.number else "short"
+
+
+HELD_MOST_WORDS = 5
+HELD_MOST_OTHER = 3  # words that are not small talk: "hey again", "ok so what now", "helo, fi sy ma eto"
+
+
+def _small_and_a_little_more(turn: Turn, text: str) -> bool:
+    """A few words, some small talk and at most three others ("hey again", "hiya its me"): the person may be
+    finding their way in, so the words are held and asked about (held.py) rather than filed at once.
+    Words with none of the small kind ("Can I change my appointment") are a message, filed as written."""
+    words = turn.ctx.meanings.normalise(text)
+    if not words or len(words) > HELD_MOST_WORDS or len(text) > LONGEST_MENU_REPLY or turn.message.media:
+        return False
+    parts = _parts(turn, words, asking=True)
+    return parts.small and parts.other <= HELD_MOST_OTHER
+
+
+@dataclass
+class _Parts:
+    greeting: bool = False
+    number: bool = False
+    amount: bool = False
+    small: bool = False  # a greeting, small talk, a plain yes, no or ok, or a number; not a filler ("can i")
+    other: int = 0  # words of none of those kinds
+
+
+def _parts(turn: Turn, words: tuple[str, ...], asking: bool = False) -> _Parts:
+    """What kinds of word a short reply is made of: the longest known phrase wins at each place. With
+    `asking`, a word that only asks for something to do ("what", "next") counts as a filler."""
+    meanings = turn.ctx.meanings
+    parts = _Parts()
     i = 0
     while i < len(words):
         for size in range(min(max(4, meanings.longest_greeting), len(words) - i), 0, -1):
             window = words[i:i + size]
             hits = meanings.phrases.get(window, ())
             if window in meanings.greetings or window in meanings.openers:
-                greeting = True
-            elif not (window in meanings.small_talk or window in meanings.fillers
-                      or (hits and all(h.meaning in SMALL_MEANINGS for h in hits))):
+                parts.greeting = parts.small = True
+            elif window in meanings.small_talk:
+                parts.small = True
+            elif asking and (window in meanings.fillers or (size == 1 and window[0] in meanings.menu_requests)):
+                pass  # neither small talk nor a message: "can i", "what", and "do" (a Welsh yes, an English ask)
+            elif hits and all(h.meaning in SMALL_MEANINGS for h in hits):
+                # a plain yes, no or ok is small talk; an echoed one ("can": "yes I can") may start a message
+                parts.small = parts.small or any(h.meaning in PLAIN_MEANINGS for h in hits)
+            elif window not in meanings.fillers:
                 continue
             i += size
             break
         else:
             word = words[i]
             if word.isdigit() or word in turn.ctx.texts.numbers or (word,) in meanings.ordinals:
-                number = True
+                parts.number = parts.small = True
             elif word in COUNTED or word in ROUGHLY:
-                amount = True
+                parts.amount = True
             elif not _emoji(word):
-                return None
+                parts.other += 1
             i += 1
-    if amount:
-        # a unit beside a number is an amount, told how to answer; a unit alone ("weeks") may be a message
-        return ("greeting" if greeting else "short") if number else None
-    return "greeting" if greeting else "number" if number else "short"
+    return parts
 
 
 def _emoji(word: str) -> bool:

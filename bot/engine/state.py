@@ -31,6 +31,7 @@ class Awaiting(StrEnum):
     CALLBACK = "callback"  # "Do you want a person from our team to phone you on this number?"
     CALLBACK_NUMBER = "callback_number"  # "Which number should we phone?"
     CONFIRM = "confirm"  # "Did you mean 3 Not good?": `pending` is stored on YES
+    HELD = "held"  # "Is that a message for our team?": `pending` is the short message, filed on YES
 
 
 @dataclass
@@ -102,6 +103,12 @@ class Conversation:
                 conversation.pending = pending
             else:
                 conversation.awaiting = None  # nothing to confirm: the question is simply asked again
+        elif conversation.awaiting is Awaiting.HELD:
+            held = _text(d.get("pending")) if isinstance(d, dict) else None
+            if held is None or conversation.in_pack:
+                conversation.awaiting = None  # nothing held: the next message is read afresh
+            else:
+                conversation.pending = held
         return conversation
 
     @classmethod

@@ -71,8 +71,8 @@ class Turn:
 
     def step(self) -> Step:
         self.conversation.last_seen = self.ctx.now
-        if self.conversation.awaiting is not Awaiting.CONFIRM:
-            self.conversation.pending = None  # an answer asked back about is dropped with its question
+        if self.conversation.awaiting not in (Awaiting.CONFIRM, Awaiting.HELD):
+            self.conversation.pending = None  # an answer asked back about, or a held message, goes with its question
         asked = [m.question_id for m in self.messages if isinstance(m, Ask)]
         if asked:
             self.conversation.last_asked = asked[-1]

@@ -17,7 +17,7 @@ from bot.engine import understand
 from bot.engine.asks import reading_for
 from bot.engine.context import Context
 from bot.engine.engine import handle
-from bot.engine.events import Event
+from bot.engine.events import Event, FeedbackGiven
 from bot.engine.state import Conversation
 from bot.engine.turn import Step
 from bot.hours import WeeklyHours
@@ -102,3 +102,22 @@ def channel_for(pack: object) -> Channel:
     """A channel the pack is offered on (SMS when it is), so a walk through it can start it."""
     channels = [Channel(c.value) for c in getattr(pack, "channels", [])]
     return Channel.SMS if Channel.SMS in channels or not channels else channels[0]
+
+
+def kept_for_a_person(chat: Chat, said: str) -> bool:
+    """`said`, outside a pack, reaches the staff inbox word for word: filed at once, or, a few words the bot
+    cannot place, held with the menu and "Is that a message for our team? Reply YES", and filed on YES."""
+    step = chat.send(said)
+    if any(isinstance(e, FeedbackGiven) and e.text == said for e in step.events):
+        return True
+    shown = render(step)
+    if "Is that a message for our team?" not in shown or not any(
+        isinstance(m, Ask) and m.question_id == "menu" for m in step.reply.messages
+    ):
+        return False
+    if any(isinstance(e, FeedbackGiven) for e in step.events):
+        return False  # held means not filed yet
+    answer = chat.send("yes")
+    return any(isinstance(e, FeedbackGiven) and e.text == said for e in answer.events) and (
+        "A person will read it" in render(answer)
+    )

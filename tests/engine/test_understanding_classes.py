@@ -4,7 +4,7 @@ before a degree or a liking (bot/engine/naming.py, bot/engine/understand.py)."""
 from __future__ import annotations
 
 import pytest
-from engine_kit import Chat, render
+from engine_kit import Chat, kept_for_a_person, render
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -59,7 +59,7 @@ def test_starting_again_outside_a_pack_gets_the_menu_not_the_staff_inbox(chat: C
 @pytest.mark.parametrize("said", ["one more thing", "hello there, it is me again", "its over between us"])
 def test_words_that_only_look_like_starting_again_stay_messages(chat: Chat, said: str) -> None:
     chat.channel = Channel.WEB
-    assert _filed(chat.send(said))
+    assert kept_for_a_person(chat, said)
 
 
 DEGREES = ["very", "really", "totally", "massively", "super", "completely", "a lot", "very much", "so much"]
