@@ -14,6 +14,7 @@ For each set it prints:
   wrong pack, or a pack where the menu was expected, except a pack's own start keyword typed alone, which
   starts it as promised and is counted understood, "keyword");
 - refused: stored nothing and asked nothing useful (said how to answer, or asked back about a wrong value);
+- not scored: replies to a free-text question ("Is there anything else?"), kept word for word whatever they say;
 and lists every misread and refusal, so the lists can be reviewed.
 """
 
@@ -30,6 +31,7 @@ from zoneinfo import ZoneInfo
 from ruamel.yaml import YAML
 
 from bot.content.packs.library import SHIPPED_PROMPTS, PackLibrary, Symbols, SystemTexts
+from bot.content.packs.model import Kind
 from bot.content.words import Words, loop_words
 from bot.engine.context import Context
 from bot.engine.engine import handle
@@ -68,6 +70,7 @@ class Outcome:
 @dataclass
 class Tally:
     total: int = 0
+    not_scored: int = 0  # replies to a free-text question: kept word for word, nothing to read
     counts: dict[str, int] = field(default_factory=lambda: {"understood": 0, "misread": 0, "refused": 0})
     how: dict[str, int] = field(default_factory=dict)
     misreads: list[str] = field(default_factory=list)
@@ -209,6 +212,9 @@ def measure(path: Path, prompts: Prompts) -> Tally:
     items = YAML(typ="safe").load(path.read_text(encoding="utf-8")) or []
     tally = Tally()
     for item in items:
+        if _free_text(item, prompts):
+            tally.not_scored += 1  # the words are kept as written: there is no reading to get right or wrong
+            continue
         outcome = judge(item, prompts)
         tally.total += 1
         tally.counts[outcome.verdict] += 1
@@ -222,10 +228,16 @@ def measure(path: Path, prompts: Prompts) -> Tally:
     return tally
 
 
+def _free_text(item: dict[str, Any], prompts: Prompts) -> bool:
+    pack = prompts.library.get(str(item.get("pack")))
+    question = pack.question(str(item.get("question"))) if pack is not None else None
+    return question is not None and question.kind is Kind.TEXT
+
+
 def report(name: str, tally: Tally) -> dict[str, Any]:
     total = max(tally.total, 1)
     return {
-        "set": name, "total": tally.total, **tally.counts,
+        "set": name, "total": tally.total, **tally.counts, "not_scored": tally.not_scored,
         "understood_pct": round(100 * tally.counts["understood"] / total, 1), "how": tally.how,
         "misreads": tally.misreads, "refusals": tally.refusals,
     }
