@@ -70,6 +70,9 @@ class Meanings:
     openers: frozenset[Words] = field(default_factory=frozenset)
     consent_yes: frozenset[Words] = field(default_factory=frozenset)
     consent_no: frozenset[Words] = field(default_factory=frozenset)
+    # At the menu, more than one pack at once ("both", "all of them", "y dau"): the menu, asked which first,
+    # never pack 2 for "y dau" (the two).
+    several: frozenset[Words] = field(default_factory=frozenset)
     known: frozenset[str] = field(default_factory=frozenset)  # every word in every list, for repeated letters
     longest: int = 1  # words in the longest phrase
     longest_greeting: int = 1  # words in the longest greeting or opener ("sorry for the late reply")
@@ -185,6 +188,7 @@ def build(relations: Mapping[str, Any], languages: Iterable[tuple[str, Any]]) ->
     openers: set[Words] = set()
     consent_yes: set[Words] = set()
     consent_no: set[Words] = set()
+    several: set[Words] = set()
     phrase_lists: list[tuple[str, str, list[Any]]] = []
     for source, data in languages:
         if not isinstance(data, dict):
@@ -213,6 +217,7 @@ def build(relations: Mapping[str, Any], languages: Iterable[tuple[str, Any]]) ->
         asks_for_help.update(_folded(data.get("asks_for_help")))
         consent_yes.update(_folded(data.get("consent_yes")))
         consent_no.update(_folded(data.get("consent_no")))
+        several.update(_folded(data.get("several")))
     if problems:
         raise ValueError("\n".join(problems))
     known = {w for key in spellings for w in key} | {w for value in spellings.values() for w in value}
@@ -235,7 +240,7 @@ def build(relations: Mapping[str, Any], languages: Iterable[tuple[str, Any]]) ->
                 seen[name] = True
     table = {key: tuple(Hit(name, sure) for name, sure in by.items()) for key, by in phrases.items()}
     known |= {w for key in table for w in key}
-    for group in (fillers, greetings, small_talk, openers, consent_yes, consent_no):
+    for group in (fillers, greetings, small_talk, openers, consent_yes, consent_no, several):
         known |= {w for key in group for w in key}
     known |= menu_requests
     folded_greetings = frozenset(partial.normalise(" ".join(g)) for g in greetings)
@@ -252,6 +257,7 @@ def build(relations: Mapping[str, Any], languages: Iterable[tuple[str, Any]]) ->
         openers=folded_openers,
         consent_yes=frozenset(partial.normalise(" ".join(w)) for w in consent_yes) - {()},
         consent_no=frozenset(partial.normalise(" ".join(w)) for w in consent_no) - {()},
+        several=frozenset(partial.normalise(" ".join(w)) for w in several) - {()},
         known=frozenset(known), longest=max((len(k) for k in table), default=1),
         longest_greeting=max((len(g) for g in folded_greetings | folded_openers), default=1),
     )

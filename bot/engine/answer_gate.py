@@ -20,7 +20,8 @@ counts as an answer word only inside a whole meaning phrase: "miss" in "hit and 
 
 A finding is set aside only when the engine's own reading (bot/engine/walk.py, understand.py) is sure of
 one answer to the question on screen: a choice, scale, yes/no or number question, the consent question,
-"Did you mean …?", "Do you want to carry on?", or, outside a pack, a pick from the menu or a greeting.
+"Did you mean …?", "Do you want to carry on?", or, outside a pack, a pick from the menu, a greeting or
+"both" (more than one pack: `several:` in the meaning lists, exactly as listed).
 `python -m bench.safeguarding_gate` shows no reviewed risky message is set aside at any of these.
 """
 
@@ -133,8 +134,10 @@ def _only_answer_words(text: str, turn: Turn, question: understand.Question, num
 
 
 def _greeting(text: str, turn: Turn) -> bool:
+    """A greeting, or more than one pack at once ("both", "all of them": `several:`), exactly as listed."""
     meanings = turn.ctx.meanings
-    return meanings.normalise(text) in meanings.greetings
+    words = meanings.normalise(text)
+    return words in meanings.greetings or words in meanings.several
 
 
 def _asks_for_help_or_hedges(text: str, turn: Turn) -> bool:

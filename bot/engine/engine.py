@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from bot.content.meanings import Meanings
 from bot.content.packs.folding import clean, fold
 from bot.content.packs.model import Kind, Pack
 from bot.engine import commands, handover, held, loop_reply, naming, risk, understand
@@ -270,6 +271,11 @@ def _menu_choice(turn: Turn, text: str) -> Pack | str | None:
     packs = menu_packs(ctx, turn.channel)
     if not packs:
         return None
+    if _several(words, meanings):
+        return naming.MENU  # "both", "y dau": more than one pack, so the menu again, never pack 2
+    by_number_and_name = _numbered_name(turn, text, words, packs)
+    if by_number_and_name is not None:
+        return by_number_and_name
     stripped = tuple(w for w in words if w not in MENU_NUMBER_WORDS)
     ordinal = meanings.ordinals.get(stripped) if stripped else None
     if ordinal is not None:
@@ -300,6 +306,29 @@ def _menu_choice(turn: Turn, text: str) -> Pack | str | None:
         return _slip_of(words[0], reading, ctx)
     close = understand.closest_label(words, reading)
     return ctx.library.get(close) if close is not None else None
+
+
+def _several(words: tuple[str, ...], meanings: Meanings) -> bool:
+    """"both", "both of them pls", "y ddau plis": the words, fillers and asking words aside, are one of the
+    `several:` phrases (with the same set aside)."""
+    def core(said: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(w for w in said if (w,) not in meanings.fillers and w not in meanings.menu_requests)
+
+    said = core(words)
+    return bool(said) and (words in meanings.several or any(core(s) == said for s in meanings.several))
+
+
+def _numbered_name(turn: Turn, text: str, words: tuple[str, ...], packs: list[Pack]) -> Pack | str | None:
+    """"5 - waiting list", "2. parents": a menu number with the title beside it. The pack when the two
+    agree; the menu when they name different packs; None when the words after the number name no pack."""
+    first = words[0] if words else ""
+    if len(words) < 2 or not first.isdigit() or not 1 <= int(first) <= len(packs):
+        return None
+    rest = text.split(maxsplit=1)[1].lstrip(" -.):")
+    by_name = naming.named(rest, naming.pack_names(packs, turn.ctx.meanings), turn.ctx.meanings)
+    if by_name is None or by_name == naming.MENU:
+        return None
+    return packs[int(first) - 1] if packs[int(first) - 1].id == by_name else naming.MENU
 
 
 SLIP_SHORTEST = 6  # letters: a shorter word is one slip away from too many others

@@ -26,7 +26,9 @@ from bot.content.packs.model import Pack
 
 MENU = "menu"
 QUESTION_WORDS = frozenset({"what", "which", "how", "beth", "pa", "sut"})
-MOST_WORDS = 12  # a longer reply is a message, not a choice from the menu
+MOST_WORDS = 16  # a longer reply is a message, not a choice from the menu ("my son has a learning disability
+# can he do the one with pictures" is 13)
+PLAIN = frozenset({"ok", "yes"})  # "ok and the one for kids?", "yes the pictures one": neither a name nor a message
 FUZZY_RATIO = 88  # out of 100, for a misspelt name of three words or more
 FUZZY_LEAST_WORDS = 3
 FUZZY_LEAST_LETTERS = 12  # "how was he" is not a misspelt "how was it"
@@ -119,7 +121,7 @@ def named(text: str, packs: Sequence[PackNames], meanings: Meanings) -> str | No
             # "what can i do here" asks for the menu by its other words
             asking = asking or word not in QUESTION_WORDS
         elif not (_in(words, i, meanings.fillers, meanings) or _in(words, i, meanings.greetings, meanings)
-                  or _in(words, i, meanings.openers, meanings)):
+                  or _in(words, i, meanings.openers, meanings) or _plain(word, meanings)):
             unknown.append(i)
     if unknown:
         # A word that is neither a name nor a request makes it a message, perhaps about a pack, unless it is
@@ -149,6 +151,11 @@ def named(text: str, packs: Sequence[PackNames], meanings: Meanings) -> str | No
         if len(young) == 1 and all(age <= CHILD_UP_TO for age in ages.values()):
             return young[0]
     return MENU if claims or asking else None
+
+
+def _plain(word: str, meanings: Meanings) -> bool:
+    hits = meanings.phrases.get((word,), ())
+    return bool(hits) and all(h.meaning in PLAIN for h in hits)
 
 
 def _close_claims(words: Words, unknown: list[int], packs: Sequence[PackNames]) -> dict[str, set[int]]:
