@@ -71,6 +71,9 @@ class Meanings:
     consent_yes: frozenset[Words] = field(default_factory=frozenset)
     consent_no: frozenset[Words] = field(default_factory=frozenset)
     known: frozenset[str] = field(default_factory=frozenset)  # every word in every list, for repeated letters
+    # Every word in the Welsh lists: a Welsh word we do not know may be a mutated one we do ("gewch" is "cewch",
+    # "chewch" "cewch", "allwch" "gallwch"); it is read as its radical only when that is a Welsh word here.
+    welsh: frozenset[str] = field(default_factory=frozenset)
     longest: int = 1  # words in the longest phrase
     longest_greeting: int = 1  # words in the longest greeting or opener ("sorry for the late reply")
 
@@ -99,7 +102,12 @@ class Meanings:
         if twice in self.known:
             return twice
         once = re.sub(r"(\w)\1+", r"\1", word)
-        return once if once in self.known else twice
+        if once in self.known:
+            return once
+        for radical in radicals(word):
+            if radical in self.welsh:
+                return radical
+        return twice
 
     def find(self, words: Words) -> list[tuple[int, int, tuple[Hit, ...]]]:
         """Every meaning phrase in `words`, longest first, as (start, end, hits); no two overlap."""
@@ -127,6 +135,23 @@ class Meanings:
         # "Not at all" is also a way to say no; as a label, it means its most particular meaning.
         particular = [m for m in found if m not in ANSWERS_YES_OR_NO]
         return tuple(dict.fromkeys(particular or found))
+
+
+# Welsh mutations turned back: the start a mutated word has -> the starts its radical may have
+# (soft: c>g, p>b, t>d, g>-, b>f, d>dd, m>f, ll>l, rh>r; nasal: c>ngh, p>mh, t>nh, g>ng, b>m, d>n;
+# aspirate: c>ch, p>ph, t>th).
+_UNMUTATED = (("ngh", ("c",)), ("mh", ("p",)), ("nh", ("t",)), ("ng", ("g",)), ("ch", ("c",)), ("ph", ("p",)),
+              ("th", ("t",)), ("dd", ("d",)), ("g", ("c",)), ("b", ("p",)), ("d", ("t",)), ("f", ("b", "m")),
+              ("l", ("ll",)), ("r", ("rh",)), ("m", ("b",)), ("n", ("d",)))
+
+
+def radicals(word: str) -> list[str]:
+    """The words `word` may be a Welsh mutation of: "gewch" -> ["cewch"], "allwch" -> ["gallwch"]."""
+    found = [start + word[len(mutated):] for mutated, starts in _UNMUTATED if word.startswith(mutated)
+             for start in starts]
+    if word[:1] in "aeiouwy":
+        found.append("g" + word)  # soft mutation drops a g: "allwch" is "gallwch"
+    return found
 
 
 def load_meanings(directory: Path | None = None) -> Meanings:
@@ -186,10 +211,14 @@ def build(relations: Mapping[str, Any], languages: Iterable[tuple[str, Any]]) ->
     consent_yes: set[Words] = set()
     consent_no: set[Words] = set()
     phrase_lists: list[tuple[str, str, list[Any]]] = []
+    welsh: set[str] = set()
     for source, data in languages:
         if not isinstance(data, dict):
             problems.append(f"{source}: should be a mapping with meanings")
             continue
+        if data.get("language") == "cy":
+            welsh.update(w for words in (data.get("meanings") or {}).values() if isinstance(words, list)
+                         for word in words for w in fold(_APOSTROPHES.sub("", str(word).rstrip(_GUESS))).split())
         for written, usual in (data.get("spellings") or {}).items():
             spellings[tuple(fold(_APOSTROPHES.sub("", str(written))).split())] = tuple(fold(str(usual)).split())
         for name, words in (data.get("meanings") or {}).items():
@@ -252,7 +281,7 @@ def build(relations: Mapping[str, Any], languages: Iterable[tuple[str, Any]]) ->
         openers=folded_openers,
         consent_yes=frozenset(partial.normalise(" ".join(w)) for w in consent_yes) - {()},
         consent_no=frozenset(partial.normalise(" ".join(w)) for w in consent_no) - {()},
-        known=frozenset(known), longest=max((len(k) for k in table), default=1),
+        known=frozenset(known), welsh=frozenset(welsh), longest=max((len(k) for k in table), default=1),
         longest_greeting=max((len(g) for g in folded_greetings | folded_openers), default=1),
     )
 
