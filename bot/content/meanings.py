@@ -70,6 +70,9 @@ class Meanings:
     openers: frozenset[Words] = field(default_factory=frozenset)
     consent_yes: frozenset[Words] = field(default_factory=frozenset)
     consent_no: frozenset[Words] = field(default_factory=frozenset)
+    # A reply that declines to answer ("prefer not to say", "no comment"): never read as an answer, least of all
+    # as the "no" in it. The person is told how to answer, and offered SKIP.
+    declines: frozenset[Words] = field(default_factory=frozenset)
     known: frozenset[str] = field(default_factory=frozenset)  # every word in every list, for repeated letters
     # Every word in the Welsh lists: a Welsh word we do not know may be a mutated one we do ("gewch" is "cewch",
     # "chewch" "cewch", "allwch" "gallwch"); it is read as its radical only when that is a Welsh word here.
@@ -123,6 +126,10 @@ class Meanings:
             else:
                 i += 1
         return found
+
+    def declined(self, words: Words) -> bool:
+        """Whether `words` decline to answer anywhere in them ("id prefer not to say tbh")."""
+        return any(words[i:i + len(d)] == d for d in self.declines for i in range(len(words) - len(d) + 1))
 
     def asks_for(self, words: Words) -> bool:
         """Whether `words` ask for help or say the person cannot go on, anywhere in them ("please help me")."""
@@ -210,6 +217,7 @@ def build(relations: Mapping[str, Any], languages: Iterable[tuple[str, Any]]) ->
     openers: set[Words] = set()
     consent_yes: set[Words] = set()
     consent_no: set[Words] = set()
+    declines: set[Words] = set()
     phrase_lists: list[tuple[str, str, list[Any]]] = []
     welsh: set[str] = set()
     for source, data in languages:
@@ -242,6 +250,7 @@ def build(relations: Mapping[str, Any], languages: Iterable[tuple[str, Any]]) ->
         asks_for_help.update(_folded(data.get("asks_for_help")))
         consent_yes.update(_folded(data.get("consent_yes")))
         consent_no.update(_folded(data.get("consent_no")))
+        declines.update(_folded(data.get("declines")))
     if problems:
         raise ValueError("\n".join(problems))
     known = {w for key in spellings for w in key} | {w for value in spellings.values() for w in value}
@@ -264,7 +273,7 @@ def build(relations: Mapping[str, Any], languages: Iterable[tuple[str, Any]]) ->
                 seen[name] = True
     table = {key: tuple(Hit(name, sure) for name, sure in by.items()) for key, by in phrases.items()}
     known |= {w for key in table for w in key}
-    for group in (fillers, greetings, small_talk, openers, consent_yes, consent_no):
+    for group in (fillers, greetings, small_talk, openers, consent_yes, consent_no, declines):
         known |= {w for key in group for w in key}
     known |= menu_requests
     folded_greetings = frozenset(partial.normalise(" ".join(g)) for g in greetings)
@@ -281,6 +290,7 @@ def build(relations: Mapping[str, Any], languages: Iterable[tuple[str, Any]]) ->
         openers=folded_openers,
         consent_yes=frozenset(partial.normalise(" ".join(w)) for w in consent_yes) - {()},
         consent_no=frozenset(partial.normalise(" ".join(w)) for w in consent_no) - {()},
+        declines=frozenset(partial.normalise(" ".join(w)) for w in declines) - {()},
         known=frozenset(known), welsh=frozenset(welsh), longest=max((len(k) for k in table), default=1),
         longest_greeting=max((len(g) for g in folded_greetings | folded_openers), default=1),
     )

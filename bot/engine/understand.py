@@ -128,8 +128,8 @@ def read(text: str, question: Question, meanings: Meanings, numbers: Mapping[str
          sentiment: Callable[[str], float] | None = None) -> Reading:
     """What `text` answers, against `question`'s answers. `sentiment` (text -> -1..1) is a last, unsure signal."""
     words = meanings.normalise(text)
-    if not words or len(words) > LONGEST_REPLY:
-        return NOTHING
+    if not words or len(words) > LONGEST_REPLY or meanings.declined(words):
+        return NOTHING  # "prefer not to say" is not No
     answers = question.answers
     whole = " ".join(words)
     for answer in answers:

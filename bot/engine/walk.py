@@ -189,7 +189,8 @@ def read_answer(turn: Turn, question: Question, pack: Pack, text: str) -> Unders
         amount = read_amount(choice or text, unit_of(question), ctx.texts.numbers)
         if amount is None or not low <= amount.value <= high:
             return Understood()
-        return Understood((answers.number_words(amount.value),), amount.sure, amount.value)
+        sure = amount.sure and not understand.asks_back(text, ctx.meanings)  # "6 weeks?" is a guess: asked back
+        return Understood((answers.number_words(amount.value),), sure, amount.value)
     return Understood()
 
 

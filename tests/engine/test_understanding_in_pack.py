@@ -177,3 +177,41 @@ def test_an_english_word_is_never_read_as_a_mutated_welsh_one(said: str) -> None
     meanings = shipped_meanings()
     for word in meanings.normalise(said):
         assert word not in meanings.welsh or word in said.split()
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("listened", "prefer not to say"), ("safe", "no comment"), ("kind", "id rather not say"), ("safe", "n/a"),
+    ("listened", "gwell gen i beidio dweud"),
+])
+def test_a_reply_declining_to_answer_is_never_the_no_in_it(library: PackLibrary, ctx: Context, question: str,
+                                                           said: str) -> None:
+    assert read_at(library, ctx, "children", question, said).values == ()
+
+
+def _wait(library: PackLibrary, ctx: Context, said: str) -> tuple[str | None, str | None]:
+    """(stored, asked back about) for `said` to "How many weeks did you wait for your first visit?"."""
+    step = _at_question(library, ctx, "demo", "wait_weeks", said)
+    stored = next((e.value for e in step.events if isinstance(e, AnswerGiven)), None)  # type: ignore[attr-defined]
+    return stored, step.conversation.pending  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("said", "asked"), [
+    ("3 monts", "13"), ("6 mounths", "26"), ("2 yeers", "104"), ("dwy flynedd", "104"), ("not 6 weeks", "6"),
+    ("6 weeks?", "6"), ("6 wicks", "6"),
+])
+def test_an_amount_in_doubt_is_asked_back_in_the_right_unit(library: PackLibrary, ctx: Context, said: str,
+                                                            asked: str) -> None:
+    """A misspelt or mutated unit is still that unit ("3 monts" is never 3 weeks); a "not" or a "?" asks back."""
+    stored, pending = _wait(library, ctx, said)
+    assert stored is None and pending is not None and float(pending) == float(asked)
+
+
+@pytest.mark.parametrize("said", ["6 times", "2 kids", "4 mins", "3 appointments"])
+def test_an_amount_of_something_else_is_not_weeks(library: PackLibrary, ctx: Context, said: str) -> None:
+    assert _wait(library, ctx, said) == (None, None)
+
+
+@pytest.mark.parametrize(("said", "weeks"), [("6", "6"), ("6 weeks", "6"), ("6 i think", "6"), ("twelve wks", "12")])
+def test_a_plain_amount_in_weeks_is_still_stored(library: PackLibrary, ctx: Context, said: str, weeks: str) -> None:
+    stored, _ = _wait(library, ctx, said)
+    assert stored is not None and float(stored) == float(weeks)
