@@ -73,7 +73,13 @@ class Meanings:
     # At the menu, more than one pack at once ("both", "all of them", "y dau"): the menu, asked which first,
     # never pack 2 for "y dau" (the two).
     several: frozenset[Words] = field(default_factory=frozenset)
+    # A reply that declines to answer ("prefer not to say", "no comment"): never read as an answer, least of all
+    # as the "no" in it. The person is told how to answer, and offered SKIP.
+    declines: frozenset[Words] = field(default_factory=frozenset)
     known: frozenset[str] = field(default_factory=frozenset)  # every word in every list, for repeated letters
+    # Every word in the Welsh lists: a Welsh word we do not know may be a mutated one we do ("gewch" is "cewch",
+    # "chewch" "cewch", "allwch" "gallwch"); it is read as its radical only when that is a Welsh word here.
+    welsh: frozenset[str] = field(default_factory=frozenset)
     longest: int = 1  # words in the longest phrase
     longest_greeting: int = 1  # words in the longest greeting or opener ("sorry for the late reply")
 
@@ -102,7 +108,12 @@ class Meanings:
         if twice in self.known:
             return twice
         once = re.sub(r"(\w)\1+", r"\1", word)
-        return once if once in self.known else twice
+        if once in self.known:
+            return once
+        for radical in radicals(word):
+            if radical in self.welsh:
+                return radical
+        return twice
 
     def find(self, words: Words) -> list[tuple[int, int, tuple[Hit, ...]]]:
         """Every meaning phrase in `words`, longest first, as (start, end, hits); no two overlap."""
@@ -119,6 +130,10 @@ class Meanings:
                 i += 1
         return found
 
+    def declined(self, words: Words) -> bool:
+        """Whether `words` decline to answer anywhere in them ("id prefer not to say tbh")."""
+        return any(words[i:i + len(d)] == d for d in self.declines for i in range(len(words) - len(d) + 1))
+
     def asks_for(self, words: Words) -> bool:
         """Whether `words` ask for help or say the person cannot go on, anywhere in them ("please help me")."""
         return any(words[i:i + len(h)] == h for h in self.asks_for_help for i in range(len(words) - len(h) + 1))
@@ -130,6 +145,23 @@ class Meanings:
         # "Not at all" is also a way to say no; as a label, it means its most particular meaning.
         particular = [m for m in found if m not in ANSWERS_YES_OR_NO]
         return tuple(dict.fromkeys(particular or found))
+
+
+# Welsh mutations turned back: the start a mutated word has -> the starts its radical may have
+# (soft: c>g, p>b, t>d, g>-, b>f, d>dd, m>f, ll>l, rh>r; nasal: c>ngh, p>mh, t>nh, g>ng, b>m, d>n;
+# aspirate: c>ch, p>ph, t>th).
+_UNMUTATED = (("ngh", ("c",)), ("mh", ("p",)), ("nh", ("t",)), ("ng", ("g",)), ("ch", ("c",)), ("ph", ("p",)),
+              ("th", ("t",)), ("dd", ("d",)), ("g", ("c",)), ("b", ("p",)), ("d", ("t",)), ("f", ("b", "m")),
+              ("l", ("ll",)), ("r", ("rh",)), ("m", ("b",)), ("n", ("d",)))
+
+
+def radicals(word: str) -> list[str]:
+    """The words `word` may be a Welsh mutation of: "gewch" -> ["cewch"], "allwch" -> ["gallwch"]."""
+    found = [start + word[len(mutated):] for mutated, starts in _UNMUTATED if word.startswith(mutated)
+             for start in starts]
+    if word[:1] in "aeiouwy":
+        found.append("g" + word)  # soft mutation drops a g: "allwch" is "gallwch"
+    return found
 
 
 def load_meanings(directory: Path | None = None) -> Meanings:
@@ -189,11 +221,16 @@ def build(relations: Mapping[str, Any], languages: Iterable[tuple[str, Any]]) ->
     consent_yes: set[Words] = set()
     consent_no: set[Words] = set()
     several: set[Words] = set()
+    declines: set[Words] = set()
     phrase_lists: list[tuple[str, str, list[Any]]] = []
+    welsh: set[str] = set()
     for source, data in languages:
         if not isinstance(data, dict):
             problems.append(f"{source}: should be a mapping with meanings")
             continue
+        if data.get("language") == "cy":
+            welsh.update(w for words in (data.get("meanings") or {}).values() if isinstance(words, list)
+                         for word in words for w in fold(_APOSTROPHES.sub("", str(word).rstrip(_GUESS))).split())
         for written, usual in (data.get("spellings") or {}).items():
             spellings[tuple(fold(_APOSTROPHES.sub("", str(written))).split())] = tuple(fold(str(usual)).split())
         for name, words in (data.get("meanings") or {}).items():
@@ -218,6 +255,7 @@ def build(relations: Mapping[str, Any], languages: Iterable[tuple[str, Any]]) ->
         consent_yes.update(_folded(data.get("consent_yes")))
         consent_no.update(_folded(data.get("consent_no")))
         several.update(_folded(data.get("several")))
+        declines.update(_folded(data.get("declines")))
     if problems:
         raise ValueError("\n".join(problems))
     known = {w for key in spellings for w in key} | {w for value in spellings.values() for w in value}
@@ -240,7 +278,7 @@ def build(relations: Mapping[str, Any], languages: Iterable[tuple[str, Any]]) ->
                 seen[name] = True
     table = {key: tuple(Hit(name, sure) for name, sure in by.items()) for key, by in phrases.items()}
     known |= {w for key in table for w in key}
-    for group in (fillers, greetings, small_talk, openers, consent_yes, consent_no, several):
+    for group in (fillers, greetings, small_talk, openers, consent_yes, consent_no, several, declines):
         known |= {w for key in group for w in key}
     known |= menu_requests
     folded_greetings = frozenset(partial.normalise(" ".join(g)) for g in greetings)
@@ -258,7 +296,8 @@ def build(relations: Mapping[str, Any], languages: Iterable[tuple[str, Any]]) ->
         consent_yes=frozenset(partial.normalise(" ".join(w)) for w in consent_yes) - {()},
         consent_no=frozenset(partial.normalise(" ".join(w)) for w in consent_no) - {()},
         several=frozenset(partial.normalise(" ".join(w)) for w in several) - {()},
-        known=frozenset(known), longest=max((len(k) for k in table), default=1),
+        declines=frozenset(partial.normalise(" ".join(w)) for w in declines) - {()},
+        known=frozenset(known), welsh=frozenset(welsh), longest=max((len(k) for k in table), default=1),
         longest_greeting=max((len(g) for g in folded_greetings | folded_openers), default=1),
     )
 

@@ -251,8 +251,8 @@ def consent_answer(text: str, ctx: Context) -> str | None:
     The reasons (`consent_yes`, `consent_no` in the meaning lists) count only here: "busy" to "Was it easy to
     get through?" is not No. A reason turned round ("not busy") decides nothing."""
     meanings = ctx.meanings
-    if text.rstrip().endswith("?"):
-        return None  # a question back ("do i have to?", "how long?") is never consent, nor a refusal
+    if understand.asks_back(text, meanings):
+        return None  # a question back ("do i have to", "how long?") is never consent, nor a refusal
     reading = understand.read(text, yes_no_reading(ctx), meanings, ctx.texts.numbers)
     if reading.sure:
         return reading.value
@@ -261,8 +261,9 @@ def consent_answer(text: str, ctx: Context) -> str | None:
     rest = list(words)
     for value, reasons in (("yes", meanings.consent_yes), ("no", meanings.consent_no)):
         for start, end in _spans(words, reasons):
-            if start > 0 and words[start - 1] in meanings.negations:
-                return None
+            before = words[start - 1] if start > 0 else ""
+            if before in meanings.negations and before not in understand.ANSWERING_NEGATIONS:
+                return None  # "not busy" turns the reason round; "no, not today" only says it again
             said.add(value)
             rest[start:end] = [""] * (end - start)
     if len(said) != 1:

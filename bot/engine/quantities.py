@@ -13,14 +13,18 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
+
 DAYS_IN = {"days": 1.0, "weeks": 7.0, "fortnights": 14.0, "months": 365.25 / 12, "years": 365.25}
 UNITS = {
-    **dict.fromkeys(["day", "days", "dy", "dys", "diwrnod", "diwrnodau", "niwrnod", "dydd", "dyddiau"], "days"),
+    **dict.fromkeys(["day", "days", "dy", "dys", "diwrnod", "diwrnodau", "niwrnod", "ddiwrnod", "dydd", "dyddiau",
+                     "ddyddiau"], "days"),
     **dict.fromkeys(["week", "weeks", "wk", "wks", "wek", "weks", "weeek", "wythnos", "wythnosau"], "weeks"),
     **dict.fromkeys(["fortnight", "fortnights", "pythefnos", "bythefnos", "phythefnos"], "fortnights"),
     **dict.fromkeys(["month", "months", "mth", "mths", "mnth", "mnths", "mon", "mons", "monthes", "mis", "fis",
                      "misoedd"], "months"),
-    **dict.fromkeys(["year", "years", "yr", "yrs", "blwyddyn", "flwyddyn", "blynedd", "mlynedd"], "years"),
+    **dict.fromkeys(["year", "years", "yr", "yrs", "blwyddyn", "flwyddyn", "blynedd", "mlynedd", "flynedd",
+                     "mlwyddyn"], "years"),
 }
 # A number followed by one of these counts something ("3 months", "2 kids", "5 times"); after one of ROUGHLY
 # it is an amount ("about 3"). Either way, at a choice question it is not answer 3 (bot/engine/understand.py).
@@ -47,6 +51,16 @@ HALF = frozenset({"half", "hanner"})
 _TOKENS = re.compile(r"\d+(?:[.,]\d+)?|[^\W\d_]+")
 _APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u02bc\u0060]")
 LONGEST_REPLY = 12  # words
+# A "not" beside an amount ("not 6 weeks", "6 weeks not 8") may be correcting it: asked back, never stored.
+NOT = frozenset({"not", "nt", "isnt", "wasnt", "never", "ddim", "nid", "no"})
+UNIT_LIKE = 80  # out of 100: a word after a number this close to a unit is that unit, misspelt ("3 monts")
+UNIT_LIKE_LENGTH = 4
+# Words that may follow a bare number without saying what it counts ("6 i think", "6 or so", "6 tops").
+AFTER_A_NUMBER = frozenset({"i", "we", "think", "ish", "or", "so", "and", "of", "roughly", "approx", "maybe",
+                            "tops", "max", "at", "in", "total", "altogether", "before", "until", "til", "till",
+                            "for", "but", "then", "now", "plus", "just", "only", "yes", "yeah", "lol", "x", "xx",
+                            "thanks", "thank", "ta", "cheers", "please", "pls", "diolch", "dw", "dwi", "rwy",
+                            "meddwl", "efallai", "falle", "tua", "neu", "a", "to", "weeks", "wks"})
 
 
 @dataclass(frozen=True)
@@ -76,6 +90,14 @@ def read_amount(text: str, unit: str | None, numbers: Mapping[str, int]) -> Amou
         if i < len(words) and words[i] == "of":  # "a couple of weeks"
             i += 1
         said_unit = UNITS.get(words[i]) if i < len(words) else None
+        if said_unit is None and i < len(words):
+            if words[i] in COUNTED:
+                return None  # "6 times", "2 kids", "4 mins": an amount of something else, not of the question's unit
+            close = _close_unit(words[i])
+            if close is not None:
+                said_unit, guess = close, True  # "3 monts" is 3 months, asked back; never 3 weeks
+            elif words[i] not in AFTER_A_NUMBER and not words[i].isdigit():
+                guess = True  # "6 wicks": a word we do not know may be a unit we do not know; asked back
         if said_unit is not None:
             i += 1
             if i + 2 < len(words) and words[i] == "and" and words[i + 1] in ONE and words[i + 2] in HALF:
@@ -93,7 +115,7 @@ def read_amount(text: str, unit: str | None, numbers: Mapping[str, int]) -> Amou
         return None  # "6 or 7 weeks", "6-8": not one amount
     if len(found) > 1 and len({f[1] for f in with_units}) != len(with_units):
         return None  # "2 weeks or 3 weeks"
-    rough = rough or any(guess for _, _, guess in found)
+    rough = rough or any(guess for _, _, guess in found) or any(w in NOT for w in words)
     if unit is None:
         if with_units:
             return Amount(found[0][0], False) if len(found) == 1 else None
@@ -107,6 +129,18 @@ def read_amount(text: str, unit: str | None, numbers: Mapping[str, int]) -> Amou
     value = round(exact)
     whole = abs(exact - value) < 1e-9 and (same_unit or _exact_between(with_units, unit))
     return Amount(float(value) if not whole else exact, whole and not rough)
+
+
+def _close_unit(word: str) -> str | None:
+    """The unit a misspelt word after a number is ("monts", "weeeks", "yeers"), when one is clearly meant."""
+    if len(word) < UNIT_LIKE_LENGTH or not word.isalpha():
+        return None
+    scores = sorted(((fuzz.ratio(word, name), unit) for name, unit in UNITS.items() if len(name) >= 3), reverse=True)
+    best, unit = scores[0]
+    if best < UNIT_LIKE:
+        return None
+    rivals = {u for score, u in scores if score >= best - 5}
+    return unit if rivals == {unit} else None
 
 
 def _no_wait(words: list[str]) -> bool:

@@ -16,6 +16,7 @@ A misread stored answer is worse than a question asked twice, so anything in dou
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -36,7 +37,8 @@ POLAR = frozenset({"yes", "no", "echo_yes", "echo_no", "not_really"})
 YES_NO_VALUES = frozenset({"yes", "no"})
 # Negations that answer by themselves rather than turn round the word after them ("no, nobody's said").
 ANSWERING_NEGATIONS = frozenset({"no", "na", "nah", "nope", "naddo", "nac", "nag"})
-TURNING = frozenset({"no", "echo_no", "not_really"})  # what a "not" that turns round the next word may mean
+# What a "not" that turns round the next word may mean ("never" is not_at_all: "never good" is turned round too)
+TURNING = frozenset({"no", "echo_no", "not_really", "not_at_all"})
 # A yes or no question in English starts with one of these ("Did we listen to you?").
 POLAR_STARTS = frozenset({
     "did", "do", "does", "was", "were", "is", "are", "can", "could", "would", "will", "have", "has", "had",
@@ -77,6 +79,38 @@ class Question:
     echo: frozenset[str] = frozenset()  # the question's own words, which a reply may say back
 
 
+# A reply that starts so asks something back ("do i have to", "how long is it", "whats it for", "oes rhaid"),
+# with or without a "?": it is never consent, and never an answer stored without asking.
+ASKING_WORDS = frozenset({"what", "whats", "wot", "wat", "wots", "why", "how", "hows", "where", "wheres", "who",
+                          "whos", "which", "pam", "beth", "sut", "faint", "pwy", "ble", "pa"})
+ASKING_VERBS = frozenset({"do", "does", "dose", "did", "is", "are", "was", "were", "will", "wil", "would", "wud",
+                          "can", "could", "cud", "have", "has", "must", "should", "shall", "may", "am", "oes", "ydy",
+                          "ydw", "oedd", "fydd", "gaf", "ga", "alla", "allai", "wyt", "ydych", "dych"})
+ASKED_ABOUT = frozenset({"i", "you", "u", "ya", "ye", "we", "they", "it", "this", "that", "there", "he", "she",
+                         "rhaid", "fi", "ti", "chi", "hi", "o", "e", "hyn"})
+NOT_ASKING = frozenset({("do", "it"), ("do", "that"), ("do", "this"), ("can", "do"), ("will", "do"), ("ydw", "i"),
+                        ("ydy", "hi"), ("ydy", "o"), ("ydy", "e"), ("oedd", "hi"), ("oedd", "o"), ("oedd", "e"),
+                        ("do", "i")})
+
+
+def asks_back(text: str, meanings: Meanings) -> bool:
+    """Whether a reply is a question of its own: ends with "?", or opens with a question word or an asking
+    verb before who it asks about ("do i have to", "is it long", "how many", "oes rhaid i mi")."""
+    if text.rstrip().endswith("?"):
+        return True
+    words = meanings.normalise(text)
+    if not words:
+        return False
+    if words[:2] == ("why", "not"):
+        return False  # "why not" is yes
+    if words[0] in ASKING_WORDS:
+        return True
+    if len(words) >= 2 and words[0] in ASKING_VERBS and words[1] in ASKED_ABOUT and words[:2] not in NOT_ASKING:
+        return True
+    # "do i have to": "do i" alone is Welsh-English yes ("do" is Welsh for yes), so the verb after it decides
+    return len(words) > 2 and words[:2] == ("do", "i") and words[2] in {"have", "need", "hafta", "gotta", "get", "want"}
+
+
 def is_polar(english_text: str) -> bool:
     words = english_text.strip().lower().split()
     return bool(words) and words[0] in POLAR_STARTS
@@ -94,8 +128,8 @@ def read(text: str, question: Question, meanings: Meanings, numbers: Mapping[str
          sentiment: Callable[[str], float] | None = None) -> Reading:
     """What `text` answers, against `question`'s answers. `sentiment` (text -> -1..1) is a last, unsure signal."""
     words = meanings.normalise(text)
-    if not words or len(words) > LONGEST_REPLY:
-        return NOTHING
+    if not words or len(words) > LONGEST_REPLY or meanings.declined(words):
+        return NOTHING  # "prefer not to say" is not No
     answers = question.answers
     whole = " ".join(words)
     for answer in answers:
@@ -113,6 +147,15 @@ def read(text: str, question: Question, meanings: Meanings, numbers: Mapping[str
     keys = {answer.key: answer.value for answer in answers}
     emoji = {answer.emoji: answer.value for answer in answers if answer.emoji}
     candidates: list[tuple[int, str, bool]] = []  # (level, value, sure); level 0 is best
+    # Where in the reply each candidate came from (the words read as it, and a "not" that turned it round):
+    # a negation, a "?" or a word we do not know outside them, or right before them, leaves us unsure.
+    spans: list[frozenset[int]] = []
+    silent: set[int] = set()  # words with a meaning this question has no answer for
+    agreeing: list[tuple[range, set[str]]] = []  # bare echoes set aside, and what they would have said
+
+    def found(readings: list[tuple[int, str, bool]], at: range | set[int]) -> None:
+        candidates.extend(readings)
+        spans.extend([frozenset(at)] * len(readings))
     meaning_hits: list[tuple[int, int, str, bool]] = []  # (start, end, meaning, sure)
     used = [False] * len(words)
     # A "not" read as an answer of its own ("didnt" is no, "wasnt" an echo) still turns round the answer
@@ -128,14 +171,15 @@ def read(text: str, question: Question, meanings: Meanings, numbers: Mapping[str
             hits = meanings.phrases.get(window)
             if value is not None and (hits is None or size >= 1):
                 used[i:i + size] = [True] * size
-                if _negation_before(words, i, used, weak_at, meanings) is not None:
+                negation_at = _negation_before(words, i, used, weak_at, meanings)
+                if negation_at is not None:
                     # "wasnt easy" to "Was it easy to get in touch?" is Hard, asked back; never Easy
                     turned = _turned_round(by_value[value], question, meanings)
                     if not turned:
                         return NOTHING
-                    candidates.extend(turned)
+                    found(turned, {negation_at, *range(i, i + size)})
                 else:
-                    candidates.append((0, value, True))
+                    found([(0, value, True)], range(i, i + size))
                 i += size
                 matched = True
                 break
@@ -154,20 +198,25 @@ def read(text: str, question: Question, meanings: Meanings, numbers: Mapping[str
         if not matched:
             word = words[i]
             if word in keys or word in emoji:
-                candidates.append((0, keys.get(word) or emoji[word], True))
+                found([(0, keys.get(word) or emoji[word], True)], range(i, i + 1))
                 used[i] = True
             elif numbers and word in numbers and str(numbers[word]) in keys and _number_alone(words, i, meanings):
-                candidates.append((0, keys[str(numbers[word])], True))
+                found([(0, keys[str(numbers[word])], True)], range(i, i + 1))
                 used[i] = True
             elif str(meanings.ordinals.get((word,))) in keys and _number_alone(words, i, meanings):
-                candidates.append((0, keys[str(meanings.ordinals[(word,)])], True))  # "the first one"
+                found([(0, keys[str(meanings.ordinals[(word,)])], True)], range(i, i + 1))  # "the first one"
                 used[i] = True
             i += 1
     strong_found = bool(candidates) or any(not meanings.meanings[m].weak for _, _, m, _ in meaning_hits
                                            if m in meanings.meanings)
-    for start, _end, meaning_id, sure in meaning_hits:
+    for start, end, meaning_id, sure in meaning_hits:
         meaning = meanings.meanings.get(meaning_id)
-        if meaning is None or (meaning.weak and strong_found):
+        if meaning is None:
+            continue
+        if meaning.weak and strong_found:
+            # "no u wasnt": the bare echo says the same as the answer, so its "not" is no doubt
+            agreeing.append((range(start, end), {v for level, v, _ in _resolve(meaning_id, sure, question, meanings)
+                                                 if level <= 1}))
             continue
         before = words[start - 1] if start > 0 and (not used[start - 1] or start - 1 in weak_at) else None
         negation = _negation_before(words, start, used, weak_at, meanings)
@@ -178,12 +227,16 @@ def read(text: str, question: Question, meanings: Meanings, numbers: Mapping[str
             turned = _negated(meaning.id, question, meanings)
             if not turned:
                 return NOTHING
-            candidates.extend(turned)
+            found(turned, {negation, *range(start, end)})
             continue
         elif before is not None and before in meanings.stronger and meaning.stronger:
             used[start - 1] = True
             meaning = meanings.meanings[meaning.stronger]
-        candidates.extend(_resolve(meaning.id, sure, question, meanings))
+            start -= 1
+        readings = _resolve(meaning.id, sure, question, meanings)
+        if not readings and not meaning.weak and meaning.id not in DEGREES:
+            silent.update(range(start, end))  # "partly" beside "good" to a question with no "a little"
+        found(readings, range(start, end))
     if not candidates:
         return _guess(text, words, question, meanings, sentiment)
     echoed = any(used[i] and _echoes(word, question.echo) for i, word in enumerate(words))
@@ -202,7 +255,72 @@ def read(text: str, question: Question, meanings: Meanings, numbers: Mapping[str
     # "they said nothing": a weaker reading of other words pointing elsewhere leaves us unsure
     others = any(value not in values for _, value, _ in candidates)
     sure = all(s for _, s in chosen) and best <= 1 and not others and _only_fillers(words, used, question, meanings)
+    if sure:
+        # What chose the answer: words that mean it (or mean it too), and a plain "no" that agrees ("no, it was a
+        # nightmare" is Hard). A "not" that only nearly agrees ("i wouldnt say hard") still leaves doubt.
+        chosen_at = frozenset().union(*(
+            at for (level, value, _), at in zip(candidates, spans, strict=True)
+            if value in values and (level <= 1 or not any(
+                words[j] in meanings.negations and words[j] not in ANSWERING_NEGATIONS for j in at))
+        ))
+        chosen_at = chosen_at.union(*(set(at) for at, said in agreeing if said & set(values)))
+        sure = not (silent - chosen_at) and not _in_doubt(words, chosen_at, question, meanings)
     return Reading(values, sure)
+
+
+# How much, not what: "a bit sad" is Sad, "ok really" is OK, though the question has no "a little".
+DEGREES = frozenset({"a_little", "a_lot"})
+BAD = frozenset({"bad", "very_bad", "sad", "hard", "worried"})
+# Words that soften or turn round the next word without a list saying which answer they come to:
+# "not very good", "not too bad", "not that easy" sit between two answers; asked back, never stored.
+SOFTENED_AFTER_NOT = frozenset({"very", "too", "so", "that", "overly", "super", "all", "the", "totally",
+                                "particularly", "especially", "exactly", "always", "completely", "quite", "as",
+                                "iawn", "rhy", "mor", "cweit"})
+
+
+def _in_doubt(words: Words, chosen_at: frozenset[int], question: Question, meanings: Meanings) -> bool:
+    """Whether the words around the chosen answer leave room for another reading, so it is asked back.
+
+    - a "not" (or "never", "didnt" …) that is not part of what chose the answer: "i wouldnt say good", "good no",
+      "dont know, good" could each mean the opposite, or nothing sure;
+    - a "not" that softens an intensifier or a superlative inside it: "not very good", "not too bad", "not the best"
+      are between two answers;
+    - a word we do not know shaped like a "not" ("didint", "wasent", "dosnt"): "it wasent good".
+    """
+    for i, word in enumerate(words):
+        if i in chosen_at:
+            if word in meanings.negations and i + 1 in chosen_at and (
+                (words[i + 1] in SOFTENED_AFTER_NOT and not _means_bad(words, i + 2, meanings))
+                or _means_best(words, i + 1, meanings)
+            ):
+                return True
+            continue
+        if word in meanings.negations or (word not in meanings.known and NEGATION_SHAPED.match(word)):
+            return True
+    return False
+
+
+# A misspelt "not" we have no spelling for: "didint", "wasent", "dosnt", "cudnt", "wernt" (not "went", "want").
+NEGATION_SHAPED = re.compile(r"^(?:did|dod|does|dos|do|was|wos|wer|were|is|are|ar|could|cud|cood|would|wud|wood|"
+                             r"should|shud|have|hav|has|had|ca|wo|ai)[aeiou]?n+[aeiou]?t$")
+
+
+def _means_bad(words: Words, i: int, meanings: Meanings) -> bool:
+    """Whether the words from `i` on start with a bad word: "not too bad" is the usual way to say OK (litotes)."""
+    for size in range(min(meanings.longest, len(words) - i), 0, -1):
+        hits = meanings.phrases.get(words[i:i + size])
+        if hits:
+            return any(hit.meaning in BAD for hit in hits)
+    return False
+
+
+def _means_best(words: Words, i: int, meanings: Meanings) -> bool:
+    """Whether the words from `i` on start with one for the very best ("great"? no: "amazing", "brilliant")."""
+    for size in range(min(meanings.longest, len(words) - i), 0, -1):
+        hits = meanings.phrases.get(words[i:i + size])
+        if hits:
+            return any(hit.meaning == "very_good" for hit in hits)
+    return False
 
 
 # Words a number may stand beside and still be a pick: "number two", "option three please".

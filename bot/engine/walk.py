@@ -181,14 +181,16 @@ def read_answer(turn: Turn, question: Question, pack: Pack, text: str) -> Unders
             return Understood((choice,), True)
         reading = understand.read(text, reading_for(question, pack, ctx), ctx.meanings, ctx.texts.numbers,
                                   ctx.sentiment)
-        return Understood(reading.values, reading.sure)
+        # "good?" or "do you mean was it good": a question back may be a guess at what we want; asked back
+        return Understood(reading.values, reading.sure and not understand.asks_back(text, ctx.meanings))
     if question.kind is Kind.NUMBER:
         low = question.min if question.min is not None else float("-inf")
         high = question.max if question.max is not None else float("inf")
         amount = read_amount(choice or text, unit_of(question), ctx.texts.numbers)
         if amount is None or not low <= amount.value <= high:
             return Understood()
-        return Understood((answers.number_words(amount.value),), amount.sure, amount.value)
+        sure = amount.sure and not understand.asks_back(text, ctx.meanings)  # "6 weeks?" is a guess: asked back
+        return Understood((answers.number_words(amount.value),), sure, amount.value)
     return Understood()
 
 
