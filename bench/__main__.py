@@ -51,6 +51,7 @@ BENCHES = {
     "loop_followups": ("loop", "run"),
     "startup": ("startup", "run"),
     "load_inbound": ("load", "run_inbound"),
+    "inbound_cpu": ("load", "run_inbound_cpu"),
     "load_webchat": ("load", "run_webchat"),
     "load_slow_input": ("load", "run_slow_input"),
     "load_two_processes": ("load", "run_two_processes"),

@@ -1,6 +1,7 @@
 """Load benchmarks for issue 15, every figure measured side by side in one run on this machine.
 
     python -m bench load_inbound       # signed inbound SMS: bare Starlette and said serve in interleaved rounds
+    python -m bench inbound_cpu        # the server process's own CPU time a signed inbound text (compare code by it)
     python -m bench load_webchat       # web chat replies at a steady 100 a second, three rounds
     python -m bench load_slow_input    # everyone's web chat latency, with and without one client sending crafted
                                        # 2,000-character messages as fast as it can
@@ -433,3 +434,32 @@ async def _reset(url: str) -> None:
     from bench.__main__ import _reset_postgres
 
     await _reset_postgres(url)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time a process has used (user + system): the work done, however busy the machine is. Linux only."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def run_inbound_cpu(database_url: str, rounds: int = 3, per_round: int = 1500,
+                          concurrency: int = 8) -> dict[str, Any]:
+    """The server's own CPU time a signed inbound text (`said serve`, one process), in rounds.
+
+    Throughput on a shared machine moves with everyone else's work; the CPU time the server process spends
+    a text does not (much), so this is the figure to compare code before and after a change by. The people
+    walk the demo pack as in load_inbound, so the mix of statements is the same."""
+    said = serve(database_url, SAID_DETECTION_PROCESSES="1")
+    per_text: list[float] = []
+    try:
+        target = _Inbound(said, signed_texts(said.base, 50 + rounds * per_round))
+        async with _session() as session:
+            await _capacity(session, target, 50, 1)  # warm up: connections, first-use caches
+            for _ in range(rounds):
+                cpu = _cpu_seconds(said.process.pid)
+                await _capacity(session, target, per_round, concurrency)
+                per_text.append(round((_cpu_seconds(said.process.pid) - cpu) * 1000 / per_round, 3))
+    finally:
+        said.stop()
+    return {"server_cpu_ms_a_text_rounds": per_text, "server_cpu_ms_a_text_median": statistics.median(per_text),
+            "load_average": _load()}

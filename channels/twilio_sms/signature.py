@@ -10,9 +10,11 @@ work as configured.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
+from urllib.parse import urlparse
 
-from twilio.request_validator import RequestValidator
+from twilio.request_validator import RequestValidator, add_port, compare, remove_port
 
 SIGNATURE_HEADER = "X-Twilio-Signature"
 
@@ -42,7 +44,19 @@ class WebhookSigner:
     ) -> bool:
         if not signature:
             return False
-        return bool(self._validator.validate(self.url_for(path, query), _params(fields), signature))
+        params = _params(fields)
+        # RequestValidator.validate's own check, in the same order, stopping at the first URL that matches:
+        # a signature Twilio made for the URL without the port needs one HMAC here, not always two.
+        without_port, with_port = self._urls(path, query)
+        if compare(self._validator.compute_signature(without_port, params), signature):
+            return True
+        return bool(compare(self._validator.compute_signature(with_port, params), signature))
+
+    @functools.lru_cache(maxsize=64)  # noqa: B019 (one signer for the app's life; its webhook paths are few)
+    def _urls(self, path: str, query: str) -> tuple[str, str]:
+        """The URL Twilio signed without its port and with it, as RequestValidator.validate spells them."""
+        parsed = urlparse(self.url_for(path, query))
+        return remove_port(parsed), add_port(parsed)
 
 
 def _params(fields: Iterable[tuple[str, str]]) -> _MultiParams:

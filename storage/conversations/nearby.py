@@ -29,7 +29,9 @@ QUESTION_SENT = (
     .where(
         OutboxMessage.participant_id == PERSON_ID,
         OutboxMessage.kind == OUTBOX_KIND,
-        OutboxMessage.status.in_(("sent", "delivered")),
+        # The two statuses written into the SQL, not as a list of values: SQLAlchemy binds a list IN by
+        # re-rendering the statement's SQL on every execution, once a message on this path.
+        OutboxMessage.status.in_((literal_column("'sent'"), literal_column("'delivered'"))),
         OutboxMessage.sent_at >= bindparam("b_loop_since", type_=UTCDateTime()),
     )
     .label("question_sent")

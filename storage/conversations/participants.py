@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import bindparam, delete, func, literal_column, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.conversations import inbound
@@ -29,7 +29,6 @@ from storage.models import (
 )
 from storage.prepared import Prepared, upsert_for
 from storage.privacy.vault import Vault, VaultError
-from storage.sql import upsert_insert
 
 _COLUMNS = (
     Participant.id,
@@ -40,8 +39,10 @@ _COLUMNS = (
     Participant.conversation,
 )
 # The purposes granted, comma-joined, read in the same statement as the person (one round trip, not two).
+# The comma is written into the SQL: given as a string, SQLAlchemy renders it at each execution, re-building
+# the statement's SQL once a message.
 _GRANTED = (
-    select(func.aggregate_strings(Consent.purpose, ","))
+    select(func.aggregate_strings(Consent.purpose, literal_column("','")))  # type: ignore[arg-type]
     .where(Consent.participant_id == PERSON_ID, Consent.granted.is_(True))
     .scalar_subquery()
     .label("granted")
@@ -107,6 +108,27 @@ def _build_seal(dialect: str) -> Any:
 
 
 _SEAL = Prepared(_build_seal)
+
+
+def _build_set_consent(dialect: str) -> Any:
+    change = upsert_for(dialect, Consent).values(
+        participant_id=bindparam("b_participant_id"), purpose=bindparam("b_purpose"),
+        granted=bindparam("b_granted"), changed_at=bindparam("b_now"),
+    )
+    return change.on_conflict_do_update(
+        index_elements=[Consent.participant_id, Consent.purpose],
+        set_={"granted": change.excluded.granted, "changed_at": change.excluded.changed_at},
+    )
+
+
+# A consent's yes or no, then what the address's expiry becomes: built once, like the arrival's statements
+# (built afresh, the three cost more in SQLAlchemy than in the database).
+_SET_CONSENT = Prepared(_build_set_consent)
+_GRANTED_PURPOSES = Prepared(
+    lambda _: select(Consent.purpose).where(
+        Consent.participant_id == bindparam("b_participant_id"), Consent.granted.is_(True)
+    )
+)
 _SAVE = Prepared(
     lambda _: update(Participant)
     .where(Participant.id == bindparam("b_participant_id"))
@@ -240,10 +262,7 @@ def _record(row: Any) -> ParticipantRecord:
 
 
 async def granted_purposes(conn: AsyncConnection, participant_id: int) -> frozenset[str]:
-    granted = select(Consent.purpose).where(
-        Consent.participant_id == participant_id, Consent.granted.is_(True)
-    )
-    return frozenset((await conn.scalars(granted)).all())
+    return frozenset((await conn.scalars(_GRANTED_PURPOSES(conn), {"b_participant_id": participant_id})).all())
 
 
 def _expiry(consents: frozenset[str], retention: timedelta, now: datetime) -> datetime | None:
@@ -321,17 +340,10 @@ async def set_consent(
 ) -> None:
     if purpose not in PURPOSES:
         raise ValueError(f"unknown consent purpose {purpose!r}; expected one of {', '.join(PURPOSES)}")
-    change = upsert_insert(conn, Consent).values(
-        participant_id=participant_id, purpose=purpose, granted=granted, changed_at=now
-    )
-    change = change.on_conflict_do_update(
-        index_elements=[Consent.participant_id, Consent.purpose], set_={"granted": granted, "changed_at": now}
-    )
-    await conn.execute(change)
+    keys = {"b_participant_id": participant_id, "b_purpose": purpose, "b_granted": granted, "b_now": now}
+    await conn.execute(_SET_CONSENT(conn), keys)
     expires_at = _expiry(await granted_purposes(conn, participant_id), retention, now)
-    await conn.execute(
-        update(VaultEntry).where(VaultEntry.participant_id == participant_id).values(expires_at=expires_at)
-    )
+    await conn.execute(_REFRESH_ADDRESS(conn), {"b_participant_id": participant_id, "b_expires_at": expires_at})
 
 
 async def forget(conn: AsyncConnection, participant_id: int) -> None:
