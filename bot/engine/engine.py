@@ -273,7 +273,7 @@ def _menu_choice(turn: Turn, text: str) -> Pack | str | None:
         return None
     if _several(words, meanings):
         return naming.MENU  # "both", "y dau": more than one pack, so the menu again, never pack 2
-    by_number_and_name = _numbered_name(turn, text, words, packs)
+    by_number_and_name = _numbered_name(turn, words, packs)
     if by_number_and_name is not None:
         return by_number_and_name
     stripped = tuple(w for w in words if w not in MENU_NUMBER_WORDS)
@@ -318,14 +318,14 @@ def _several(words: tuple[str, ...], meanings: Meanings) -> bool:
     return bool(said) and (words in meanings.several or any(core(s) == said for s in meanings.several))
 
 
-def _numbered_name(turn: Turn, text: str, words: tuple[str, ...], packs: list[Pack]) -> Pack | str | None:
+def _numbered_name(turn: Turn, words: tuple[str, ...], packs: list[Pack]) -> Pack | str | None:
     """"5 - waiting list", "2. parents": a menu number with the title beside it. The pack when the two
     agree; the menu when they name different packs; None when the words after the number name no pack."""
     first = words[0] if words else ""
     if len(words) < 2 or not first.isdigit() or not 1 <= int(first) <= len(packs):
         return None
-    rest = text.split(maxsplit=1)[1].lstrip(" -.):")
-    by_name = naming.named(rest, naming.pack_names(packs, turn.ctx.meanings), turn.ctx.meanings)
+    # The words, not the text: "2¾ parents" is one piece of text but reads as several words.
+    by_name = naming.named(" ".join(words[1:]), naming.pack_names(packs, turn.ctx.meanings), turn.ctx.meanings)
     if by_name is None or by_name == naming.MENU:
         return None
     return packs[int(first) - 1] if packs[int(first) - 1].id == by_name else naming.MENU

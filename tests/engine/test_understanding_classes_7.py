@@ -44,6 +44,15 @@ def test_a_number_with_a_title_starts_that_pack_only_when_they_agree(chat: Chat,
         assert not chat.conversation.in_pack and _menu_shown(step), render(step)
 
 
+@given(number=st.integers(min_value=0, max_value=9), glued=st.text(max_size=12))
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_a_number_with_anything_glued_on_gets_an_answer(chat: Chat, number: int, glued: str) -> None:
+    # "2¾ (x": one piece of text that reads as more than one word; the menu must still answer, never fail.
+    chat.conversation, chat.channel = Conversation(), Channel.SMS
+    step = chat.send(f"{number}{glued}")
+    assert step.reply.messages, render(step)
+
+
 @pytest.mark.parametrize(("said", "pack"), [
     ("me n my mate want to do the waiting one", "waiting_list"),
     ("he has adhd can he do the easy words one", "easy_words"),
