@@ -268,6 +268,8 @@ def consent_answer(text: str, ctx: Context) -> str | None:
             rest[start:end] = [""] * (end - start)
     if len(said) != 1:
         return None
+    if said == {"yes"} and any(w in meanings.negations for w in rest):
+        return None  # "i guess not", "not sure i suppose": a yes reason with a not beside it is no yes
     # What is left once the reason is set aside ("not now sorry", "erm not really") must not point elsewhere
     left = understand.read(" ".join(w for w in rest if w), yes_no_reading(ctx), meanings, ctx.texts.numbers)
     return said.pop() if set(left.values) <= said else None

@@ -137,6 +137,18 @@ def test_the_invitation_reads_a_plain_yes_or_no(ctx: Context, said: str, value: 
     assert consent_answer(said, ctx) == value
 
 
+@pytest.mark.parametrize("said", ["I suppose so", "suppose so", "ig", "yeah i guess", "go on i suppose", "ie sbo",
+                                  "mae'n debyg", "siwr o fod"])
+def test_leaning_yes_at_the_invitation_starts(ctx: Context, said: str) -> None:
+    # Nothing is stored from it and every question can be skipped, so a shrugged yes is yes to starting.
+    assert consent_answer(said, ctx) == "yes"
+
+
+@pytest.mark.parametrize("said", ["i guess not", "ig not", "i suppose not", "not sure i suppose", "meh", "idk"])
+def test_leaning_with_a_not_or_a_shrug_is_asked_again(ctx: Context, said: str) -> None:
+    assert consent_answer(said, ctx) is None
+
+
 def _at_question(library: PackLibrary, ctx: Context, pack_id: str, question_id: str, said: str) -> object:
     pack = library.get(pack_id)
     assert pack is not None
