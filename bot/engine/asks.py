@@ -16,6 +16,7 @@ from bot.engine import understand
 from bot.engine.answers import Option
 from bot.engine.context import Context
 from bot.engine.flow import progress
+from bot.engine.memo import Memo
 from bot.messages import Ask, Channel, Choice
 
 CONSENT = "consent"
@@ -211,8 +212,16 @@ def menu_options(ctx: Context, channel: str | None = None) -> list[Option]:
 # -- reading replies (bot/engine/understand.py) -----------------------------------------------------
 
 
+READINGS: Memo[understand.Question] = Memo()
+
+
 def reading_for(question: Question, pack: Pack, ctx: Context) -> understand.Question:
     """The question as the reader sees it: each answer's labels, author's words, emoji and meanings."""
+    return READINGS.get((question, pack, ctx.meanings, ctx.symbols, ctx.texts), "question",
+                        lambda: _reading_for(question, ctx))
+
+
+def _reading_for(question: Question, ctx: Context) -> understand.Question:
     meanings = ctx.meanings
     english = question.text.get("en", "")
     echo = understand.echo_words(list(question.text.values()), meanings)
@@ -231,6 +240,11 @@ def reading_for(question: Question, pack: Pack, ctx: Context) -> understand.Ques
 
 
 def yes_no_reading(ctx: Context, polar: bool = True, echo: frozenset[str] = frozenset()) -> understand.Question:
+    return READINGS.get((ctx.texts, ctx.meanings, ctx.symbols), ("yes_no", polar, echo),
+                        lambda: _yes_no_reading(ctx, polar, echo))
+
+
+def _yes_no_reading(ctx: Context, polar: bool, echo: frozenset[str]) -> understand.Question:
     texts, meanings = ctx.texts, ctx.meanings
     answers = tuple(
         understand.Answer(
@@ -291,6 +305,10 @@ def _spans(words: Words, phrases: frozenset[Words]) -> list[tuple[int, int]]:
 
 def menu_reading(ctx: Context, channel: str | None = None) -> understand.Question:
     """The menu on `channel` as the reader sees it: each pack by its number, its titles and its start keywords."""
+    return READINGS.get((ctx.library, ctx.meanings), ("menu", channel), lambda: _menu_reading(ctx, channel))
+
+
+def _menu_reading(ctx: Context, channel: str | None) -> understand.Question:
     meanings = ctx.meanings
     answers = []
     for n, p in enumerate(menu_packs(ctx, channel), start=1):
