@@ -115,7 +115,8 @@ def test_a_reported_or_full_sentence_yes_at_the_invitation(ctx: Context, said: s
 
 
 @pytest.mark.parametrize(("said", "lang"), [("beth yw hwn?", "cy"), ("beth yw hyn", "cy"), ("who is this", "en"),
-                                            ("whos this", "en")])
+                                            ("whos this", "en"), ("who r u", "en"), ("who are you?", "en"),
+                                            ("pwy ydych chi?", "cy"), ("pwy sy na", "cy")])
 def test_asking_what_this_is_gets_the_menu_never_the_staff_inbox(chat: Chat, said: str, lang: str) -> None:
     chat.conversation, chat.channel = Conversation(language=lang), Channel.WEB
     step = chat.send(said)
@@ -124,8 +125,15 @@ def test_asking_what_this_is_gets_the_menu_never_the_staff_inbox(chat: Chat, sai
 
 
 @pytest.mark.parametrize("said", ["who is this, my appointment letter has the wrong date on it", "who is it about?",
+                                  "who are you, i didnt ask for this",
                                   "pwy sy wedi anfon hwn ata i am fy apwyntiad"])
 def test_asking_about_something_is_still_kept_for_staff(chat: Chat, said: str) -> None:
     chat.channel = Channel.WEB
     step = chat.send(said)
     assert any(isinstance(e, FeedbackGiven) for e in step.events), render(step)
+
+
+@pytest.mark.parametrize("said", ["not kept informed", "we were never kept up to date", "wasnt kept informed",
+                                  "never updated"])
+def test_not_kept_up_to_date_is_not_at_all_never_a_little(library: PackLibrary, ctx: Context, said: str) -> None:
+    assert read_at(library, ctx, "parent_carer", "informed", said).values == ("not_at_all",)
