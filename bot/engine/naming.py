@@ -25,7 +25,9 @@ from bot.content.meanings import Meanings, Words
 from bot.content.packs.model import Pack
 
 MENU = "menu"
-QUESTION_WORDS = frozenset({"what", "which", "how", "beth", "pa", "sut"})
+# Asking about something, not for something to do: "who is it about?" is for a person; "who is this" asks
+# what this is by its "this" and gets the menu (dev set 3: Welsh "beth yw hwn?", colloquial "be", "pwy", "pam").
+QUESTION_WORDS = frozenset({"what", "which", "how", "who", "whos", "why", "beth", "be", "pa", "sut", "pwy", "pam"})
 MOST_WORDS = 16  # a longer reply is a message, not a choice from the menu ("my son has a learning disability
 # can he do the one with pictures" is 13)
 PLAIN = frozenset({"ok", "yes"})  # "ok and the one for kids?", "yes the pictures one": neither a name nor a message

@@ -295,7 +295,9 @@ def _in_doubt(words: Words, chosen_at: frozenset[int], question: Question, meani
             ):
                 return True
             continue
-        if word in meanings.negations or (word not in meanings.known and NEGATION_SHAPED.match(word)):
+        if word in meanings.negations or (word not in meanings.known and (
+            NEGATION_SHAPED.match(word) or NOBODY_SHAPED.match(word)
+        )):
             return True
     return False
 
@@ -303,6 +305,12 @@ def _in_doubt(words: Words, chosen_at: frozenset[int], question: Question, meani
 # A misspelt "not" we have no spelling for: "didint", "wasent", "dosnt", "cudnt", "wernt" (not "went", "want").
 NEGATION_SHAPED = re.compile(r"^(?:did|dod|does|dos|do|was|wos|wer|were|is|are|ar|could|cud|cood|would|wud|wood|"
                              r"should|shud|have|hav|has|had|ca|wo|ai)[aeiou]?n+[aeiou]?t$")
+
+
+# A misspelt "nobody", "no one", "never", "nothing" or "none" we have no spelling for: "nobodee lisend" is not
+# Yes to "Did we listen to you?" (dev set 3: "no1 lisend" was stored as Yes). Only a word no list knows.
+NOBODY_SHAPED = re.compile(r"^(?:no+b+\w{0,3}d+\w{0,3}|no+[-_]?(?:1|one|wun|won|wan)|ne+v+(?:a+|e+r+|r+|a+r+|ah|ur)|"
+                           r"n[uo]+(?:th|ff|t+|f+)[iey]+n+[gk]?|nun+)$")
 
 
 def _means_bad(words: Words, i: int, meanings: Meanings) -> bool:
