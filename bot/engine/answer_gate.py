@@ -121,6 +121,9 @@ def _only_answer_words(text: str, turn: Turn, question: understand.Question, num
     own = {word for answer in question.answers for label in answer.labels for word in label}
     own.update(answer.key for answer in question.answers)
     own.update(answer.emoji for answer in question.answers if answer.emoji)
+    # The question's own words said back ("yes i feel safe" to "Did you feel safe here?"): they are the
+    # question's, not the person's news, and the reading is already sure of one answer.
+    own.update(question.echo)
     everyday = (texts.yes_words, texts.no_words, texts.negations, meanings.negations, meanings.stronger, own)
     words = meanings.normalise(text)
     # A word counts inside a whole meaning phrase only: "miss" is in "hit and miss", "home" in "nothing to

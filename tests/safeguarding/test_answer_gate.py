@@ -98,6 +98,7 @@ def test_not_right_now_at_a_yes_no_question_is_a_no_asked_back_then_stored(reply
     ("parent_carer", "involvement", "not at the moment"), ("parent_carer", "contact", "took forever to get through"),
     ("children", "come_again", "i dont want to come again"), ("children", "come_again", "dont wanna come back"),
     ("children", "come_again", "sad i have to come again"),
+    ("easy_words", "safe", "yes i feel safe"),  # the question's own words said back (held-out set 8)
 ])
 def test_with_the_shipped_model_the_everyday_answers_get_no_crisis_text(pack: str, question: str, reply: str) -> None:
     assert not helped(at(pack, question, safeguarding=SHIPPED).send(reply))
@@ -106,6 +107,7 @@ def test_with_the_shipped_model_the_everyday_answers_get_no_crisis_text(pack: st
 @pytest.mark.parametrize(("pack", "question", "reply"), [
     ("children", "safe", "no"),  # the pack marks No to "Do you feel safe?" for support
     ("children", "safe", "not safe"),
+    ("children", "safe", "i dont feel safe here"),  # the question's words, turned round: still help
     ("children", "feel_here", "sad"),  # the unhappy answer the pack marks for support
     ("waiting_list", "updates", "I want to die"),  # a rule of the lists
     ("waiting_list", "updates", "i want 2 die"),
