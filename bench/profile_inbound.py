@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from pathlib import Path
 
 import httpx
 from twilio.request_validator import RequestValidator
@@ -87,12 +88,15 @@ async def _drive(url: str, messages: int, profile: cProfile.Profile | _Stopwatch
     return elapsed
 
 
+PROJECT = str(Path(__file__).resolve().parent.parent) + "/"  # wherever the checkout is
+
+
 def _other(where: str) -> str:
     for area in ("asyncio", "httpx", "json", "logging", "uuid", "re", "pydantic", "zoneinfo", "datetime"):
         if f"/{area}/" in where or f"/{area}.py" in where or f"{area}." in where:
             return area
-    if "/work/" in where and "site-packages" not in where:
-        return "our code (" + where.split("/work/wt/perf/")[-1].split("/")[0] + ")"
+    if where.startswith(PROJECT) and "site-packages" not in where:
+        return "our code (" + where[len(PROJECT):].split("/")[0] + ")"
     return "other"
 
 
