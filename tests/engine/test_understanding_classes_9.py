@@ -1,7 +1,9 @@
 """Classes of reply dev set 4 (tests/engine/understanding/dev_replies_4.yaml) found misread or refused: a
 number that counts people at the menu ("i have 2 kids which one" started pack 2), not knowing which pack
 ("children or parents idk" was filed for staff), and at the invitation too many questions or not caring to
-("8 is a lot, maybe later", "nah not bothered") (bot/engine/engine.py, naming.py, prompts/meanings/en.yaml)."""
+("8 is a lot, maybe later", "nah not bothered"), and at a number question a count of something else beside
+the wait ("we have 2 kids, waited 5 weeks" was refused) (bot/engine/engine.py, naming.py, quantities.py,
+prompts/meanings/en.yaml)."""
 
 from __future__ import annotations
 
@@ -10,9 +12,11 @@ from engine_kit import Chat, render
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.content.packs.library import SystemTexts
 from bot.engine.asks import consent_answer
 from bot.engine.context import Context
 from bot.engine.events import FeedbackGiven
+from bot.engine.quantities import read_amount
 from bot.engine.state import Conversation
 from bot.messages import Ask, Channel
 
@@ -63,3 +67,17 @@ def test_a_number_alone_or_a_name_still_picks(chat: Chat, said: str, pack: str) 
 ])
 def test_too_many_or_not_bothered_at_the_invitation_is_no(ctx: Context, said: str, value: str | None) -> None:
     assert consent_answer(said, ctx) == value
+
+
+@given(count=st.integers(min_value=1, max_value=9), thing=st.sampled_from(["kids", "children", "times", "calls"]),
+       weeks=st.integers(min_value=1, max_value=30))
+@settings(max_examples=40, suppress_health_check=SUPPRESS, deadline=None)
+def test_a_count_of_something_else_beside_the_wait_is_set_aside_and_asked_back(texts: SystemTexts, count: int,
+                                                                               thing: str, weeks: int) -> None:
+    amount = read_amount(f"{count} {thing}, waited {weeks} weeks", "weeks", texts.numbers)
+    assert amount is not None and amount.value == weeks and not amount.sure
+
+
+@pytest.mark.parametrize("said", ["2 kids", "6 times", "4 mins", "rang 3 times"])
+def test_a_count_of_something_else_alone_is_still_no_amount(texts: SystemTexts, said: str) -> None:
+    assert read_amount(said, "weeks", texts.numbers) is None
