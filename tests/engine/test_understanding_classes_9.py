@@ -2,17 +2,18 @@
 number that counts people at the menu ("i have 2 kids which one" started pack 2), not knowing which pack
 ("children or parents idk" was filed for staff), and at the invitation too many questions or not caring to
 ("8 is a lot, maybe later", "nah not bothered"), and at a number question a count of something else beside
-the wait ("we have 2 kids, waited 5 weeks" was refused) (bot/engine/engine.py, naming.py, quantities.py,
+the wait ("we have 2 kids, waited 5 weeks" was refused), and a person named beside "kind" ("the nurse was
+kind" was refused) (bot/engine/engine.py, naming.py, quantities.py,
 prompts/meanings/en.yaml)."""
 
 from __future__ import annotations
 
 import pytest
-from engine_kit import Chat, render
+from engine_kit import Chat, read_at, render
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.content.packs.library import SystemTexts
+from bot.content.packs.library import PackLibrary, SystemTexts
 from bot.engine.asks import consent_answer
 from bot.engine.context import Context
 from bot.engine.events import FeedbackGiven
@@ -81,3 +82,16 @@ def test_a_count_of_something_else_beside_the_wait_is_set_aside_and_asked_back(t
 @pytest.mark.parametrize("said", ["2 kids", "6 times", "4 mins", "rang 3 times"])
 def test_a_count_of_something_else_alone_is_still_no_amount(texts: SystemTexts, said: str) -> None:
     assert read_amount(said, "weeks", texts.numbers) is None
+
+
+@pytest.mark.parametrize("who", ["the nurse", "the lady", "nurse", "the doctor", "the man at the desk"])
+def test_a_person_who_was_kind_is_asked_back_as_yes(library: PackLibrary, ctx: Context, who: str) -> None:
+    reading = read_at(library, ctx, "children", "kind", f"{who} was kind")
+    assert reading.values == ("yes",), reading
+
+
+@pytest.mark.parametrize(("pack", "question"), [("children", "feel_here"), ("easy_words", "feel"), ("demo", "overall")])
+def test_kind_is_never_stored_as_a_feeling_or_a_rating(library: PackLibrary, ctx: Context, pack: str,
+                                                       question: str) -> None:
+    for said in ("kind", "they were kind", "staff were friendly"):
+        assert not read_at(library, ctx, pack, question, said).sure, said
