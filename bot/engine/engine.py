@@ -36,7 +36,7 @@ from bot.engine.asks import (
 from bot.engine.context import Context
 from bot.engine.events import FeedbackGiven, ForgetConfirmed, Started
 from bot.engine.feedback import LONGEST_FEEDBACK, keep_feedback, media_names
-from bot.engine.quantities import COUNTED, ROUGHLY
+from bot.engine.quantities import COUNTED, ROUGHLY, counts_something
 from bot.engine.state import Awaiting, Conversation, Stage
 from bot.engine.turn import Step, Turn
 from bot.engine.walk import (
@@ -294,7 +294,10 @@ def _menu_choice(turn: Turn, text: str) -> Pack | str | None:
     said = [w for w in words if w not in MENU_NUMBER_WORDS and (w,) not in meanings.fillers
             and w not in meanings.menu_requests] or list(words[:1] if len(words) == 1 else ())
     numbered = understand.Question(tuple(replace(a, labels=()) for a in reading.answers))
-    found = understand.read(" ".join(said), numbered, meanings, ctx.texts.numbers) if len(said) == 1 else None
+    # A number that counts something ("i have 2 kids which one") is a count, never a pick of pack 2.
+    counted = any(counts_something(words, i, ctx.texts.numbers) for i in range(len(words)))
+    found = understand.read(" ".join(said), numbered, meanings, ctx.texts.numbers) \
+        if len(said) == 1 and not counted else None
     if found is not None and found.value is not None and found.sure:
         return ctx.library.get(found.value)
     # The whole reply a close spelling of one title ("tell us abot our servise"): a pack started by mistake

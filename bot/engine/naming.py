@@ -23,6 +23,7 @@ from rapidfuzz import fuzz
 
 from bot.content.meanings import Meanings, Words
 from bot.content.packs.model import Pack
+from bot.engine.quantities import COUNTED
 
 MENU = "menu"
 # Asking about something, not for something to do: "who is it about?" is for a person; "who is this" asks
@@ -30,6 +31,8 @@ MENU = "menu"
 QUESTION_WORDS = frozenset({"what", "which", "how", "who", "whos", "why", "beth", "be", "pa", "sut", "pwy", "pam"})
 MOST_WORDS = 16  # a longer reply is a message, not a choice from the menu ("my son has a learning disability
 # can he do the one with pictures" is 13)
+# "children or parents idk": not knowing which pack asks for the menu, it is not a message
+DOUBT = frozenset({"dont_know", "unsure"})
 PLAIN = frozenset({"ok", "yes"})  # "ok and the one for kids?", "yes the pictures one": neither a name nor a message
 FUZZY_RATIO = 88  # out of 100, for a misspelt name of three words or more
 FUZZY_LEAST_WORDS = 3
@@ -111,12 +114,20 @@ def named(text: str, packs: Sequence[PackNames], meanings: Meanings) -> str | No
         covered = _covered(singular, pack.names)
         if covered:
             claims[pack.pack_id] = covered
+    # "i have 2 kids which one": a number and what it counts tell us about the family, not which pack; the
+    # counted word names nothing ("kids" is not the pack for children here) and the reply asks, like an age.
+    counts = _counts(words)
+    for pack_id in list(claims):
+        claims[pack_id] -= counts
+        if not claims[pack_id]:
+            del claims[pack_id]
     claimed = set().union(*claims.values()) if claims else set()
     ages = _ages(words, meanings)
-    asking = bool(ages)
+    doubt = _doubt(words, meanings)
+    asking = bool(ages) or bool(counts) or bool(doubt)
     unknown = []
     for i, word in enumerate(words):
-        if i in claimed or i in ages:
+        if i in claimed or i in ages or i in counts or i in doubt:
             continue
         if word in meanings.menu_requests or singular[i] in meanings.menu_requests:  # "my sons", "my kids"
             # "what" alone asks about something ("What is it about?" after an invitation is for a person);
@@ -177,6 +188,26 @@ def _close_claims(words: Words, unknown: list[int], packs: Sequence[PackNames]) 
                 if span <= allowed and len(window) <= len(said) and fuzz.ratio(window, said) >= CLOSE_RATIO:
                     out.setdefault(pack.pack_id, set()).update(span)
     return out
+
+
+def _doubt(words: Words, meanings: Meanings) -> set[int]:
+    """Where the words say they do not know ("idk", "not sure", "no idea"): the positions they cover."""
+    found: set[int] = set()
+    for size in (1, 2, 3):
+        for start in range(len(words) - size + 1):
+            hits = meanings.phrases.get(words[start:start + size], ())
+            if hits and all(h.meaning in DOUBT for h in hits):
+                found.update(range(start, start + size))
+    return found
+
+
+def _counts(words: Words) -> set[int]:
+    """Where a number counts people or things ("2 kids", "3 children"): the number and the counted word."""
+    found: set[int] = set()
+    for i, word in enumerate(words[:-1]):
+        if word.isdigit() and words[i + 1] in COUNTED:
+            found |= {i, i + 1}
+    return found
 
 
 def _ages(words: Words, meanings: Meanings) -> dict[int, int]:

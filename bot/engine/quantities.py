@@ -75,6 +75,7 @@ def read_amount(text: str, unit: str | None, numbers: Mapping[str, int]) -> Amou
     if not words or len(words) > LONGEST_REPLY:
         return None
     rough = any(w in LIMITS for w in words)
+    counted_else = False
     found: list[tuple[float, str | None, bool]] = []  # (number, unit, rough)
     i = 0
     while i < len(words):
@@ -92,7 +93,10 @@ def read_amount(text: str, unit: str | None, numbers: Mapping[str, int]) -> Amou
         said_unit = UNITS.get(words[i]) if i < len(words) else None
         if said_unit is None and i < len(words):
             if words[i] in COUNTED:
-                return None  # "6 times", "2 kids", "4 mins": an amount of something else, not of the question's unit
+                # "6 times", "2 kids", "4 mins": an amount of something else, not of the question's unit. Set
+                # aside, never read: "we have 2 kids, waited 5 weeks" is 5, asked back; "2 kids" alone is nothing.
+                counted_else = True
+                continue
             close = _close_unit(words[i])
             if close is not None:
                 said_unit, guess = close, True  # "3 monts" is 3 months, asked back; never 3 weeks
@@ -107,7 +111,7 @@ def read_amount(text: str, unit: str | None, numbers: Mapping[str, int]) -> Amou
         return Amount(0.0, False)
     if not found:
         single = [UNITS[w] for w in words if w in SINGULAR]
-        if len(single) != 1:
+        if len(single) != 1 or counted_else:
             return None
         found = [(1.0, single[0], True)]  # "blwyddyn" (a year)
     with_units = [f for f in found if f[1] is not None]
@@ -115,7 +119,7 @@ def read_amount(text: str, unit: str | None, numbers: Mapping[str, int]) -> Amou
         return None  # "6 or 7 weeks", "6-8": not one amount
     if len(found) > 1 and len({f[1] for f in with_units}) != len(with_units):
         return None  # "2 weeks or 3 weeks"
-    rough = rough or any(guess for _, _, guess in found) or any(w in NOT for w in words)
+    rough = rough or counted_else or any(guess for _, _, guess in found) or any(w in NOT for w in words)
     if unit is None:
         if with_units:
             return Amount(found[0][0], False) if len(found) == 1 else None
