@@ -166,6 +166,8 @@ def _number_at(words: list[str], i: int, numbers: Mapping[str, int]) -> tuple[fl
         return ROUGH_COUNTS[word], 1, True
     if word in HALF and following in ONE and i + 2 < len(words) and words[i + 2] in UNITS:
         return 0.5, 2, False  # "half a year"
+    if word in HALF and following in UNITS:
+        return 0.5, 1, False  # "hanner blwyddyn": Welsh says half a year without the "a"
     if word in ONE and following in UNITS:
         return 1.0, 1, False  # "a year", "one month"
     if word in ONE and following in ROUGH_COUNTS:
