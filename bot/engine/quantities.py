@@ -109,7 +109,12 @@ def read_amount(text: str, unit: str | None, numbers: Mapping[str, int]) -> Amou
         single = [UNITS[w] for w in words if w in SINGULAR]
         if len(single) != 1:
             return None
-        found = [(1.0, single[0], True)]  # "blwyddyn" (a year)
+        # "blwyddyn" (a year); "blwyddyn a hanner" (a year and a half: Welsh says no "one")
+        half = any(w in SINGULAR and (words[j + 1:j + 3] in (["a", h] for h in HALF)
+                                      or words[j + 1:j + 3] in (["and", h] for h in HALF)
+                                      or words[j + 1:j + 4] in (["and", "a", h] for h in HALF))
+                   for j, w in enumerate(words))
+        found = [(1.5 if half else 1.0, single[0], True)]
     with_units = [f for f in found if f[1] is not None]
     if len(found) > 1 and len(with_units) != len(found):
         return None  # "6 or 7 weeks", "6-8": not one amount

@@ -59,7 +59,7 @@ def test_a_welsh_intensifier_with_o_makes_the_word_stronger(library: PackLibrary
 
 @pytest.mark.parametrize(("pack", "question", "said"), [
     ("phone", "next_steps", "know idea"), ("phone", "listened", "know not at all"),
-    ("phone", "contact", "know problem"), ("demo", "hear_back", "know thank you"),
+    ("phone", "contact", "know problem"), ("demo", "hear_back", "know way"),
 ])
 def test_know_heard_for_no_is_read_as_no(library: PackLibrary, ctx: Context, pack: str, question: str,
                                          said: str) -> None:
@@ -70,6 +70,12 @@ def test_know_heard_for_no_is_read_as_no(library: PackLibrary, ctx: Context, pac
 @pytest.mark.parametrize("said", ["know thanks", "um know thanks", "know thank you", "know sorry", "know"])
 def test_know_at_the_invitation_is_never_a_yes(ctx: Context, said: str) -> None:
     assert consent_answer(said, ctx) != "yes"
+
+
+@pytest.mark.parametrize("said", ["i know thanks", "I do know, thank you", "i know sorry", "yes i know cheers"])
+def test_i_know_with_thanks_is_still_i_know(library: PackLibrary, ctx: Context, said: str) -> None:
+    assert read_at(library, ctx, "parent_carer", "next_steps", said).values == ("yes",)
+    assert read_at(library, ctx, "phone", "next_steps", said).values == ("know",)
 
 
 @pytest.mark.parametrize(("pack", "question"), [("children", "listened"), ("children", "kind"),
@@ -150,3 +156,36 @@ def test_asking_what_this_is_with_more_words_keeps_the_help(chat: Chat, said: st
     chat.channel = Channel.WEB
     step = chat.send(said)
     assert any(isinstance(e, RiskDetected) for e in step.events), render(step)
+
+
+@pytest.mark.parametrize(("said", "value"), [("dwi'm yn grêt", "not_good"), ("dwi'm yn hapus", "not_good"),
+                                             ("dw'm yn dda", "not_good")])
+def test_dwim_is_a_not(library: PackLibrary, ctx: Context, said: str, value: str) -> None:
+    reading = read_at(library, ctx, "waiting_list", "feeling", said)
+    assert reading.values == (value,) and "good" not in reading.values
+
+
+@given(word=st.sampled_from(["grêt", "gret", "hapus", "dda", "ffab", "wych"]),
+       opener=st.sampled_from(["dwi'm", "dw'm"]))
+@settings(max_examples=30, deadline=None, suppress_health_check=SUPPRESS)
+def test_dwim_before_a_good_word_is_never_a_stored_good(library: PackLibrary, ctx: Context, word: str,
+                                                        opener: str) -> None:
+    reading = read_at(library, ctx, "waiting_list", "feeling", f"{opener} yn {word}")
+    assert not (reading.sure and reading.values == ("good",)), reading
+
+
+def test_not_very_good_in_welsh_is_asked_back_on_the_five_point_scale(library: PackLibrary, ctx: Context) -> None:
+    assert not read_at(library, ctx, "parent_carer", "fft", "ddim yn dda iawn").sure
+
+
+@pytest.mark.parametrize(("said", "weeks"), [("blwyddyn a hanner", 78), ("year and a half", 78), ("mis a hanner", 7),
+                                             ("blwyddyn", 52)])
+def test_a_unit_and_a_half_without_a_number(ctx: Context, said: str, weeks: int) -> None:
+    amount = read_amount(said, "weeks", ctx.texts.numbers)
+    assert amount is not None and round(amount.value) == weeks and not amount.sure
+
+
+@pytest.mark.parametrize("said", ["nag oeddach", "nagoeddech", "nac oeddach"])
+def test_the_norths_no_to_were_we_kind(library: PackLibrary, ctx: Context, said: str) -> None:
+    assert read_at(library, ctx, "children", "kind", said).values == ("no",)
+    assert read_at(library, ctx, "children", "kind", said.split()[-1].removeprefix("nag")).values == ("yes",)
