@@ -20,8 +20,8 @@ counts as an answer word only inside a whole meaning phrase: "miss" in "hit and 
 
 A finding is set aside only when the engine's own reading (bot/engine/walk.py, understand.py) is sure of
 one answer to the question on screen: a choice, scale, yes/no or number question, the consent question,
-"Did you mean …?", "Do you want to carry on?", or, outside a pack, a pick from the menu, a greeting or
-"both" (more than one pack: `several:` in the meaning lists, exactly as listed).
+"Did you mean …?", "Do you want to carry on?", or, outside a pack, a pick from the menu, a greeting,
+"what is this?" alone, or "both" (more than one pack: `several:` in the meaning lists, exactly as listed).
 `python -m bench.safeguarding_gate` shows no reviewed risky message is set aside at any of these.
 """
 
@@ -63,7 +63,8 @@ def set_aside(turn: Turn, text: str, finding: Finding) -> bool:
     if awaiting in YES_NO_AWAITING or (awaiting is None and conversation.stage is Stage.CONSENT):
         return _sure(text, yes_no_reading(ctx), turn)
     if not conversation.in_pack and awaiting in (None, Awaiting.MENU):
-        return _greeting(text, turn) or _names_a_pack(text, turn) or _sure(text, menu_reading(ctx, turn.channel), turn)
+        return (_greeting(text, turn) or _asks_what_this_is(text, turn) or _names_a_pack(text, turn)
+                or _sure(text, menu_reading(ctx, turn.channel), turn))
     if awaiting is not None or conversation.stage is not Stage.QUESTION:
         return False  # another side question (a language, a phone number, deleting details)
     pack, question = turn.pack, turn.question
@@ -141,6 +142,22 @@ def _greeting(text: str, turn: Turn) -> bool:
     meanings = turn.ctx.meanings
     words = meanings.normalise(text)
     return words in meanings.greetings or words in meanings.several
+
+
+# Asking what this is, and nothing else ("what is this?", "be di hwn?"; dev set 5: the second opinion flagged the
+# northern "be di hwn?" and it was filed for staff with crisis help). A question word, a demonstrative, and at
+# most a "to be" between: no word in it can carry news, so the menu, which says who we are, is the answer.
+WHAT_THIS_ASKS = frozenset({"what", "whats", "wot", "who", "whos", "be", "beth", "pwy"})
+WHAT_THIS_IS = frozenset({"this", "hwn", "hon", "hyn"})
+WHAT_THIS_JOINS = frozenset({"is", "di", "yw", "ydi", "ydy", "ywr"})
+WHAT_THIS_MOST_WORDS = 3
+
+
+def _asks_what_this_is(text: str, turn: Turn) -> bool:
+    """"what is this", "whats this", "beth yw hwn", "be di hwn", "pwy di hwn": only asking what this is."""
+    words = turn.ctx.meanings.normalise(text)
+    return (0 < len(words) <= WHAT_THIS_MOST_WORDS and words[0] in WHAT_THIS_ASKS and words[-1] in WHAT_THIS_IS
+            and all(w in WHAT_THIS_JOINS for w in words[1:-1]))
 
 
 def _asks_for_help_or_hedges(text: str, turn: Turn) -> bool:

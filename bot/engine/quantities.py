@@ -113,7 +113,12 @@ def read_amount(text: str, unit: str | None, numbers: Mapping[str, int]) -> Amou
         single = [UNITS[w] for w in words if w in SINGULAR]
         if len(single) != 1 or counted_else:
             return None
-        found = [(1.0, single[0], True)]  # "blwyddyn" (a year)
+        # "blwyddyn" (a year); "blwyddyn a hanner" (a year and a half: Welsh says no "one")
+        half = any(w in SINGULAR and (words[j + 1:j + 3] in (["a", h] for h in HALF)
+                                      or words[j + 1:j + 3] in (["and", h] for h in HALF)
+                                      or words[j + 1:j + 4] in (["and", "a", h] for h in HALF))
+                   for j, w in enumerate(words))
+        found = [(1.5 if half else 1.0, single[0], True)]
     with_units = [f for f in found if f[1] is not None]
     if len(found) > 1 and len(with_units) != len(found):
         return None  # "6 or 7 weeks", "6-8": not one amount
@@ -170,6 +175,8 @@ def _number_at(words: list[str], i: int, numbers: Mapping[str, int]) -> tuple[fl
         return ROUGH_COUNTS[word], 1, True
     if word in HALF and following in ONE and i + 2 < len(words) and words[i + 2] in UNITS:
         return 0.5, 2, False  # "half a year"
+    if word in HALF and following in UNITS:
+        return 0.5, 1, False  # "hanner blwyddyn": Welsh says half a year without the "a"
     if word in ONE and following in UNITS:
         return 1.0, 1, False  # "a year", "one month"
     if word in ONE and following in ROUGH_COUNTS:
