@@ -48,6 +48,8 @@ LIMITS = frozenset({"over", "more", "less", "under", "least", "most", "plus", "d
 ROUGH_COUNTS = {"couple": 2.0, "few": 3.0, "several": 3.0, "cwpl": 2.0, "ychydig": 3.0}
 ONE = frozenset({"a", "an", "one", "un"})
 HALF = frozenset({"half", "hanner"})
+# What says "and a half" after a unit named alone: "a hanner", "and half", "and a half".
+AND_A_HALF = tuple((*joint, half) for joint in (("a",), ("and",), ("and", "a")) for half in sorted(HALF))
 _TOKENS = re.compile(r"\d+(?:[.,]\d+)?|[^\W\d_]+")
 _APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u02bc\u0060]")
 LONGEST_REPLY = 12  # words
@@ -114,10 +116,7 @@ def read_amount(text: str, unit: str | None, numbers: Mapping[str, int]) -> Amou
         if len(single) != 1 or counted_else:
             return None
         # "blwyddyn" (a year); "blwyddyn a hanner" (a year and a half: Welsh says no "one")
-        half = any(w in SINGULAR and (words[j + 1:j + 3] in (["a", h] for h in HALF)
-                                      or words[j + 1:j + 3] in (["and", h] for h in HALF)
-                                      or words[j + 1:j + 4] in (["and", "a", h] for h in HALF))
-                   for j, w in enumerate(words))
+        half = any(w in SINGULAR and _half_after(words, j) for j, w in enumerate(words))
         found = [(1.5 if half else 1.0, single[0], True)]
     with_units = [f for f in found if f[1] is not None]
     if len(found) > 1 and len(with_units) != len(found):
@@ -163,6 +162,11 @@ def _exact_between(amounts: list[tuple[float, str | None, bool]], unit: str) -> 
     """Days and weeks convert exactly; so do months and years. Weeks and months do not."""
     short = {"days", "weeks", "fortnights"}
     return all((said in short) == (unit in short) for _, said, _ in amounts)
+
+
+def _half_after(words: list[str], j: int) -> bool:
+    """Whether "and a half" follows the unit at `words[j]` ("blwyddyn a hanner", "year and a half")."""
+    return any(tuple(words[j + 1:j + 1 + len(said)]) == said for said in AND_A_HALF)
 
 
 def _number_at(words: list[str], i: int, numbers: Mapping[str, int]) -> tuple[float | None, int, bool]:
